@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from nuanxin.core.navigation import STAFF_NAV, WORKER_NAV, resolve_entries
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    is_staff_user = bool(user and user.is_authenticated and user.is_staff)
+    entries = STAFF_NAV if is_staff_user else WORKER_NAV
+    return {
+        "site_name": settings.NUANXIN_SITE_NAME,
+        "nav_entries": resolve_entries(entries, request.path),
+        "is_staff_user": is_staff_user,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_crs": settings.MAP_TILE_CRS,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }

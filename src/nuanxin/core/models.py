@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLog(models.Model):
+    """One row per state change made by a service: who did what to which object, old -> new."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=80, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=80)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    region_path = models.CharField(_("所属区域路径"), max_length=255, blank=True, db_index=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}#{self.object_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a write request that carried an Idempotency-Key header."""
+
+    principal = models.CharField(max_length=128)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="idempotency_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal}:{self.key}"
+
+
+class ChangeStamp(models.Model):
+    """A counter per topic, bumped by every service that changes data an in-memory index mirrors.
+
+    Each process compares the stamp with the one its index was built from and rebuilds when it
+    moved: one primary-key read per lookup keeps several app servers consistent.
+    """
+
+    topic = models.CharField(max_length=50, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.topic}@{self.version}"
