@@ -1,0 +1,97 @@
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from nuanxin.core.errors import ApplicationError, not_found
+from nuanxin.geo.coords import CoordSystem, to_wgs84
+from nuanxin.geo.geometry import geometry_from_wgs84
+from nuanxin.geo.models import Region, RegionLevel
+from nuanxin.geo.schemas import (
+    FeatureCollectionOut,
+    LookupQuery,
+    RegionLookupOut,
+    RegionNodeOut,
+    RegionOut,
+)
+from nuanxin.geo.selectors import region_at_point, region_get, region_tree
+
+router = Router(tags=["区域"])
+
+
+def region_out(region: Region) -> RegionOut:
+    parent_codes = [code for code in region.path.split("/") if code]
+    return RegionOut(
+        code=region.code,
+        name=region.name,
+        level=region.level,
+        parent_code=parent_codes[-2] if len(parent_codes) > 1 else None,
+        centre=region.centre,
+        is_demo_boundary=region.is_demo_boundary,
+    )
+
+
+def point_to_wgs84(lon: float, lat: float, system: CoordSystem) -> tuple[float, float]:
+    try:
+        return to_wgs84(lon, lat, system)
+    except ValueError as exc:
+        raise ApplicationError(
+            "geo.bad_coordinates", _("坐标无效。"), extra={"detail": str(exc)}
+        ) from exc
+
+
+@router.get("/tree", auth=None, response=list[RegionNodeOut], summary="区域树")
+def tree(request: HttpRequest, root: str | None = None, depth: int = 2) -> list[dict]:
+    root_region = None
+    if root:
+        root_region = region_get(root)
+        if root_region is None:
+            raise not_found("geo.unknown_region", _("区域不存在。"), code=root)
+    return region_tree(root_region, max(0, min(depth, 4)))
+
+
+@router.get("/lookup", auth=None, response=RegionLookupOut, summary="坐标所属区域（最深一级）")
+def lookup(request: HttpRequest, query: Query[LookupQuery]) -> RegionLookupOut:
+    lon, lat = point_to_wgs84(query.lon, query.lat, query.coord_system)
+    match = region_at_point(lon, lat)
+    if match is None:
+        raise not_found("geo.outside_regions", _("该位置不在任何已知区域内。"), lon=lon, lat=lat)
+    return RegionLookupOut(
+        region=region_out(match.region),
+        path=[region_out(r) for r in match.region.ancestors()],
+        method=match.method,
+        distance_m=round(match.distance_m, 1),
+    )
+
+
+@router.get(
+    "/geojson", auth=None, response=FeatureCollectionOut, summary="区域边界（GeoJSON，用于地图）"
+)
+def geojson(
+    request: HttpRequest,
+    level: RegionLevel = RegionLevel.COUNTY,
+    parent: str | None = None,
+    crs: CoordSystem = CoordSystem.WGS84,
+) -> dict:
+    qs = Region.objects.filter(level=level, boundary__isnull=False)
+    if parent:
+        qs = qs.filter(parent__code=parent)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": geometry_from_wgs84(region.boundary, crs),
+            "properties": {
+                "code": region.code,
+                "name": region.name,
+                "level": region.level,
+                "demo": region.is_demo_boundary,
+            },
+        }
+        for region in qs.only("code", "name", "level", "boundary", "is_demo_boundary")
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@router.get("/{code}", auth=None, response=RegionOut, summary="区域详情")
+def detail(request: HttpRequest, code: str) -> RegionOut:
+    return region_out(get_object_or_404(Region, code=code))

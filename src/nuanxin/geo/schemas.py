@@ -1,0 +1,40 @@
+from typing import Any
+
+from ninja import Schema
+
+from nuanxin.geo.coords import CoordSystem
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    centre: tuple[float, float] | None
+    is_demo_boundary: bool
+
+
+class RegionNodeOut(Schema):
+    code: str
+    name: str
+    level: str
+    depth: int
+    children: list["RegionNodeOut"]
+
+
+class RegionLookupOut(Schema):
+    region: RegionOut
+    path: list[RegionOut]
+    method: str
+    distance_m: float
+
+
+class LookupQuery(Schema):
+    lon: float
+    lat: float
+    coord_system: CoordSystem = CoordSystem.WGS84
+
+
+class FeatureCollectionOut(Schema):
+    type: str = "FeatureCollection"
+    features: list[dict[str, Any]]
