@@ -1,0 +1,100 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from nuanxin.accounts.models import ApiToken, User
+from nuanxin.accounts.services import check_role_region, phone_clean, user_create, user_update
+from nuanxin.core.admin import ScopedAdmin
+from nuanxin.core.errors import ApplicationError
+
+
+class _RoleRegionChecked(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "role" in data:
+            try:
+                check_role_region(data["role"], data.get("region"))
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return data
+
+
+class UserAddForm(_RoleRegionChecked):
+    phone = forms.CharField(label=_("手机号"), max_length=20)
+    password = forms.CharField(
+        label=_("初始密码"), widget=forms.PasswordInput, required=False, strip=False
+    )
+
+    class Meta:
+        model = User
+        fields = ["phone", "name", "role", "region"]
+
+    def clean_phone(self) -> str:
+        try:
+            return phone_clean(self.cleaned_data["phone"])
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+class UserChangeForm(_RoleRegionChecked):
+    class Meta:
+        model = User
+        fields = ["name", "role", "region", "is_active"]
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdmin):
+    staff_can_add = True
+    staff_can_change = True
+    list_display = ["masked_phone", "name", "role", "region", "is_active", "date_joined"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["name", "phone"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj: User) -> str:
+        return obj.masked_phone
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs["form"] = UserChangeForm if obj else UserAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj:
+            return ["masked_phone", "name", "role", "region", "is_active"]
+        return ["phone", "name", "role", "region", "password"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["masked_phone"] if obj else []
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if change:
+            user_update(
+                user=obj,
+                actor=request.user,
+                name=obj.name,
+                role=obj.role,
+                region=obj.region,
+                is_active=obj.is_active,
+            )
+        else:
+            obj.pk = user_create(
+                phone=obj.phone,
+                name=obj.name,
+                role=obj.role,
+                region=obj.region,
+                password=form.cleaned_data.get("password") or None,
+                actor=request.user,
+            ).pk
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ScopedAdmin):
+    region_field = "user__region"
+    list_display = ["prefix", "user", "name", "created_at", "expires_at", "revoked_at"]
+    readonly_fields = ["prefix", "user", "name", "created_at", "expires_at", "revoked_at"]
+    exclude = ["digest"]

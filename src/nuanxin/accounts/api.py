@@ -1,0 +1,49 @@
+from django.http import HttpRequest
+from ninja import Router
+
+from nuanxin.accounts.schemas import (
+    MeOut,
+    PasswordLoginIn,
+    SmsLoginIn,
+    SmsSendIn,
+    SmsSendOut,
+    TokenOut,
+)
+from nuanxin.accounts.services import (
+    password_login,
+    sms_code_login,
+    sms_code_send,
+    token_issue,
+)
+
+router = Router(tags=["账号"])
+
+
+def _token_for(user, created: bool = False) -> TokenOut:
+    secret, token = token_issue(user=user, name="api-login")
+    return TokenOut(
+        token=secret, expires_at=token.expires_at, user=MeOut.from_user(user), created=created
+    )
+
+
+@router.post("/login", auth=None, response=TokenOut, summary="手机号 + 密码登录，签发令牌")
+def login(request: HttpRequest, payload: PasswordLoginIn) -> TokenOut:
+    return _token_for(password_login(phone=payload.phone, password=payload.password))
+
+
+@router.post("/sms/send", auth=None, response=SmsSendOut, summary="发送短信验证码")
+def sms_send(request: HttpRequest, payload: SmsSendIn) -> SmsSendOut:
+    return SmsSendOut(expires_at=sms_code_send(phone=payload.phone))
+
+
+@router.post(
+    "/sms/login", auth=None, response=TokenOut, summary="短信验证码登录（新号码自动注册为劳动者）"
+)
+def sms_login(request: HttpRequest, payload: SmsLoginIn) -> TokenOut:
+    user, created = sms_code_login(phone=payload.phone, code=payload.code)
+    return _token_for(user, created)
+
+
+@router.get("/me", response=MeOut, summary="当前用户")
+def me(request: HttpRequest) -> MeOut:
+    return MeOut.from_user(request.auth)

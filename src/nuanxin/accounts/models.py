@@ -1,0 +1,159 @@
+import re
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nuanxin.core.masking import mask_phone
+from nuanxin.geo.models import RegionLevel
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_phone(raw: str) -> str:
+    """Mainland mobile number from user input: spaces, dashes, full-width digits and +86 go."""
+    text = (raw or "").translate({0xFF10 + i: ord("0") + i for i in range(10)})
+    digits = re.sub(r"[\s\-()（）]", "", text)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    return digits
+
+
+def validate_phone(value: str) -> None:
+    if not MOBILE_RE.match(value or ""):
+        raise ValidationError(_("请输入有效的 11 位手机号码。"), code="invalid_phone")
+
+
+class Role(models.TextChoices):
+    WORKER = "worker", _("新就业群体劳动者")
+    STATION_KEEPER = "station_keeper", _("驿站管理员")
+    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
+    STREET_ADMIN = "street_admin", _("街道管理员")
+    COUNTY_ADMIN = "county_admin", _("县（市、区）管理员")
+    CITY_ADMIN = "city_admin", _("市级管理员")
+    ENTERPRISE_LIAISON = "enterprise_liaison", _("企业联络员")
+
+
+# The region level each staff role is bound to; their jurisdiction is that region's subtree.
+ROLE_REGION_LEVEL: dict[str, str] = {
+    Role.COMMUNITY_STAFF: RegionLevel.COMMUNITY,
+    Role.STREET_ADMIN: RegionLevel.STREET,
+    Role.COUNTY_ADMIN: RegionLevel.COUNTY,
+    Role.CITY_ADMIN: RegionLevel.CITY,
+}
+STAFF_ROLES = frozenset(ROLE_REGION_LEVEL) | {Role.STATION_KEEPER, Role.ENTERPRISE_LIAISON}
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, phone: str, password: str | None = None, **fields: object) -> "User":
+        """Low-level creation for migrations and tests; application code uses services."""
+        user = self.model(phone=normalize_phone(phone), **fields)
+        user.set_password(password) if password else user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone: str, password: str | None = None, **fields: object) -> "User":
+        fields.pop("is_staff", None)
+        fields.update(is_superuser=True, role=Role.CITY_ADMIN)
+        return self.create_user(phone, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person using nuanxin, identified by a mainland mobile number."""
+
+    phone = models.CharField(_("手机号"), max_length=11, unique=True, validators=[validate_phone])
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.WORKER)
+    region = models.ForeignKey(
+        "geo.Region",
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("工作人员的管辖区域；劳动者的常驻区域。"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        indexes = [models.Index(fields=["role", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.name or _('用户')} {self.masked_phone}"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff roles (and superusers) may enter the back office."""
+        return self.is_superuser or self.role in STAFF_ROLES
+
+    @property
+    def is_region_staff(self) -> bool:
+        return self.role in ROLE_REGION_LEVEL
+
+    @property
+    def jurisdiction_path(self) -> str | None:
+        """The region subtree a staff member governs; None for workers and unbound staff."""
+        if self.is_region_staff and self.region_id is not None:
+            return self.region.path
+        return None
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 digest is stored; the token is shown once at issue."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("前缀"), max_length=12)
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("过期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+
+class SmsCode(models.Model):
+    """A one-time login code sent by SMS; stored as a digest, tried at most a few times."""
+
+    phone = models.CharField(max_length=11, db_index=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,62 @@
+import datetime as dt
+
+from ninja import Schema
+
+from nuanxin.accounts.models import Role, User
+
+
+class RegionRefOut(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class MeOut(Schema):
+    id: int
+    phone: str
+    name: str
+    role: str
+    role_label: str
+    region: RegionRefOut | None
+    is_staff: bool
+
+    @staticmethod
+    def from_user(user: User) -> "MeOut":
+        region = user.region
+        return MeOut(
+            id=user.pk,
+            phone=user.masked_phone,
+            name=user.name,
+            role=user.role,
+            role_label=str(Role(user.role).label),
+            region=RegionRefOut(code=region.code, name=region.name, level=region.level)
+            if region
+            else None,
+            is_staff=user.is_staff,
+        )
+
+
+class PasswordLoginIn(Schema):
+    phone: str
+    password: str
+
+
+class SmsSendIn(Schema):
+    phone: str
+
+
+class SmsSendOut(Schema):
+    expires_at: dt.datetime
+
+
+class SmsLoginIn(Schema):
+    phone: str
+    code: str
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: dt.datetime
+    user: MeOut
+    created: bool = False

@@ -1,0 +1,273 @@
+"""Accounts: users and roles, password and SMS-code login, API tokens."""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nuanxin.accounts.models import (
+    MOBILE_RE,
+    ROLE_REGION_LEVEL,
+    ApiToken,
+    Role,
+    SmsCode,
+    User,
+    normalize_phone,
+)
+from nuanxin.accounts.sms import sms_backend
+from nuanxin.core.audit import audit_record, snapshot
+from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core.scoping import in_jurisdiction
+from nuanxin.geo.models import Region
+
+TOKEN_PREFIX = "nx_"
+
+
+class _Unset:
+    """Marks an optional argument the caller did not pass (None is a meaningful value)."""
+
+
+UNSET = _Unset()
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def phone_clean(raw: str) -> str:
+    phone = normalize_phone(raw)
+    if not MOBILE_RE.match(phone):
+        raise ApplicationError("accounts.invalid_phone", _("请输入有效的 11 位手机号码。"))
+    return phone
+
+
+def check_role_region(role: str, region: Region | None) -> None:
+    if role not in Role.values:
+        raise ApplicationError("accounts.bad_role", _("未知的角色。"), extra={"role": role})
+    level = ROLE_REGION_LEVEL.get(role)
+    if level is None:
+        return
+    if region is None or region.level != level:
+        raise ApplicationError(
+            "accounts.role_region_mismatch",
+            _("该角色必须绑定到对应层级的区域。"),
+            extra={"role": role, "level": level},
+        )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    phone: str,
+    name: str = "",
+    role: str = Role.WORKER,
+    region: Region | None = None,
+    password: str | None = None,
+    actor: User | None = None,
+) -> User:
+    """Create a user. Staff may create users only inside their own jurisdiction."""
+    phone = phone_clean(phone)
+    check_role_region(role, region)
+    staff_grant = role != Role.WORKER and region is not None
+    if (
+        actor is not None
+        and not actor.is_superuser
+        and staff_grant
+        and not in_jurisdiction(actor, region)
+    ):
+        raise forbidden("auth.out_of_jurisdiction", _("不能在管辖范围外创建工作人员。"))
+    if User.objects.filter(phone=phone).exists():
+        raise ApplicationError("accounts.phone_taken", _("该手机号已注册。"))
+    user = User(phone=phone, name=name.strip(), role=role, region=region)
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ApplicationError(
+                "accounts.weak_password", " ".join(exc.messages), extra={"errors": exc.messages}
+            ) from exc
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit_record(
+        actor=actor,
+        action="user.create",
+        obj=user,
+        after=snapshot(user, ["role", "region", "name"]),
+        region_path=region.path if region else "",
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: User,
+    actor: User,
+    name: str | None = None,
+    role: str | None = None,
+    region: Region | _Unset | None = UNSET,
+    is_active: bool | None = None,
+) -> User:
+    """Change a user's name, role, bound region or active flag (audited).
+
+    Staff may change only users inside their jurisdiction and grant only regions inside it.
+    """
+    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    if not actor.is_superuser and not in_jurisdiction(actor, user.region):
+        raise forbidden("auth.out_of_jurisdiction", _("该用户不在您的管辖范围内。"))
+    new_region = user.region if isinstance(region, _Unset) else region
+    new_role = role if role is not None else user.role
+    check_role_region(new_role, new_region)
+    if not actor.is_superuser and new_region is not None and not in_jurisdiction(actor, new_region):
+        raise forbidden("auth.out_of_jurisdiction", _("不能授予管辖范围外的区域。"))
+    fields = ["name", "role", "region", "is_active"]
+    before = snapshot(user, fields)
+    user.role, user.region = new_role, new_region
+    if name is not None:
+        user.name = name.strip()
+    if is_active is not None:
+        user.is_active = is_active
+    user.save(update_fields=fields)
+    after = snapshot(user, fields)
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="user.update",
+            obj=user,
+            before=before,
+            after=after,
+            region_path=new_region.path if new_region else "",
+        )
+    return user
+
+
+def password_login(*, phone: str, password: str) -> User:
+    user = authenticate(phone=normalize_phone(phone), password=password)
+    if user is None:
+        raise ApplicationError("accounts.bad_credentials", _("手机号或密码不正确。"), status=401)
+    return user
+
+
+def sms_code_send(*, phone: str) -> dt.datetime:
+    """Send a 6-digit login code; returns when it expires. One code a minute per phone."""
+    phone = phone_clean(phone)
+    now = timezone.now()
+    with transaction.atomic():
+        recent = SmsCode.objects.filter(
+            phone=phone, created_at__gt=now - dt.timedelta(seconds=settings.SMS_CODE_RESEND_SECONDS)
+        ).exists()
+        if recent:
+            raise ApplicationError(
+                "accounts.sms_too_soon",
+                _("验证码发送过于频繁，请稍后再试。"),
+                extra={"retry_after_seconds": settings.SMS_CODE_RESEND_SECONDS},
+                status=429,
+            )
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        expires_at = now + dt.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS)
+        SmsCode.objects.create(
+            phone=phone, digest=_digest(f"{phone}:{code}"), expires_at=expires_at
+        )
+    minutes = settings.SMS_CODE_TTL_SECONDS // 60
+    text = _("您的暖新登录验证码是 %(code)s，%(minutes)s 分钟内有效。") % {
+        "code": code,
+        "minutes": minutes,
+    }
+    transaction.on_commit(lambda: sms_backend().send(phone=phone, text=text))
+    return expires_at
+
+
+def _sms_code_consume(phone: str, code: str) -> bool:
+    """Mark the newest live code used if ``code`` matches it; count a wrong try otherwise."""
+    with transaction.atomic():
+        sms = (
+            SmsCode.objects.select_for_update()
+            .filter(phone=phone, used_at__isnull=True, expires_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
+        if sms is None or sms.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
+            return False
+        if not hmac.compare_digest(sms.digest, _digest(f"{phone}:{(code or '').strip()}")):
+            sms.attempts += 1
+            sms.save(update_fields=["attempts"])
+            return False
+        sms.used_at = timezone.now()
+        sms.save(update_fields=["used_at"])
+        return True
+
+
+def sms_code_login(*, phone: str, code: str) -> tuple[User, bool]:
+    """Check a login code; a phone seen for the first time becomes a worker account.
+
+    Returns (user, created). Each code works once and allows a few wrong tries; the wrong try
+    is committed before the error is raised, so it counts.
+    """
+    phone = phone_clean(phone)
+    if not _sms_code_consume(phone, code):
+        raise ApplicationError("accounts.bad_sms_code", _("验证码错误或已过期。"), status=401)
+    user = User.objects.filter(phone=phone).first()
+    if user is not None:
+        if not user.is_active:
+            raise ApplicationError("accounts.inactive", _("该账号已停用。"), status=403)
+        return user, False
+    return user_create(phone=phone), True
+
+
+def token_issue(*, user: User, name: str = "", ttl_days: int | None = None) -> tuple[str, ApiToken]:
+    """Issue a bearer token; the plain token is returned once and never stored."""
+    ttl = dt.timedelta(days=ttl_days if ttl_days is not None else settings.API_TOKEN_TTL_DAYS)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        digest=_digest(secret),
+        prefix=secret[:10],
+        name=name,
+        expires_at=timezone.now() + ttl,
+    )
+    return secret, token
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The active user behind a bearer token, or None if unknown, expired or revoked."""
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user", "user__region")
+        .filter(digest=_digest(raw), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def request_principal(request: Any) -> str:
+    """Who a request acts for, to scope Idempotency-Keys: token, then session user."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        user = token_authenticate(header[7:].strip())
+        if user is not None:
+            return f"user:{user.pk}"
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return "anonymous:" + _digest(header or request.META.get("REMOTE_ADDR", ""))[:32]

@@ -1,0 +1,61 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nuanxin.accounts.forms import PasswordLoginForm, SmsLoginForm
+from nuanxin.accounts.services import password_login, sms_code_login, sms_code_send
+from nuanxin.core.errors import ApplicationError
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    mode = request.POST.get("mode") or request.GET.get("mode") or "password"
+    password_form = PasswordLoginForm(request.POST if mode == "password" else None)
+    sms_form = SmsLoginForm(request.POST if mode == "sms" else None)
+    error = None
+    if request.method == "POST":
+        try:
+            if mode == "password" and password_form.is_valid():
+                user = password_login(**password_form.cleaned_data)
+                login(request, user, backend=BACKEND)
+                return redirect(_next_url(request))
+            if mode == "sms" and sms_form.is_valid():
+                data = sms_form.cleaned_data
+                if request.POST.get("action") == "send":
+                    sms_code_send(phone=data["phone"])
+                    messages.info(request, _("验证码已发送，请查收短信。"))
+                else:
+                    user, created = sms_code_login(phone=data["phone"], code=data["code"])
+                    login(request, user, backend=BACKEND)
+                    if created:
+                        messages.success(request, _("欢迎加入暖新！已为您创建账号。"))
+                    return redirect(_next_url(request))
+        except ApplicationError as exc:
+            error = exc
+    context = {
+        "mode": mode,
+        "password_form": password_form,
+        "sms_form": sms_form,
+        "error": error,
+        "next": _next_url(request),
+    }
+    return render(request, "accounts/login.html", context, status=400 if error else 200)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("您已退出登录。"))
+    return redirect("home")
