@@ -1,0 +1,29 @@
+"""Root URLs. Each app with a ``urls.py`` is mounted at ``/<URL_PREFIX or label>/``."""
+
+import importlib
+import importlib.util
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from nuanxin.api import api
+from nuanxin.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+
+for config in apps.get_app_configs():
+    module_name = f"{config.name}.urls"
+    if not config.name.startswith("nuanxin.") or importlib.util.find_spec(module_name) is None:
+        continue
+    module = importlib.import_module(module_name)
+    prefix = getattr(module, "URL_PREFIX", config.label)
+    urlpatterns.append(path(f"{prefix}/", include(module_name)))
