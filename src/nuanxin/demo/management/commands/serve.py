@@ -1,0 +1,18 @@
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from nuanxin.demo.server import serve
+
+
+class Command(BaseCommand):
+    help = "用生产服务器（gunicorn）运行暖新。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("NUANXIN_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("NUANXIN_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=None)
+
+    def handle(self, *args: Any, host: str, port: int, workers: int | None, **options: Any) -> None:
+        serve(host=host, port=port, workers=workers)
