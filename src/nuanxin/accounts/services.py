@@ -123,7 +123,7 @@ def user_update(
 
     Staff may change only users inside their jurisdiction and grant only regions inside it.
     """
-    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     if not actor.is_superuser and not in_jurisdiction(actor, user.region):
         raise forbidden("auth.out_of_jurisdiction", _("该用户不在您的管辖范围内。"))
     new_region = user.region if isinstance(region, _Unset) else region

@@ -29,6 +29,42 @@ def _named_region(key: str) -> Region | None:
     return Region.objects.filter(code=key).first()
 
 
+# Worker accounts for people who use the app (log in by SMS code, no password). The registry
+# holds the city's 20,000+ workers; these are the ones whose reports, visits and points the
+# demo shows, spread over the communities with more in the streets the article names.
+EXTRA_WORKERS = 300
+EXTRA_WORKER_PHONE = "139{:08d}"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁宋郑谢韩唐冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕丁任沈"
+)
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志海鹏飞斌宇浩凯健俊帆晨阳鑫"
+
+
+def demo_worker_phones() -> list[str]:
+    return [EXTRA_WORKER_PHONE.format(i) for i in range(1, EXTRA_WORKERS + 1)]
+
+
+def _load_extra_workers(ctx: DemoContext) -> int:
+    rng = ctx.rng("people")
+    named_streets = Region.objects.filter(
+        name__in=["城南街道", "南调街道", "沙湾街道", "新园街道"], level="street"
+    )
+    focus = list(
+        Region.objects.filter(level="community", parent__in=named_streets).order_by("code")
+    )
+    everywhere = list(Region.objects.filter(level="community").order_by("code"))
+    existing = set(User.objects.filter(phone__startswith="139").values_list("phone", flat=True))
+    created = 0
+    for phone in demo_worker_phones():
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
+        community = rng.choice(focus if rng.random() < 0.6 and focus else everywhere)
+        if phone in existing:
+            continue
+        user_create(phone=phone, name=name, role=Role.WORKER, region=community)
+        created += 1
+    return created
+
+
 def load(ctx: DemoContext) -> None:
     created = 0
     for phone, name, role, region_key in DEMO_ACCOUNTS:
@@ -42,4 +78,5 @@ def load(ctx: DemoContext) -> None:
             )
             created += 1
         ctx.credentials.append((str(Role(role).label), name, phone))
-    ctx.say(f"演示账号：新增 {created} 个。")
+    extra = _load_extra_workers(ctx)
+    ctx.say(f"演示账号：新增 {created} 个，另有 {extra} 个劳动者账号（短信验证码登录）。")
