@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from nuanxin.core.navigation import STAFF_NAV, WORKER_NAV, resolve_entries
+from nuanxin.core.notifications import unread_count
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -14,6 +15,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.NUANXIN_SITE_NAME,
         "nav_entries": resolve_entries(entries, request.path),
         "is_staff_user": is_staff_user,
+        "unread_notifications": unread_count(user) if user is not None else 0,
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_crs": settings.MAP_TILE_CRS,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,

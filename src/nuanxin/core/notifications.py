@@ -1,0 +1,38 @@
+"""In-app notifications: services queue them on commit, so a rolled-back change tells no one."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from nuanxin.core.models import Notification
+
+
+def notification_send(*, user: Any, kind: str, title: str, body: str = "", url: str = "") -> None:
+    """Queue a notification to be written once the surrounding transaction commits."""
+
+    def write() -> None:
+        Notification.objects.create(
+            user=user, kind=kind, title=str(title)[:120], body=str(body), url=url
+        )
+
+    transaction.on_commit(write)
+
+
+def notifications_mark_read(*, user: Any, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications (all, or those in ``ids``) read; returns how many."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def notifications_of(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
