@@ -12,11 +12,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from nuanxin.accounts.auth import api_auth
 from nuanxin.core.errors import ApplicationError
 
+
+class Utf8JSONRenderer(JSONRenderer):
+    """JSON with Chinese text as UTF-8, not \\u escapes: readable and a third smaller."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="暖新 API",
     version="1",
     description=_("新就业群体服务与治理平台的开放接口。错误统一为 {code, message, extra}。"),

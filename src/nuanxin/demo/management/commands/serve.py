@@ -7,7 +7,7 @@ from nuanxin.demo.server import serve
 
 
 class Command(BaseCommand):
-    help = "用生产服务器（gunicorn）运行暖新。"
+    help = "用生产服务器（granian）运行暖新。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("NUANXIN_HOST", "127.0.0.1"))
