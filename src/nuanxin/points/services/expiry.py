@@ -15,7 +15,13 @@ from django.db.models import Sum
 from nuanxin.core.timeutil import start_of_local_day
 from nuanxin.points.models import AccountKind, Entry, EntryKind
 from nuanxin.points.reasons import POINTS_EXPIRY
-from nuanxin.points.services._core import create_entry, lock_accounts, now, record_key
+from nuanxin.points.services._core import (
+    create_entry,
+    fingerprint,
+    lock_accounts,
+    now,
+    record_key,
+)
 from nuanxin.points.services.accounts import expiry_sink
 from nuanxin.points.services.policy import current_policy
 
@@ -56,7 +62,7 @@ def _expire_account(account_id: int, sink_id: int, cutoff: dt.datetime) -> int:
             note="",
             at=at,
         )
-        record_key(transfer_id, "expiry", transfer_id, at)
+        record_key(transfer_id, "expiry", fingerprint("expiry", transfer_id), at)
         return due
 
 
