@@ -131,6 +131,52 @@ def lock_accounts(*ids: int) -> dict[int, Locked]:
     return locked
 
 
+_LOCK_FIND_SQL = {
+    1: "SELECT id, posted, held, may_go_negative, "
+    "(SELECT kind || ' ' || fingerprint FROM points_transferkey WHERE transfer_id = %s) "
+    "FROM points_account WHERE id = %s",
+    2: "SELECT id, posted, held, may_go_negative, "
+    "(SELECT kind || ' ' || fingerprint FROM points_transferkey WHERE transfer_id = %s) "
+    "FROM points_account WHERE id IN (%s, %s) ORDER BY id",
+}
+_LOCK_FIND_SQL_FOR_UPDATE = {
+    1: "SELECT id, posted, held, may_go_negative, "
+    "(SELECT kind || ' ' || fingerprint FROM points_transferkey WHERE transfer_id = %s) "
+    "FROM points_account WHERE id = %s FOR UPDATE",
+    2: "SELECT id, posted, held, may_go_negative, "
+    "(SELECT kind || ' ' || fingerprint FROM points_transferkey WHERE transfer_id = %s) "
+    "FROM points_account WHERE id IN (%s, %s) ORDER BY id FOR UPDATE",
+}
+
+
+def lock_and_find(
+    ids: tuple[int, ...], transfer_id: str, kind: str, digest: str
+) -> tuple[dict[int, Locked], TransferKey | None]:
+    """``lock_accounts`` and ``prior_key`` in one statement (one round trip fewer per posting).
+
+    On PostgreSQL the key subquery sees the snapshot taken when the statement began, before it
+    waited for the row locks; a retry that waited behind its first attempt may therefore miss
+    the key, and then fails on the unique transfer id and is answered by ``run_once``'s replay.
+    """
+    unique = sorted(set(ids))
+    if connection.features.has_select_for_update:
+        sql = _LOCK_FIND_SQL_FOR_UPDATE[len(unique)]
+    else:
+        sql = _LOCK_FIND_SQL[len(unique)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [transfer_id, *unique])
+        rows = cursor.fetchall()
+    if len(rows) != len(unique):
+        raise ApplicationError("points.unknown_account", _("积分账户不存在。"), status=404)
+    found = rows[0][4]
+    if found is None:
+        return {row[0]: Locked(row[0], row[1], row[2], bool(row[3])) for row in rows}, None
+    found_kind, _space, found_digest = found.partition(" ")
+    if found_kind != kind or found_digest != digest:
+        raise reused(transfer_id)
+    return {}, TransferKey.objects.get(pk=transfer_id)
+
+
 def require_available(
     account: Locked, amount: int, *, code: str = "points.insufficient_balance"
 ) -> None:
@@ -194,29 +240,60 @@ def record_key(
         )
 
 
-def move_posted(debit_id: int, credit_id: int, amount: int, *, release: int = 0) -> None:
-    """Post ``amount`` from debit to credit in one statement; ``release`` leaves debit's held.
-    The caller holds both rows' locks and has checked the debit's available balance; the
-    table's check constraint is the last line of defence."""
-    with connection.cursor() as cursor:
-        if release:
-            cursor.execute(
-                "UPDATE points_account SET "
-                "posted = posted + CASE WHEN id = %s THEN %s ELSE %s END, "
-                "held = held - CASE WHEN id = %s THEN %s ELSE 0 END "
-                "WHERE id IN (%s, %s)",
-                [debit_id, -amount, amount, debit_id, release, debit_id, credit_id],
-            )
-        else:
-            cursor.execute(
-                "UPDATE points_account SET posted = posted + CASE WHEN id = %s THEN %s ELSE %s END "
-                "WHERE id IN (%s, %s)",
-                [debit_id, -amount, amount, debit_id, credit_id],
-            )
-
-
 def change_held(account_id: int, delta: int) -> None:
     Account.objects.filter(pk=account_id).update(held=F("held") + delta)
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """The transfer id to record with an entry, in the same statement where the database can."""
+
+    transfer_id: str
+    kind: str
+    digest: str
+    granted: int | None = None
+    limited_by: str = ""
+
+
+_INSERT_ENTRY = (
+    "INSERT INTO points_entry (transfer_id, kind, debit_id, credit_id, amount, reason, "
+    "reference, actor_id, note, created_at, hold_id, reverses_id) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+)
+_MOVE = {
+    False: "UPDATE points_account SET posted = posted + CASE WHEN id = %s THEN %s ELSE %s END "
+    "WHERE id IN (%s, %s)",
+    True: "UPDATE points_account SET posted = posted + CASE WHEN id = %s THEN %s ELSE %s END, "
+    "held = held - CASE WHEN id = %s THEN %s ELSE 0 END WHERE id IN (%s, %s)",
+}
+_INSERT_KEY = (
+    "INSERT INTO points_transferkey "
+    "(transfer_id, kind, fingerprint, granted, limited_by, created_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s)"
+)
+# PostgreSQL runs the three writes of a posting as one statement (data-modifying CTEs all
+# execute), one round trip instead of three. SQLite has no data-modifying CTEs, and no round
+# trips to save. These are the same statements as above, written out.
+_POST_PG = {
+    False: "WITH e AS (INSERT INTO points_entry (transfer_id, kind, debit_id, credit_id, amount, "
+    "reason, reference, actor_id, note, created_at, hold_id, reverses_id) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id), "
+    "u AS (UPDATE points_account SET posted = posted + CASE WHEN id = %s THEN %s ELSE %s END "
+    "WHERE id IN (%s, %s) RETURNING id), "
+    "k AS (INSERT INTO points_transferkey "
+    "(transfer_id, kind, fingerprint, granted, limited_by, created_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s) RETURNING transfer_id) "
+    "SELECT id FROM e",
+    True: "WITH e AS (INSERT INTO points_entry (transfer_id, kind, debit_id, credit_id, amount, "
+    "reason, reference, actor_id, note, created_at, hold_id, reverses_id) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id), "
+    "u AS (UPDATE points_account SET posted = posted + CASE WHEN id = %s THEN %s ELSE %s END, "
+    "held = held - CASE WHEN id = %s THEN %s ELSE 0 END WHERE id IN (%s, %s) RETURNING id), "
+    "k AS (INSERT INTO points_transferkey "
+    "(transfer_id, kind, fingerprint, granted, limited_by, created_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s) RETURNING transfer_id) "
+    "SELECT id FROM e",
+}
 
 
 def create_entry(
@@ -234,10 +311,14 @@ def create_entry(
     hold: Hold | None = None,
     reverses: Entry | None = None,
     release: int = 0,
+    key: KeyRecord | None = None,
 ) -> Entry:
-    """Insert the entry and move the stored balances with it (caller holds the row locks)."""
+    """Insert the entry, move the stored balances with it and record ``key`` (the caller holds
+    the row locks and has checked the debit's available balance; the table's check
+    constraint is the last line of defence)."""
     actor_id = getattr(actor, "pk", None)
-    values = [
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    entry_values = [
         transfer_id,
         kind,
         debit_id,
@@ -247,19 +328,27 @@ def create_entry(
         reference or "",
         actor_id,
         note or "",
-        connection.ops.adapt_datetimefield_value(at),
+        stamp,
         hold.pk if hold is not None else None,
         reverses.pk if reverses is not None else None,
     ]
+    move_values = [debit_id, -amount, amount]
+    if release:
+        move_values += [debit_id, release]
+    move_values += [debit_id, credit_id]
+    key_values = (
+        [key.transfer_id, key.kind, key.digest, key.granted, key.limited_by, stamp] if key else []
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO points_entry (transfer_id, kind, debit_id, credit_id, amount, reason, "
-            "reference, actor_id, note, created_at, hold_id, reverses_id) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            values,
-        )
-        entry_id = cursor.fetchone()[0]
-    move_posted(debit_id, credit_id, amount, release=release)
+        if key is not None and connection.vendor == "postgresql":
+            cursor.execute(_POST_PG[bool(release)], entry_values + move_values + key_values)
+            entry_id = cursor.fetchone()[0]
+        else:
+            cursor.execute(_INSERT_ENTRY, entry_values)
+            entry_id = cursor.fetchone()[0]
+            cursor.execute(_MOVE[bool(release)], move_values)
+            if key is not None:
+                cursor.execute(_INSERT_KEY, key_values)
     entry = Entry(
         id=entry_id,
         transfer_id=transfer_id,

@@ -24,14 +24,14 @@ from nuanxin.geo.models import Region
 from nuanxin.points.models import Entry, EntryKind, TransferKey
 from nuanxin.points.reasons import STATION_CHECKIN
 from nuanxin.points.services._core import (
+    KeyRecord,
     check_amount,
     check_reason,
     check_transfer_id,
     create_entry,
     fingerprint,
-    lock_accounts,
+    lock_and_find,
     now,
-    prior_key,
     record_key,
     require_available,
     run_once,
@@ -101,8 +101,7 @@ def _earn(
         )
 
     def body() -> EarnResult:
-        locked = lock_accounts(pool.pk, account.pk)
-        key = prior_key(transfer_id, "earn", digest)
+        locked, key = lock_and_find((pool.pk, account.pk), transfer_id, "earn", digest)
         if key is not None:
             return replay(key)
         at = now()
@@ -121,8 +120,10 @@ def _earn(
                 actor=actor,
                 note=note,
                 at=at,
+                key=KeyRecord(transfer_id, "earn", digest, granted, limited_by or ""),
             )
-        record_key(transfer_id, "earn", digest, at, granted=granted, limited_by=limited_by or "")
+        else:
+            record_key(transfer_id, "earn", digest, at, granted=0, limited_by=limited_by or "")
         return EarnResult(entry, granted, points, limited_by)
 
     return run_once(transfer_id, "earn", digest, body, replay)

@@ -16,11 +16,11 @@ from nuanxin.core.timeutil import start_of_local_day
 from nuanxin.points.models import AccountKind, Entry, EntryKind
 from nuanxin.points.reasons import POINTS_EXPIRY
 from nuanxin.points.services._core import (
+    KeyRecord,
     create_entry,
     fingerprint,
     lock_accounts,
     now,
-    record_key,
 )
 from nuanxin.points.services.accounts import expiry_sink
 from nuanxin.points.services.policy import current_policy
@@ -61,8 +61,8 @@ def _expire_account(account_id: int, sink_id: int, cutoff: dt.datetime) -> int:
             actor=None,
             note="",
             at=at,
+            key=KeyRecord(transfer_id, "expiry", fingerprint("expiry", transfer_id)),
         )
-        record_key(transfer_id, "expiry", fingerprint("expiry", transfer_id), at)
         return due
 
 

@@ -18,6 +18,7 @@ from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.points.models import Account, Entry, EntryKind, Hold, HoldStatus, TransferKey
 from nuanxin.points.reasons import REVERSAL
 from nuanxin.points.services._core import (
+    KeyRecord,
     change_held,
     check_amount,
     check_distinct,
@@ -27,8 +28,8 @@ from nuanxin.points.services._core import (
     create_entry,
     fingerprint,
     lock_accounts,
+    lock_and_find,
     now,
-    prior_key,
     record_key,
     require_available,
     run_once,
@@ -62,8 +63,7 @@ def post_entry(
     digest = fingerprint(kind, debit.pk, credit.pk, amount, reason, reference or "", note or "")
 
     def body() -> Entry:
-        locked = lock_accounts(debit.pk, credit.pk)
-        key = prior_key(transfer_id, kind, digest)
+        locked, key = lock_and_find((debit.pk, credit.pk), transfer_id, kind, digest)
         if key is not None:
             return _entry_of(key)
         require_available(locked[debit.pk], amount, code=shortage_code)
@@ -79,8 +79,8 @@ def post_entry(
             actor=actor,
             note=note,
             at=at,
+            key=KeyRecord(transfer_id, kind, digest),
         )
-        record_key(transfer_id, kind, digest, at)
         if on_post is not None:
             on_post(entry)
         return entry
@@ -146,8 +146,7 @@ def hold(
     digest = fingerprint("hold", debit.pk, credit.pk, amount, reason, reference or "")
 
     def body() -> Hold:
-        locked = lock_accounts(debit.pk)
-        key = prior_key(transfer_id, "hold", digest)
+        locked, key = lock_and_find((debit.pk,), transfer_id, "hold", digest)
         if key is not None:
             return _hold_of(key)
         require_available(locked[debit.pk], amount)
@@ -219,8 +218,7 @@ def post_hold(
     digest = fingerprint("post", hold.pk, amount)
 
     def body() -> Entry:
-        lock_accounts(hold.debit_id, hold.credit_id)
-        key = prior_key(transfer_id, "post", digest)
+        _locked, key = lock_and_find((hold.debit_id, hold.credit_id), transfer_id, "post", digest)
         if key is not None:
             return _entry_of(key)
         at = now()
@@ -246,8 +244,8 @@ def post_hold(
             at=at,
             hold=current,
             release=current.amount,
+            key=KeyRecord(transfer_id, "post", digest),
         )
-        record_key(transfer_id, "post", digest, at)
         return entry
 
     return run_once(transfer_id, "post", digest, body, _entry_of)
@@ -264,8 +262,7 @@ def void_hold(*, transfer_id: str, hold: Hold, actor: Any = None, reason: str = 
     digest = fingerprint("void", hold.pk)
 
     def body() -> Hold:
-        lock_accounts(hold.debit_id)
-        key = prior_key(transfer_id, "void", digest)
+        _locked, key = lock_and_find((hold.debit_id,), transfer_id, "void", digest)
         if key is not None:
             return _voided_hold(key)
         at = now()
@@ -312,8 +309,8 @@ def reverse(*, transfer_id: str, entry: Entry, actor: Any, reason: str) -> Entry
     digest = fingerprint("reverse", entry.pk)
 
     def body() -> Entry:
-        locked = lock_accounts(entry.debit_id, entry.credit_id)
-        key = prior_key(transfer_id, "reverse", digest)
+        ids = (entry.debit_id, entry.credit_id)
+        locked, key = lock_and_find(ids, transfer_id, "reverse", digest)
         if key is not None:
             return _entry_of(key)
         if entry.kind == EntryKind.REVERSAL:
@@ -336,8 +333,8 @@ def reverse(*, transfer_id: str, entry: Entry, actor: Any, reason: str) -> Entry
             note=note,
             at=at,
             reverses=entry,
+            key=KeyRecord(transfer_id, "reverse", digest),
         )
-        record_key(transfer_id, "reverse", digest, at)
         audit_record(
             actor=actor,
             action="points.reverse",
