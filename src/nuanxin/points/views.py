@@ -1,0 +1,39 @@
+"""The worker's points page: balance, pending holds and history, newest first."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from nuanxin.points.selectors import balance_of, history_of, pending_holds_of
+
+PAGE_SIZE = 20
+
+
+def _before(request: HttpRequest) -> int | None:
+    raw = request.GET.get("before", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    lines = history_of(request.user, limit=PAGE_SIZE)
+    context = {
+        "balance": balance_of(request.user),
+        "holds": list(pending_holds_of(request.user)[:10]),
+        "lines": lines,
+        "more": len(lines) == PAGE_SIZE,
+        "next_before": lines[-1].id if lines else None,
+    }
+    return render(request, "points/mine.html", context)
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    """More history rows for htmx's "load more" (older than ``before``)."""
+    lines = history_of(request.user, limit=PAGE_SIZE, before_id=_before(request))
+    context = {
+        "lines": lines,
+        "more": len(lines) == PAGE_SIZE,
+        "next_before": lines[-1].id if lines else None,
+    }
+    return render(request, "points/_history.html", context)
