@@ -48,10 +48,13 @@ def community_staff(tree, community: str = "A1a", **fields):
     return staff(Role.COMMUNITY_STAFF, tree[community], **fields)
 
 
-def submitted(tree, *, reporter=None, cat=None, point=IN_A1A_1, **fields):
-    """A submitted report in grid A1a-1 by a fresh worker."""
+_FRESH = object()
+
+
+def submitted(tree, *, reporter=_FRESH, cat=None, point=IN_A1A_1, **fields):
+    """A submitted report in grid A1a-1, by a fresh worker unless ``reporter`` is given."""
     return report_submit(
-        reporter=reporter or worker(tree),
+        reporter=worker(tree) if reporter is _FRESH else reporter,
         category=cat or category(),
         lon=point[0],
         lat=point[1],

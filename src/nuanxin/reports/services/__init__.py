@@ -1,7 +1,8 @@
 """The write path of 随手拍: one service per step of a report's life.
 
-Submitting: ``report_submit``, ``report_support``. Review: ``report_accept``, ``report_reject``,
-``report_mark_duplicate``, ``reports_bulk_accept``, ``reports_bulk_reject``. Handling:
+Submitting: ``report_submit``, ``report_photo_add``, ``report_support``. Review:
+``report_accept``, ``report_reject``, ``report_mark_duplicate``, ``reports_bulk_accept``,
+``reports_bulk_reject``. Handling:
 ``report_dispatch``, ``report_resolve``, ``report_close``, ``report_reopen``,
 ``report_reassign``, ``report_assign``. Moderation: ``photo_set_hidden``,
 ``report_edit_description``, ``report_set_public_hidden``, ``reporter_reveal``.
@@ -39,7 +40,12 @@ from nuanxin.reports.services.review import (
     reports_bulk_accept,
     reports_bulk_reject,
 )
-from nuanxin.reports.services.submit import ReporterContact, report_submit, report_support
+from nuanxin.reports.services.submit import (
+    ReporterContact,
+    report_photo_add,
+    report_submit,
+    report_support,
+)
 
 __all__ = [
     "BulkResult",
@@ -57,6 +63,7 @@ __all__ = [
     "report_dispatch",
     "report_edit_description",
     "report_mark_duplicate",
+    "report_photo_add",
     "report_reassign",
     "report_reject",
     "report_reopen",

@@ -113,11 +113,13 @@ def report_reject(*, report: Report, reviewer: Any, reason: str) -> Report:
 
 
 def _root(original: Report) -> Report:
-    seen = set()
-    while original.duplicate_of_id is not None and original.pk not in seen:
-        seen.add(original.pk)
-        original = original.duplicate_of
-    return original
+    """The report a chain of duplicates ends at, read fresh from the database."""
+    current = Report.objects.get(pk=original.pk)
+    seen = {current.pk}
+    while current.duplicate_of_id is not None and current.duplicate_of_id not in seen:
+        seen.add(current.duplicate_of_id)
+        current = Report.objects.get(pk=current.duplicate_of_id)
+    return current
 
 
 @transaction.atomic

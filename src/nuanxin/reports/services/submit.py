@@ -289,3 +289,55 @@ def report_support(*, report: Report, user: Any, note: str = "") -> ReportSuppor
         data={"support_count": report.support_count},
     )
     return support
+
+
+def report_photo_add(*, report: Report, user: Any, photo: IO[bytes] | bytes) -> ReportPhoto:
+    """Attach one more photo to one's own report while it waits for review (clients that can
+    upload only one file per request send the report first, then its photos)."""
+    clean = photo_clean(photo)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            report = lock(report)
+            if report.reporter_id is None or report.reporter_id != getattr(user, "pk", None):
+                raise ApplicationError(
+                    "reports.not_reporter", _("只有报告人可以补充照片。"), status=403
+                )
+            if report.state != State.SUBMITTED:
+                raise conflict(
+                    "reports.invalid_transition",
+                    _("问题已进入处理，不能再补充照片。"),
+                    state=report.state,
+                    action="add_photo",
+                )
+            if report.photos.filter(kind=PhotoKind.REPORT).count() >= MAX_PHOTOS:
+                raise ApplicationError(
+                    "reports.too_many_photos",
+                    _("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS},
+                    extra={"max": MAX_PHOTOS},
+                )
+            image_name, thumb_name = photo_store(clean)
+            stored.extend([image_name, thumb_name])
+            added = ReportPhoto.objects.create(
+                report=report,
+                kind=PhotoKind.REPORT,
+                image=image_name,
+                thumbnail=thumb_name,
+                width=clean.width,
+                height=clean.height,
+                size=len(clean.image),
+                uploaded_by=user,
+            )
+            record(
+                report,
+                kind=EventKind.SUBMITTED,
+                actor=user,
+                before=before_of(report),
+                from_state=report.state,
+                data={"photo_added": added.pk},
+                visible=False,
+            )
+    except BaseException:
+        photo_files_delete(stored)
+        raise
+    return added
