@@ -121,7 +121,10 @@ def for_staff(report: Report, crs: str = "wgs84", with_events: bool = False) -> 
         out["events"] = [
             {
                 **_event(e),
-                "actor": str(e.actor) if e.actor_id else "",
+                # The reporter stays masked in the history too.
+                "actor": masked_reporter(report)
+                if e.actor_id and e.actor_id == report.reporter_id
+                else (str(e.actor) if e.actor_id else ""),
                 "internal_note": e.internal_note,
                 "data": e.data,
             }

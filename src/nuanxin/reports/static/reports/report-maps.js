@@ -9,6 +9,12 @@
       fillColor: COLORS[state] || "#495057", fillOpacity: 0.9 });
   }
 
+  function outlines(map) {
+    return NuanxinMap.getJSON(NuanxinMap.withCrs("/api/v1/geo/geojson?level=county")).then(function (data) {
+      L.geoJSON(data, { style: { weight: 1, color: "#a63a0b", fillOpacity: 0.03 }, interactive: false }).addTo(map);
+    }).catch(function () {});
+  }
+
   document.querySelectorAll("select.template-picker").forEach(function (picker) {
     picker.addEventListener("change", function () {
       var target = document.getElementById(picker.dataset.target);
@@ -32,6 +38,7 @@
       toggle.setAttribute("aria-pressed", String(!queueMap.hidden));
       if (queueMap.hidden || made) { if (made) made.invalidateSize(); return; }
       made = NuanxinMap.create(queueMap);
+      outlines(made);
       var points = JSON.parse(document.getElementById("queue-points").textContent);
       var group = L.featureGroup();
       points.forEach(function (p) {
@@ -48,13 +55,15 @@
     var m = NuanxinMap.create(detail);
     // The server already converted the point to the tile layer's system.
     var lat = Number(detail.dataset.lat), lon = Number(detail.dataset.lon);
-    L.marker([lat, lon]).addTo(m);
-    m.setView([lat, lon], 16);
+    outlines(m);
+    L.circleMarker([lat, lon], { radius: 9, color: "#fff", weight: 2, fillColor: "#d9480f", fillOpacity: 1 }).addTo(m);
+    m.setView([lat, lon], 15);
   }
 
   var pub = document.getElementById("public-map");
   if (pub) {
     var map = NuanxinMap.create(pub);
+    outlines(map);
     var layer = L.featureGroup().addTo(map);
     var select = document.getElementById("public-category");
     var count = document.getElementById("public-count");
