@@ -73,6 +73,8 @@ def reports_nearby(
         lon__gte=lon - dlon,
         lon__lte=lon + dlon,
     ).select_related("category", "region")
+    # No ORDER BY: the distance order is made in Python, a sort here would only cost.
+    qs = qs.order_by()
     if category is not None:
         qs = qs.filter(category=category)
     found = []

@@ -78,7 +78,7 @@
             .addTo(layer);
         });
         pub.dataset.loaded = String(data.features.length);
-        count.textContent = data.features.length + " 条";
+        count.textContent = (count.dataset.template || "{n}").replace("{n}", data.features.length);
         if (data.features.length) map.fitBounds(layer.getBounds().pad(0.1), { maxZoom: 15 });
       });
     }

@@ -29,20 +29,20 @@
     crsInput.value = system;
     if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng, { draggable: true }).addTo(map);
     marker.off("dragend").on("dragend", function () { place(marker.getLatLng(), mapCrs); });
-    status.textContent = status.dataset.picked || "已选择位置，可拖动标记微调";
+    status.textContent = status.dataset.picked;
     loadNearby();
   }
   map.on("click", function (e) { place(e.latlng, mapCrs); });
 
   document.getElementById("use-location").addEventListener("click", function () {
-    if (!navigator.geolocation) { status.textContent = "此设备不支持定位"; return; }
-    status.textContent = "正在定位…";
+    if (!navigator.geolocation) { status.textContent = status.dataset.unsupported; return; }
+    status.textContent = status.dataset.locating;
     navigator.geolocation.getCurrentPosition(function (pos) {
       // The phone reports WGS-84; the marker is drawn where the map's tiles put that point.
       var wgs = L.latLng(pos.coords.latitude, pos.coords.longitude);
       place(wgs, "wgs84");
       map.setView(wgs, 17);
-    }, function () { status.textContent = "定位失败，请在地图上点选"; }, { enableHighAccuracy: true, timeout: 10000 });
+    }, function () { status.textContent = status.dataset.failed; }, { enableHighAccuracy: true, timeout: 10000 });
   });
 
   function showQuestions() {
@@ -80,7 +80,7 @@
   form.addEventListener("submit", function (e) {
     if (!lonInput.value) {
       e.preventDefault();
-      status.textContent = "请先在地图上选择问题位置";
+      status.textContent = status.dataset.need;
       status.classList.add("error");
       return;
     }
