@@ -1,0 +1,258 @@
+"""Reads: nearby open reports, the staff queue, a reporter's own reports, the public map."""
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nuanxin.core.errors import forbidden, not_found
+from nuanxin.core.scoping import in_jurisdiction, scope_to_jurisdiction
+from nuanxin.geo.coords import haversine_m
+from nuanxin.geo.models import Region
+from nuanxin.reports.models import (
+    OPEN_STATES,
+    REVIEW_STATES,
+    Category,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    ResponseTemplate,
+    State,
+)
+
+METRES_PER_DEGREE = 111_320.0
+MAX_NEARBY_RADIUS_M = 2000.0
+
+
+def nearby_radius_m() -> float:
+    return float(getattr(settings, "REPORTS_NEARBY_RADIUS_M", 250))
+
+
+def categories_active() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).select_related("department")
+
+
+def category_get(code: str) -> Category:
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise not_found("reports.unknown_category", _("问题类别不存在。"), category=code)
+    return category
+
+
+@dataclass(frozen=True)
+class Nearby:
+    report: Report
+    distance_m: float
+
+
+def reports_nearby(
+    *,
+    category: Category | None,
+    lon: float,
+    lat: float,
+    radius_m: float | None = None,
+    limit: int = 10,
+) -> list[Nearby]:
+    """Open reports (of ``category``, or any) within ``radius_m`` of a WGS-84 point, nearest first.
+
+    A bounding box on (category, state, lat, lon) — one index — narrows the rows; the exact
+    great-circle distance then keeps those inside the circle.
+    """
+    radius = min(max(radius_m or nearby_radius_m(), 1.0), MAX_NEARBY_RADIUS_M)
+    dlat = radius / METRES_PER_DEGREE
+    dlon = radius / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    qs = Report.objects.filter(
+        state__in=OPEN_STATES,
+        lat__gte=lat - dlat,
+        lat__lte=lat + dlat,
+        lon__gte=lon - dlon,
+        lon__lte=lon + dlon,
+    ).select_related("category", "region")
+    # No ORDER BY: the distance order is made in Python, a sort here would only cost.
+    qs = qs.order_by()
+    if category is not None:
+        qs = qs.filter(category=category)
+    found = []
+    for report in qs[:500]:
+        distance = haversine_m(lon, lat, report.lon, report.lat)
+        if distance <= radius:
+            found.append(Nearby(report, distance))
+    found.sort(key=lambda n: (n.distance_m, -n.report.pk))
+    return found[:limit]
+
+
+def reports_of_reporter(user: Any) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(reporter=user)
+        .select_related("category", "region", "duplicate_of")
+        .prefetch_related("photos")
+    )
+
+
+def report_of_reporter(user: Any, report_id: int) -> Report:
+    report = reports_of_reporter(user).filter(pk=report_id).first()
+    if report is None:
+        raise not_found("reports.not_found", _("问题不存在。"), id=report_id)
+    return report
+
+
+def events_for_reporter(report: Report) -> QuerySet[ReportEvent]:
+    return report.events.filter(visible_to_reporter=True)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    state: str | None = None
+    category: str | None = None
+    region: str | None = None
+    overdue: bool | None = None
+    assignee: str | None = None  # "me", "none" or None
+    waiting: bool = False  # only reports that wait for review
+    q: str | None = None
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    return Q(state__in=OPEN_STATES, due_at__lt=now or timezone.now())
+
+
+def reports_queue(user: Any, filters: QueueFilter | None = None) -> QuerySet[Report]:
+    """The reports a staff member governs, oldest waiting first, narrowed by ``filters``."""
+    f = filters or QueueFilter()
+    qs = scope_to_jurisdiction(Report.objects.all(), user).select_related(
+        "category", "region", "community", "reporter", "assignee", "department"
+    )
+    if f.waiting:
+        qs = qs.filter(state__in=REVIEW_STATES)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.category:
+        qs = qs.filter(category__code=f.category)
+    if f.region:
+        region = Region.objects.filter(code=f.region).first()
+        qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
+    if f.overdue is True:
+        qs = qs.filter(overdue_q())
+    elif f.overdue is False:
+        qs = qs.exclude(overdue_q())
+    if f.assignee == "me":
+        qs = qs.filter(assignee=user)
+    elif f.assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(pk=int(term)) if term.isdigit() else qs.filter(description__icontains=term)
+    return (
+        qs.order_by("due_at", "id")
+        if f.waiting or f.state in REVIEW_STATES
+        else qs.order_by("-created_at", "-id")
+    )
+
+
+def report_for_staff(user: Any, report_id: int) -> Report:
+    """One report for a staff member; 404 when it does not exist, 403 outside their area."""
+    report = (
+        Report.objects.select_related(
+            "category", "region", "community", "reporter", "assignee", "department", "duplicate_of"
+        )
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        raise not_found("reports.not_found", _("问题不存在。"), id=report_id)
+    if not in_jurisdiction(user, report.region):
+        raise forbidden("auth.out_of_jurisdiction", _("该对象不在您的管辖范围内。"))
+    return report
+
+
+def is_overdue(report: Report, now: dt.datetime | None = None) -> bool:
+    return report.state in OPEN_STATES and report.due_at < (now or timezone.now())
+
+
+def can_view_photo(user: Any, photo: ReportPhoto) -> bool:
+    """Reporter and staff over the area see photos; the public only where the category allows,
+    the photo is not hidden and the report was not rejected."""
+    report = photo.report
+    if getattr(user, "is_authenticated", False):
+        if report.reporter_id == user.pk:
+            return True
+        if (
+            in_jurisdiction(user, report.region)
+            and getattr(user, "jurisdiction_path", None) is not None
+        ):
+            return True
+        if user.is_superuser:
+            return True
+    return (
+        report.category.public_photos
+        and not report.category.anonymous_public
+        and not photo.hidden
+        and not report.public_hidden
+        and report.state not in (State.REJECTED, State.DUPLICATE)
+    )
+
+
+def photo_get(photo_id: int) -> ReportPhoto:
+    photo = (
+        ReportPhoto.objects.select_related("report__category", "report__region")
+        .filter(pk=photo_id)
+        .first()
+    )
+    if photo is None:
+        raise not_found("reports.not_found", _("照片不存在。"), id=photo_id)
+    return photo
+
+
+def public_reports(
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    category: str | None = None,
+    limit: int = 2000,
+) -> QuerySet[Report]:
+    """Reports the public map may show (nothing rejected, duplicated or hidden by staff)."""
+    qs = (
+        Report.objects.exclude(state__in=(State.REJECTED, State.DUPLICATE))
+        .filter(public_hidden=False)
+        .select_related("category", "region", "community")
+        .only(
+            "id",
+            "state",
+            "lon",
+            "lat",
+            "created_at",
+            "category__code",
+            "category__name",
+            "category__anonymous_public",
+            "region__name",
+            "region__centre_lon",
+            "region__centre_lat",
+            "community__name",
+            "community__centre_lon",
+            "community__centre_lat",
+        )
+    )
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        qs = qs.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
+    if category:
+        qs = qs.filter(category__code=category)
+    return qs.order_by("-created_at")[:limit]
+
+
+def templates_for(state: str, category: Category | None = None) -> QuerySet[ResponseTemplate]:
+    qs = ResponseTemplate.objects.filter(state=state, is_active=True)
+    if category is not None:
+        return qs.filter(Q(category__isnull=True) | Q(category=category))
+    return qs.filter(category__isnull=True)
+
+
+def queue_counts(user: Any) -> dict[str, int]:
+    qs = scope_to_jurisdiction(Report.objects.all(), user)
+    return {
+        "waiting": qs.filter(state__in=REVIEW_STATES).count(),
+        "overdue": qs.filter(overdue_q()).count(),
+    }

@@ -1,0 +1,269 @@
+"""Handling after acceptance: dispatch, resolve, close, reopen by the reporter, reassign to the
+right community, assign to a colleague."""
+
+import datetime as dt
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nuanxin.accounts.models import ROLE_REGION_LEVEL
+from nuanxin.core.errors import ApplicationError, conflict, forbidden
+from nuanxin.core.scoping import in_jurisdiction
+from nuanxin.geo.models import Region
+from nuanxin.reports.models import (
+    OPEN_STATES,
+    Department,
+    EventKind,
+    PhotoKind,
+    Report,
+    ReportPhoto,
+    State,
+)
+from nuanxin.reports.photos import photo_clean, photo_files_delete, photo_store
+from nuanxin.reports.routing import ROUTABLE_LEVELS, community_of, route_department
+from nuanxin.reports.services._common import (
+    before_of,
+    clean_text,
+    lock,
+    record,
+    reopen_days,
+    require_staff,
+    require_state,
+    tell_reporter,
+)
+
+DISPATCHABLE = (State.ACCEPTED, State.DISPATCHED, State.REOPENED)
+RESOLVABLE = (State.ACCEPTED, State.DISPATCHED, State.REOPENED)
+CLOSABLE = (State.ACCEPTED, State.DISPATCHED, State.RESOLVED, State.REOPENED)
+REOPENABLE = (State.RESOLVED, State.CLOSED)
+MAX_REOPENS = 3
+
+
+def _move(report: Report, state: str, **fields: Any) -> str:
+    from_state = report.state
+    report.state = state
+    report.state_changed_at = timezone.now()
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.save(update_fields=["state", "state_changed_at", "updated_at", *fields])
+    return from_state
+
+
+@transaction.atomic
+def report_dispatch(
+    *, report: Report, reviewer: Any, department: Department, note: str = ""
+) -> Report:
+    """Hand an accepted report to a department to fix."""
+    report = lock(report)
+    require_staff(reviewer, report)
+    require_state(report, DISPATCHABLE, "dispatch")
+    if not department.is_active:
+        raise ApplicationError("reports.department_inactive", _("该部门已停用。"))
+    text = clean_text(note, field="note", required=False)
+    before = before_of(report)
+    from_state = _move(report, State.DISPATCHED, department=department)
+    record(
+        report,
+        kind=EventKind.DISPATCHED,
+        actor=reviewer,
+        before=before,
+        from_state=from_state,
+        public_note=text,
+        data={"department": department.code},
+    )
+    tell_reporter(
+        report,
+        kind="dispatched",
+        title=_("随手拍 #%(id)d 已派给%(dept)s") % {"id": report.pk, "dept": department.name},
+        body=text,
+    )
+    return report
+
+
+def report_resolve(
+    *, report: Report, reviewer: Any, note: str, photo: IO[bytes] | bytes | None = None
+) -> Report:
+    """Mark a report resolved with a note (shown to the reporter) and an optional photo."""
+    text = clean_text(note, field="note", required=True)
+    clean = photo_clean(photo) if photo is not None else None
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            report = lock(report)
+            require_staff(reviewer, report)
+            require_state(report, RESOLVABLE, "resolve")
+            before = before_of(report)
+            from_state = _move(
+                report, State.RESOLVED, resolution_note=text, resolved_at=timezone.now()
+            )
+            if clean is not None:
+                image_name, thumb_name = photo_store(clean)
+                stored.extend([image_name, thumb_name])
+                ReportPhoto.objects.create(
+                    report=report,
+                    kind=PhotoKind.RESOLUTION,
+                    image=image_name,
+                    thumbnail=thumb_name,
+                    width=clean.width,
+                    height=clean.height,
+                    size=len(clean.image),
+                    uploaded_by=reviewer,
+                )
+            record(
+                report,
+                kind=EventKind.RESOLVED,
+                actor=reviewer,
+                before=before,
+                from_state=from_state,
+                public_note=text,
+                data={"photo": clean is not None},
+            )
+            tell_reporter(
+                report,
+                kind="resolved",
+                title=_("随手拍 #%(id)d 已解决") % {"id": report.pk},
+                body=text
+                + "\n"
+                + _("如问题仍未解决，可在 %(n)d 天内重新打开。") % {"n": reopen_days()},
+            )
+    except BaseException:
+        photo_files_delete(stored)
+        raise
+    return report
+
+
+@transaction.atomic
+def report_close(*, report: Report, reviewer: Any, note: str = "") -> Report:
+    report = lock(report)
+    require_staff(reviewer, report)
+    require_state(report, CLOSABLE, "close")
+    text = clean_text(note, field="note", required=False)
+    before = before_of(report)
+    from_state = _move(report, State.CLOSED)
+    record(
+        report,
+        kind=EventKind.CLOSED,
+        actor=reviewer,
+        before=before,
+        from_state=from_state,
+        public_note=text,
+    )
+    tell_reporter(
+        report,
+        kind="closed",
+        title=_("随手拍 #%(id)d 已关闭") % {"id": report.pk},
+        body=text,
+    )
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: Report, reporter: Any, reason: str) -> Report:
+    """The reporter reopens a resolved or closed report within ``REPORTS_REOPEN_DAYS``."""
+    report = lock(report)
+    if report.reporter_id is None or report.reporter_id != getattr(reporter, "pk", None):
+        raise forbidden("reports.not_reporter", _("只有报告人可以重新打开。"))
+    require_state(report, REOPENABLE, "reopen")
+    if timezone.now() - report.state_changed_at > dt.timedelta(days=reopen_days()):
+        raise conflict(
+            "reports.reopen_window_passed",
+            _("已超过 %(n)d 天，不能重新打开，请重新上报。") % {"n": reopen_days()},
+            days=reopen_days(),
+        )
+    if report.reopen_count >= MAX_REOPENS:
+        raise conflict("reports.reopen_limit", _("该问题重新打开次数已达上限。"), max=MAX_REOPENS)
+    text = clean_text(reason, field="reason", required=True)
+    before = before_of(report)
+    now = timezone.now()
+    from_state = _move(
+        report,
+        State.REOPENED,
+        reopen_count=report.reopen_count + 1,
+        due_at=now + dt.timedelta(hours=report.category.handling_hours),
+    )
+    record(
+        report,
+        kind=EventKind.REOPENED,
+        actor=reporter,
+        before=before,
+        from_state=from_state,
+        public_note=text,
+    )
+    tell_reporter(
+        report,
+        kind="reopened",
+        title=_("随手拍 #%(id)d 已重新打开") % {"id": report.pk},
+        body=_("工作人员会再次处理。"),
+    )
+    return report
+
+
+@transaction.atomic
+def report_reassign(*, report: Report, reviewer: Any, region: Region, note: str = "") -> Report:
+    """Move a misrouted report to another community (or grid); the new area's staff see it."""
+    report = lock(report)
+    require_staff(reviewer, report)
+    require_state(report, OPEN_STATES, "reassign")
+    if region.level not in ROUTABLE_LEVELS:
+        raise ApplicationError(
+            "reports.bad_region", _("只能转交到社区或网格。"), extra={"region": region.code}
+        )
+    if region.pk == report.region_id:
+        raise ApplicationError("reports.same_region", _("已在该区域。"))
+    text = clean_text(note, field="note", required=False)
+    before = before_of(report)
+    old_region = report.region
+    report.region = region
+    report.community = community_of(region)
+    report.department = route_department(report.category, region)
+    report.assignee = None
+    report.save(update_fields=["region", "community", "department", "assignee", "updated_at"])
+    record(
+        report,
+        kind=EventKind.REASSIGNED,
+        actor=reviewer,
+        before=before,
+        from_state=report.state,
+        public_note=_("已转交至%(name)s") % {"name": region.full_name()},
+        internal_note=text,
+        data={"from": old_region.code, "to": region.code},
+    )
+    tell_reporter(
+        report,
+        kind="reassigned",
+        title=_("随手拍 #%(id)d 已转交") % {"id": report.pk},
+        body=_("已转交至%(name)s处理。") % {"name": region.full_name()},
+    )
+    return report
+
+
+@transaction.atomic
+def report_assign(*, report: Report, reviewer: Any, assignee: Any | None) -> Report:
+    """Give a report to a colleague whose jurisdiction covers it (None takes it back)."""
+    report = lock(report)
+    require_staff(reviewer, report)
+    require_state(report, OPEN_STATES, "assign")
+    if assignee is not None and (
+        getattr(assignee, "role", None) not in ROLE_REGION_LEVEL
+        or not assignee.is_active
+        or not in_jurisdiction(assignee, report.region)
+    ):
+        raise ApplicationError(
+            "reports.bad_assignee", _("该同事不负责这一区域。"), extra={"assignee": assignee.pk}
+        )
+    before = before_of(report)
+    report.assignee = assignee
+    report.save(update_fields=["assignee", "updated_at"])
+    record(
+        report,
+        kind=EventKind.ASSIGNED,
+        actor=reviewer,
+        before=before,
+        from_state=report.state,
+        internal_note=str(assignee) if assignee else "",
+        data={"assignee": assignee.pk if assignee else None},
+        visible=False,
+    )
+    return report

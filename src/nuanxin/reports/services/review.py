@@ -1,0 +1,213 @@
+"""Review: accept (pays points once), reject with a reason, mark as a duplicate; and in bulk."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nuanxin.core.errors import ApplicationError, conflict
+from nuanxin.core.scoping import scope_to_jurisdiction
+from nuanxin.reports.models import (
+    EventKind,
+    Report,
+    ReportSupport,
+    State,
+)
+from nuanxin.reports.services._common import (
+    before_of,
+    clean_text,
+    lock,
+    record,
+    require_staff,
+    require_state,
+    tell_reporter,
+)
+from nuanxin.reports.services.award import award_points
+
+ACCEPTABLE = (State.SUBMITTED, State.REOPENED)
+REJECTABLE = (State.SUBMITTED,)
+DUPLICABLE = (State.SUBMITTED,)
+BULK_MAX = 100
+
+
+def _not_own(report: Report, reviewer: Any) -> None:
+    if report.reporter_id is not None and report.reporter_id == getattr(reviewer, "pk", None):
+        raise ApplicationError("reports.own_report", _("不能审核自己提交的问题。"), status=403)
+
+
+@transaction.atomic
+def report_accept(*, report: Report, reviewer: Any, note: str = "") -> Report:
+    """Accept a report and pay the category's points, once per report.
+
+    A reopened report that was accepted before goes back to accepted without paying again. If
+    the community's pool cannot pay, ``points.budget_exhausted`` leaves everything as it was.
+    """
+    report = lock(report)
+    require_staff(reviewer, report)
+    require_state(report, ACCEPTABLE, "accept")
+    _not_own(report, reviewer)
+    text = clean_text(note, field="note", required=False)
+    before, from_state = before_of(report), report.state
+    first_time = report.accepted_at is None
+    if first_time:
+        report.points_awarded = award_points(report=report, reviewer=reviewer)
+        report.accepted_at = timezone.now()
+    report.state = State.ACCEPTED
+    report.state_changed_at = timezone.now()
+    report.save(
+        update_fields=["state", "state_changed_at", "accepted_at", "points_awarded", "updated_at"]
+    )
+    record(
+        report,
+        kind=EventKind.ACCEPTED,
+        actor=reviewer,
+        before=before,
+        from_state=from_state,
+        public_note=text,
+        data={"points": report.points_awarded if first_time else 0},
+    )
+    if first_time and report.points_awarded:
+        body = _("感谢您的随手拍，获得 %(n)d 积分。") % {"n": report.points_awarded}
+    else:
+        body = text or _("问题已受理，正在处置。")
+    tell_reporter(
+        report,
+        kind="accepted",
+        title=_("随手拍 #%(id)d 已受理") % {"id": report.pk},
+        body=body,
+    )
+    return report
+
+
+@transaction.atomic
+def report_reject(*, report: Report, reviewer: Any, reason: str) -> Report:
+    """Reject a report; the reason is shown to the reporter. No points."""
+    report = lock(report)
+    require_staff(reviewer, report)
+    require_state(report, REJECTABLE, "reject")
+    _not_own(report, reviewer)
+    reason = clean_text(reason, field="reason", required=True)
+    before, from_state = before_of(report), report.state
+    report.state = State.REJECTED
+    report.reject_reason = reason
+    report.state_changed_at = timezone.now()
+    report.save(update_fields=["state", "reject_reason", "state_changed_at", "updated_at"])
+    record(
+        report,
+        kind=EventKind.REJECTED,
+        actor=reviewer,
+        before=before,
+        from_state=from_state,
+        public_note=reason,
+    )
+    tell_reporter(
+        report,
+        kind="rejected",
+        title=_("随手拍 #%(id)d 未通过审核") % {"id": report.pk},
+        body=reason,
+    )
+    return report
+
+
+def _root(original: Report) -> Report:
+    """The report a chain of duplicates ends at, read fresh from the database."""
+    current = Report.objects.get(pk=original.pk)
+    seen = {current.pk}
+    while current.duplicate_of_id is not None and current.duplicate_of_id not in seen:
+        seen.add(current.duplicate_of_id)
+        current = Report.objects.get(pk=current.duplicate_of_id)
+    return current
+
+
+@transaction.atomic
+def report_mark_duplicate(
+    *, report: Report, reviewer: Any, original: Report, note: str = ""
+) -> Report:
+    """Mark a report as the same problem as ``original``: no points, the reporter is told which
+    report carries on and follows it as a supporter."""
+    report = lock(report)
+    require_staff(reviewer, report)
+    require_state(report, DUPLICABLE, "duplicate")
+    _not_own(report, reviewer)
+    original = _root(original)
+    if original.pk == report.pk:
+        raise ApplicationError("reports.duplicate_of_itself", _("不能标记为与自身重复。"))
+    if original.state in (State.REJECTED, State.DUPLICATE):
+        raise conflict(
+            "reports.bad_original", _("原问题未通过或已是重复问题。"), original=original.pk
+        )
+    text = clean_text(note, field="note", required=False)
+    before, from_state = before_of(report), report.state
+    report.state = State.DUPLICATE
+    report.duplicate_of = original
+    report.state_changed_at = timezone.now()
+    report.save(update_fields=["state", "duplicate_of", "state_changed_at", "updated_at"])
+    reporter = report.reporter
+    if (
+        reporter is not None
+        and reporter.pk != original.reporter_id
+        and not ReportSupport.objects.filter(report=original, user=reporter).exists()
+    ):
+        ReportSupport.objects.create(report=original, user=reporter, note=report.description[:500])
+        Report.objects.filter(pk=original.pk).update(support_count=F("support_count") + 1)
+    record(
+        report,
+        kind=EventKind.DUPLICATE,
+        actor=reviewer,
+        before=before,
+        from_state=from_state,
+        public_note=text,
+        data={"original": original.pk},
+    )
+    tell_reporter(
+        report,
+        kind="duplicate",
+        title=_("随手拍 #%(id)d 与 #%(original)d 是同一问题")
+        % {"id": report.pk, "original": original.pk},
+        body=text
+        or _("该问题已有人上报，将在 #%(original)d 中跟进处理。") % {"original": original.pk},
+    )
+    return report
+
+
+@dataclass
+class BulkResult:
+    done: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+
+
+def _bulk(ids: list[int], reviewer: Any, action: Any) -> BulkResult:
+    if len(ids) > BULK_MAX:
+        raise ApplicationError(
+            "reports.bulk_too_many",
+            _("一次最多处理 %(n)d 条。") % {"n": BULK_MAX},
+            extra={"max": BULK_MAX},
+        )
+    visible = scope_to_jurisdiction(Report.objects.filter(pk__in=ids), reviewer)
+    by_id = {r.pk: r for r in visible}
+    result = BulkResult()
+    for report_id in dict.fromkeys(ids):
+        report = by_id.get(report_id)
+        if report is None:
+            result.failed[report_id] = "reports.not_found"
+            continue
+        try:
+            action(report)
+        except ApplicationError as exc:
+            result.failed[report_id] = exc.code
+        else:
+            result.done.append(report_id)
+    return result
+
+
+def reports_bulk_accept(*, ids: list[int], reviewer: Any, note: str = "") -> BulkResult:
+    """Accept each report in its own transaction; one that fails leaves the others done."""
+    return _bulk(ids, reviewer, lambda r: report_accept(report=r, reviewer=reviewer, note=note))
+
+
+def reports_bulk_reject(*, ids: list[int], reviewer: Any, reason: str) -> BulkResult:
+    clean_text(reason, field="reason", required=True)
+    return _bulk(ids, reviewer, lambda r: report_reject(report=r, reviewer=reviewer, reason=reason))
