@@ -1,0 +1,171 @@
+import pytest
+
+from nuanxin.accounts.models import Role
+from nuanxin.core.errors import ApplicationError
+from nuanxin.core.models import AuditLog
+from nuanxin.points import services
+from nuanxin.points.models import Entry, EntryKind
+from tests.factories import staff
+from tests.points.factories import (
+    assert_ledger_clean,
+    city_admin,
+    funded_city,
+    tid,
+    worker,
+    worker_with_points,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _code(call) -> str:
+    with pytest.raises(ApplicationError) as error:
+        call()
+    return error.value.code
+
+
+def test_top_up_brings_new_points_into_the_city_fund(tree):
+    admin = city_admin(tree)
+    fund = services.fund_account(tree.city)
+
+    entry = services.fund_top_up(transfer_id="topup-1", fund=fund, amount=10_000, actor=admin)
+
+    fund.refresh_from_db()
+    assert fund.posted == 10_000
+    assert entry.debit == services.issuance_account() and entry.kind == EntryKind.TOP_UP
+    audit = AuditLog.objects.get(action="points.fund_top_up")
+    assert audit.actor == admin and audit.after["amount"] == 10_000
+    assert_ledger_clean()
+
+
+def test_only_the_city_fund_is_topped_up(tree):
+    fund = services.fund_account(tree["A"])
+    call = lambda: services.fund_top_up(  # noqa: E731
+        transfer_id=tid(), fund=fund, amount=10, actor=city_admin(tree)
+    )
+    assert _code(call) == "points.not_city_fund"
+
+
+def test_budget_flows_city_to_county_to_community(tree):
+    admin = city_admin(tree)
+    city = funded_city(tree, 1_000, admin)
+    county_admin = staff(Role.COUNTY_ADMIN, tree["A"])
+
+    services.budget_allocate(
+        transfer_id=tid(), fund=city, community=tree["A"], amount=600, actor=admin
+    )
+    county = services.fund_account(tree["A"])
+    services.budget_allocate(
+        transfer_id=tid(), fund=county, community=tree["A1a"], amount=250, actor=county_admin
+    )
+
+    pool = services.community_pool(tree["A1a"])
+    city.refresh_from_db()
+    county.refresh_from_db()
+    assert (city.posted, county.posted, pool.posted) == (400, 350, 250)
+    assert AuditLog.objects.filter(action="points.budget_allocate").count() == 2
+    assert_ledger_clean()
+
+
+def test_allocation_beyond_the_fund_is_refused(tree):
+    admin = city_admin(tree)
+    city = funded_city(tree, 100, admin)
+    call = lambda: services.budget_allocate(  # noqa: E731
+        transfer_id=tid(), fund=city, community=tree["A1a"], amount=101, actor=admin
+    )
+    assert _code(call) == "points.budget_exhausted"
+
+
+def test_a_county_cannot_allocate_to_another_county_or_from_the_city_fund(tree):
+    admin = city_admin(tree)
+    city = funded_city(tree, 1_000, admin)
+    services.budget_allocate(
+        transfer_id=tid(), fund=city, community=tree["A"], amount=500, actor=admin
+    )
+    county_admin = staff(Role.COUNTY_ADMIN, tree["A"])
+    county = services.fund_account(tree["A"])
+
+    outside = lambda: services.budget_allocate(  # noqa: E731
+        transfer_id=tid(), fund=county, community=tree["B1a"], amount=1, actor=county_admin
+    )
+    upwards = lambda: services.budget_allocate(  # noqa: E731
+        transfer_id=tid(), fund=city, community=tree["A1a"], amount=1, actor=county_admin
+    )
+    to_street = lambda: services.budget_allocate(  # noqa: E731
+        transfer_id=tid(), fund=county, community=tree["A1"], amount=1, actor=county_admin
+    )
+
+    assert _code(outside) == "points.bad_allocation_target"
+    assert _code(upwards) == "auth.out_of_jurisdiction"
+    assert _code(to_street) == "points.bad_allocation_target"
+
+
+def test_only_funds_allocate(tree):
+    pool = services.community_pool(tree["A1a"])
+    call = lambda: services.budget_allocate(  # noqa: E731
+        transfer_id=tid(), fund=pool, community=tree["A1b"], amount=1, actor=city_admin(tree)
+    )
+    assert _code(call) == "points.not_a_fund"
+
+
+def test_manual_adjustment_credits_and_debits_with_an_audited_reason(tree):
+    person, account = worker_with_points(tree, 100)
+    officer = staff(Role.COMMUNITY_STAFF, tree["A1a"])
+
+    services.manual_adjust(
+        transfer_id=tid(), worker=person, amount=15, reason="补发活动积分", actor=officer
+    )
+    services.manual_adjust(
+        transfer_id=tid(), worker=person, amount=-5, reason="多发扣回", actor=officer
+    )
+
+    account.refresh_from_db()
+    assert account.posted == 110
+    notes = list(
+        Entry.objects.filter(kind=EntryKind.ADJUSTMENT)
+        .order_by("pk")
+        .values_list("note", flat=True)
+    )
+    assert notes == ["补发活动积分", "多发扣回"]
+    audits = AuditLog.objects.filter(action="points.manual_adjust").order_by("pk")
+    assert [a.after["delta"] for a in audits] == [15, -5]
+    assert all(a.actor == officer for a in audits)
+    assert_ledger_clean()
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason", "code"),
+    [
+        (10, "", "points.reason_required"),
+        (10, "   ", "points.reason_required"),
+        (0, "x", "points.bad_amount"),
+        (-101, "x", "points.insufficient_balance"),
+    ],
+)
+def test_manual_adjustment_refusals(tree, amount, reason, code):
+    person, account = worker_with_points(tree, 100)
+    officer = staff(Role.COMMUNITY_STAFF, tree["A1a"])
+    call = lambda: services.manual_adjust(  # noqa: E731
+        transfer_id=tid(), worker=person, amount=amount, reason=reason, actor=officer
+    )
+
+    assert _code(call) == code
+    account.refresh_from_db()
+    assert account.posted == 100
+
+
+def test_community_staff_cannot_adjust_a_worker_of_the_next_community(tree):
+    person = worker(tree, "A1b")
+    officer = staff(Role.COMMUNITY_STAFF, tree["A1a"])
+    call = lambda: services.manual_adjust(  # noqa: E731
+        transfer_id=tid(), worker=person, amount=5, reason="x", actor=officer
+    )
+    assert _code(call) == "auth.out_of_jurisdiction"
+
+
+def test_a_worker_cannot_adjust_points(tree):
+    person = worker(tree, "A1a")
+    call = lambda: services.manual_adjust(  # noqa: E731
+        transfer_id=tid(), worker=person, amount=5, reason="x", actor=person
+    )
+    assert _code(call) == "auth.out_of_jurisdiction"
