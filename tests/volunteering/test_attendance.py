@@ -248,3 +248,12 @@ def community_staff_for(session):
     from tests.factories import staff
 
     return staff(Role.COMMUNITY_STAFF, session.project.region)
+
+
+def test_the_qr_token_of_a_session_never_changes(session, monkeypatch):
+    import time
+
+    first = services.session_token(session)
+    monkeypatch.setattr(time, "time", lambda: 4_000_000_000.0)
+
+    assert services.session_token(session) == first

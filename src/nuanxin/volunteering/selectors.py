@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,52 +103,63 @@ def projects_for_worker(
     radius_m: float = NEARBY_RADIUS_M,
     limit: int = 50,
 ) -> list[ProjectCard]:
-    """Open projects with sessions still to come: those whose meeting place is within
-    ``radius_m`` of (lon, lat) (WGS-84), and those of the worker's own community and street.
-    Nearest first, then the worker's own by date."""
+    """Open projects with sessions still to come: the ``limit`` nearest whose meeting place is
+    within ``radius_m`` of (lon, lat) (WGS-84), and those of the worker's own community and
+    street. Nearest first, then the worker's own by date."""
     at = timezone.now()
     radius_m = max(100.0, min(float(radius_m), MAX_RADIUS_M))
-    base = Project.objects.filter(
-        status=ProjectStatus.PUBLISHED, sessions__ends_at__gt=at
-    ).distinct()
-    wanted = Q(pk__in=[])
+    open_now = Project.objects.filter(status=ProjectStatus.PUBLISHED).filter(
+        Exists(Session.objects.filter(project=OuterRef("pk"), ends_at__gt=at))
+    )
+    distances: dict[int, float] = {}
     if lon is not None and lat is not None:
+        # The bounding box is an indexed range scan; the exact distance is taken after it.
         dlat = radius_m / METRES_PER_DEGREE_LAT
         dlon = dlat / max(0.01, math.cos(math.radians(lat)))
-        wanted |= Q(
+        boxed = open_now.filter(
             place_lat__range=(lat - dlat, lat + dlat), place_lon__range=(lon - dlon, lon + dlon)
-        )
+        ).values_list("pk", "place_lon", "place_lat")
+        for pk, p_lon, p_lat in boxed:
+            distance = haversine_m(lon, lat, p_lon, p_lat)
+            if distance <= radius_m:
+                distances[pk] = distance
+    nearest = sorted(distances, key=distances.__getitem__)[:limit]
     area = _area_filter(user)
+    own: dict[int, tuple] = {}
     if area is not None:
-        wanted |= area
-    cards: list[ProjectCard] = []
-    for project in base.filter(wanted).select_related("region")[: limit * 4]:
-        distance = None
-        if lon is not None and lat is not None and project.place_lon is not None:
-            distance = haversine_m(lon, lat, project.place_lon, project.place_lat)
-        in_area = area is not None and _in_area(project, user)
-        if not in_area and (distance is None or distance > radius_m):
-            continue
-        cards.append(ProjectCard(project=project, distance_m=distance, in_my_area=in_area))
-    cards.sort(key=lambda c: (c.distance_m is None, c.distance_m or 0, c.project.first_date))
-    cards = cards[:limit]
-    sessions = list(
-        Session.objects.filter(project__in=[c.project for c in cards], ends_at__gt=at).order_by(
-            "starts_at"
+        rows = (
+            open_now.filter(area)
+            .order_by("first_date", "pk")
+            .values_list("pk", "first_date", "place_lon", "place_lat")[:limit]
         )
+        own = {pk: (first, p_lon, p_lat) for pk, first, p_lon, p_lat in rows}
+        for pk, (_first, p_lon, p_lat) in own.items():
+            if pk not in distances and lon is not None and p_lon is not None:
+                distances[pk] = haversine_m(lon, lat, p_lon, p_lat)
+    # Order and cut on the ids first, so only the cards shown are loaded as objects.
+    chosen = sorted(
+        dict.fromkeys([*nearest, *own]),
+        key=lambda pk: (pk not in distances, distances.get(pk, 0.0), own.get(pk, (None,))[0] or 0),
+    )[:limit]
+    by_pk = Project.objects.select_related("region").in_bulk(chosen)
+    cards = [
+        ProjectCard(project=by_pk[pk], distance_m=distances.get(pk), in_my_area=pk in own)
+        for pk in chosen
+    ]
+    sessions = list(
+        Session.objects.filter(project__in=[c.project for c in cards], ends_at__gt=at)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("project_id"), order_by=F("starts_at").asc())
+        )
+        .filter(rank__lte=SESSIONS_SHOWN)
+        .order_by("starts_at")
     )
     lines_by_project: dict[int, list[SessionLine]] = {}
     for line in session_lines(sessions, user):
         lines_by_project.setdefault(line.session.project_id, []).append(line)
     for card in cards:
-        card.sessions = lines_by_project.get(card.project.pk, [])[:SESSIONS_SHOWN]
+        card.sessions = lines_by_project.get(card.project.pk, [])
     return cards
-
-
-def _in_area(project: Project, user: Any) -> bool:
-    region = user.region
-    community = region.parent if region.level == RegionLevel.GRID else region
-    return project.region_id in {community.pk, community.parent_id}
 
 
 def project_get(pk: int) -> Project:

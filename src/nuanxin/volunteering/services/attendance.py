@@ -46,12 +46,13 @@ TOKEN_SALT = "nuanxin.volunteering.session-qr"
 
 def session_token(session: Session) -> str:
     """The token printed in the session's QR code."""
-    return signing.dumps({"s": session.pk}, salt=TOKEN_SALT, compress=True)
+    # No timestamp: the poster is printed once and the same session always has the same code.
+    return signing.Signer(salt=TOKEN_SALT).sign_object({"s": session.pk}, compress=True)
 
 
 def session_from_token(token: str) -> Session:
     try:
-        data = signing.loads(token or "", salt=TOKEN_SALT)
+        data = signing.Signer(salt=TOKEN_SALT).unsign_object(token or "")
         session = Session.objects.select_related("project").filter(pk=int(data["s"])).first()
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         session = None
