@@ -168,7 +168,11 @@ class Session(models.Model):
                 name="volunteering_session_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["starts_at"])]
+        indexes = [
+            models.Index(fields=["starts_at"]),
+            # "Has a session still to come": the test every list of open projects makes.
+            models.Index(fields=["project", "ends_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.title} {self.starts_at:%Y-%m-%d %H:%M}"
