@@ -247,3 +247,32 @@ def test_stats_endpoints_and_xlsx_export(tree, clock, client):
     people = list(book["人员统计"].values)
     assert people[0][0] == "姓名" and people[1][:2] == ("骑手甲", "139****5678")
     assert "13912345678" not in str(list(book["服务明细"].values))
+
+
+def test_unknown_claims_attendances_and_awards_are_404_with_their_codes(tree, clock, client):
+    worker_api = Api(client, worker(tree))
+    staff_api = Api(client, community_staff(tree))
+
+    claim = worker_api.post("/claims/424242/withdraw")
+    attendance = worker_api.post("/attendances/424242/quantity", {"quantity": 3})
+    award = staff_api.post("/staff/awards/424242/retry")
+
+    assert (claim.status_code, claim.json()["code"]) == (404, "volunteering.claim_not_found")
+    assert attendance.json()["code"] == "volunteering.attendance_not_found"
+    assert award.json()["code"] == "volunteering.award_not_found"
+
+
+def test_staff_change_places_and_wording_through_the_api(tree, clock, client):
+    project = make_project(tree, places=3)
+    api = Api(client, community_staff(tree))
+
+    response = client.patch(
+        f"{BASE}/staff/projects/{project.pk}",
+        data=json.dumps({"places": 5, "description": "带好反光背心"}),
+        content_type="application/json",
+        headers=api.headers,
+    )
+
+    assert response.status_code == 200
+    assert response.json()["places"] == 5 and response.json()["description"] == "带好反光背心"
+    assert only_session(project).places == 5

@@ -257,3 +257,15 @@ def test_the_qr_token_of_a_session_never_changes(session, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: 4_000_000_000.0)
 
     assert services.session_token(session) == first
+
+
+def test_a_scan_with_a_broken_position_is_refused(clock, session, claim):
+    clock.set(DAY, 9, 0)
+
+    code = code_of(
+        lambda: services.attendance_check_in(
+            token=services.session_token(session), worker=claim.worker, location=(500.0, 21.0)
+        )
+    )
+
+    assert code == "volunteering.bad_location" and not Attendance.objects.exists()

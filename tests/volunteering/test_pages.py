@@ -228,3 +228,14 @@ def test_stats_page_and_export(tree, clock, client):
     rows = list(openpyxl.load_workbook(io.BytesIO(export.content))["街道统计"].values)
     assert rows[0][:3] == ("街道", "项目数", "服务人数")
     assert rows[1][0] == "A区A1街道" and rows[1][5] == 30
+
+
+def test_staff_change_places_on_the_project_page(tree, clock, client):
+    project = make_project(tree, places=3)
+    client.force_login(community_staff(tree))
+
+    client.post(f"/volunteer/staff/p/{project.pk}/places/", {"places": "6"})
+    refused = client.post(f"/volunteer/staff/p/{project.pk}/places/", {"places": "0"}, follow=True)
+
+    assert only_session(project).places == 6
+    assert "每场名额必须在 1 到 500 之间。" in refused.content.decode()

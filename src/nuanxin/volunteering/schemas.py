@@ -283,6 +283,14 @@ class ProjectIn(Schema):
     publish: bool = False
 
 
+class ProjectUpdateIn(Schema):
+    title: str | None = None
+    description: str | None = None
+    requirements_note: str | None = None
+    place_name: str | None = None
+    places: int | None = None
+
+
 class ReasonIn(Schema):
     reason: str = ""
 

@@ -19,6 +19,7 @@ from nuanxin.volunteering.schemas import (
     CorrectIn,
     ProjectIn,
     ProjectOut,
+    ProjectUpdateIn,
     ReasonIn,
     RecordIn,
     SessionOut,
@@ -80,6 +81,13 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
         **data,
     )
     return Status(201, ProjectOut.of(selectors.project_get(project.pk)))
+
+
+@router.patch("/projects/{project_id}", response=ProjectOut, summary="修改项目说明或名额")
+def update_project(request: HttpRequest, project_id: int, payload: ProjectUpdateIn) -> ProjectOut:
+    user, project = _project_for_staff(request, project_id)
+    changed = services.project_update(project=project, actor=user, **payload.dict())
+    return ProjectOut.of(selectors.project_get(changed.pk))
 
 
 @router.post("/projects/{project_id}/publish", response=ProjectOut, summary="发布（开放认领）")

@@ -88,7 +88,16 @@ TRANSITIONS = {
 @staff_required
 def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     obj = _project(request, pk)
-    if action == "cancel":
+    if action == "places":
+        raw = request.POST.get("places", "")
+        run(
+            request,
+            lambda: services.project_update(
+                project=obj, actor=request.user, places=int(raw) if raw.isdigit() else 0
+            ),
+            _("名额已更新。"),
+        )
+    elif action == "cancel":
         run(
             request,
             lambda: services.project_cancel(
