@@ -239,3 +239,17 @@ def test_staff_change_places_on_the_project_page(tree, clock, client):
 
     assert only_session(project).places == 6
     assert "每场名额必须在 1 到 500 之间。" in refused.content.decode()
+
+
+def test_staff_home_lists_the_projects_in_jurisdiction_only(tree, clock, client):
+    make_project(tree, title="本社区项目")
+    make_project(tree, region="A1b", title="隔壁社区项目")
+    client.force_login(community_staff(tree))
+
+    response = client.get("/volunteer/staff/")
+    drafts = client.get("/volunteer/staff/", {"status": "draft"}).content.decode()
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "本社区项目" in html and "隔壁社区项目" not in html
+    assert "本社区项目" not in drafts
