@@ -292,3 +292,24 @@ def test_promote_button_needs_jurisdiction(tree, clock):
 
 def test_code_alphabet_has_no_lookalike_characters():
     assert not set("01OI") & set(claims.CODE_ALPHABET)
+
+
+def test_the_promote_command_seats_held_back_claims_once_the_hold_ends(tree, clock):
+    import io
+
+    from django.core.management import call_command
+
+    session = only_session(
+        make_project(tree, requirement=Requirement.PARTY_FIRST, party_hold_hours=2, places=2)
+    )
+    held = services.claim_create(session=session, worker=worker(tree))
+    out = io.StringIO()
+
+    call_command("volunteering_promote", stdout=out)
+    still_held = Claim.objects.get(pk=held.pk).status
+    clock.advance(hours=3)
+    call_command("volunteering_promote", stdout=out)
+
+    assert still_held == ClaimStatus.WAITLISTED
+    assert Claim.objects.get(pk=held.pk).status == ClaimStatus.CLAIMED
+    assert out.getvalue().splitlines() == ["递补 0 人。", "递补 1 人。"]
