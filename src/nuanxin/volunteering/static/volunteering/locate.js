@@ -1,0 +1,33 @@
+/* Volunteering pages: find projects near the phone; add the position to a scan if allowed.
+ * Browsers report WGS-84, which is what the server expects by default. */
+(function () {
+  "use strict";
+  function locate(done, fail) {
+    if (!navigator.geolocation) { if (fail) fail(); return; }
+    navigator.geolocation.getCurrentPosition(
+      function (pos) { done(pos.coords.longitude, pos.coords.latitude); },
+      function () { if (fail) fail(); },
+      { enableHighAccuracy: false, timeout: 8000, maximumAge: 60000 }
+    );
+  }
+  var button = document.getElementById("vt-locate");
+  if (button) {
+    button.addEventListener("click", function () {
+      var hint = document.getElementById("vt-locate-hint");
+      button.disabled = true;
+      locate(function (lon, lat) {
+        window.location.href = button.dataset.url + "?lon=" + lon.toFixed(6) + "&lat=" + lat.toFixed(6);
+      }, function () {
+        button.disabled = false;
+        if (hint) hint.textContent = hint.dataset.failed || "无法获取位置，请检查定位权限。";
+      });
+    });
+  }
+  var form = document.getElementById("vt-scan-form");
+  if (form) {
+    locate(function (lon, lat) {
+      form.elements.lon.value = lon.toFixed(6);
+      form.elements.lat.value = lat.toFixed(6);
+    });
+  }
+})();
