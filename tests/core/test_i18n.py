@@ -37,6 +37,7 @@ def _extract(source: Path, scratch: Path) -> set[str]:
     subprocess.run(
         [
             sys.executable,
+            "-P",
             "-m",
             "django",
             "makemessages",
