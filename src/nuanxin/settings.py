@@ -169,6 +169,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media")).resolve()
+# Only these folders of MEDIA_ROOT are public (station photos, shop item pictures). Everything
+# else, such as report photos, is served by its app's own view after a permission check.
+PUBLIC_MEDIA_PREFIXES = ("stations/", "store/")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -4,10 +4,8 @@ import importlib
 import importlib.util
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from nuanxin.api import api
 from nuanxin.core import views as core_views
@@ -17,7 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", core_views.public_media, name="public_media"),
 ]
 
 for config in apps.get_app_configs():

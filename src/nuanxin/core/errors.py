@@ -30,13 +30,13 @@ class ApplicationError(Exception):
         return f"ApplicationError({self.code!r}, {self.message!r})"
 
 
-def not_found(code: str, message: str, **extra: Any) -> ApplicationError:
+def not_found(code: str, message: str, /, **extra: Any) -> ApplicationError:
     return ApplicationError(code, message, extra=extra, status=404)
 
 
-def forbidden(code: str, message: str, **extra: Any) -> ApplicationError:
+def forbidden(code: str, message: str, /, **extra: Any) -> ApplicationError:
     return ApplicationError(code, message, extra=extra, status=403)
 
 
-def conflict(code: str, message: str, **extra: Any) -> ApplicationError:
+def conflict(code: str, message: str, /, **extra: Any) -> ApplicationError:
     return ApplicationError(code, message, extra=extra, status=409)

@@ -19,6 +19,7 @@ PARTS = [
     "nuanxin.demo.points",
     "nuanxin.demo.stations",
     "nuanxin.demo.reports",
+    "nuanxin.demo.open311",
     "nuanxin.demo.store",
     "nuanxin.demo.volunteering",
 ]

@@ -187,3 +187,23 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str]] = [
     ("resolved", "已整改", "经现场核查，问题已整改完毕。感谢您的参与！"),
     ("closed", "已办结", "问题已办结，如有新情况欢迎再次上报。"),
 ]
+
+
+def install_defaults(apps: Any, schema_editor: Any = None) -> None:
+    """A new city starts with the default departments, categories and reply templates.
+
+    Run by migration 0001 with the historical models, and by the tests after a flush (a
+    transactional test empties every table, data from migrations included). Idempotent.
+    """
+    Department = apps.get_model("reports", "Department")
+    Category = apps.get_model("reports", "Category")
+    ResponseTemplate = apps.get_model("reports", "ResponseTemplate")
+    for code, name in DEFAULT_DEPARTMENTS:
+        Department.objects.get_or_create(code=code, defaults={"name": name})
+    for spec in DEFAULT_CATEGORIES:
+        fields = dict(spec)
+        department = fields.pop("department", None)
+        fields["department"] = Department.objects.filter(code=department).first()
+        Category.objects.get_or_create(code=fields.pop("code"), defaults=fields)
+    for state, title, text in DEFAULT_TEMPLATES:
+        ResponseTemplate.objects.get_or_create(state=state, title=title, defaults={"text": text})

@@ -219,22 +219,7 @@ class Migration(migrations.Migration):
     ]
 
 
-def install_defaults(apps, schema_editor):
-    """A new city starts with the default departments, categories and reply templates."""
-    from nuanxin.reports.defaults import DEFAULT_CATEGORIES, DEFAULT_DEPARTMENTS, DEFAULT_TEMPLATES
-
-    Department = apps.get_model("reports", "Department")
-    Category = apps.get_model("reports", "Category")
-    ResponseTemplate = apps.get_model("reports", "ResponseTemplate")
-    for code, name in DEFAULT_DEPARTMENTS:
-        Department.objects.get_or_create(code=code, defaults={"name": name})
-    for spec in DEFAULT_CATEGORIES:
-        fields = dict(spec)
-        department = fields.pop("department", None)
-        fields["department"] = Department.objects.filter(code=department).first()
-        Category.objects.get_or_create(code=fields.pop("code"), defaults=fields)
-    for state, title, text in DEFAULT_TEMPLATES:
-        ResponseTemplate.objects.get_or_create(state=state, title=title, defaults={"text": text})
+from nuanxin.reports.defaults import install_defaults  # noqa: E402
 
 
 Migration.operations.append(migrations.RunPython(install_defaults, migrations.RunPython.noop))
