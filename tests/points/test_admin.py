@@ -77,13 +77,11 @@ def test_city_admin_edits_the_policy_through_the_service(client, tree):
     client.force_login(admin_user)
     data = {
         "checkin_points": "3",
-        "report_points_default": "10",
         "volunteer_points_per_hour": "10",
         "daily_cap": "100",
         "monthly_cap": "1000",
         "volunteer_cap_per_activity": "80",
         "expiry_years": "",
-        "report_points_by_category": "{}",
     }
 
     response = client.post(f"/admin/points/earningpolicy/{policy.pk}/change/", data)

@@ -200,9 +200,3 @@ def test_volunteer_points_use_the_policy_rate_and_cap(db, hours, per_hour, cap, 
 def test_volunteer_hours_must_be_a_non_negative_number(db, hours):
     assert _code(lambda: services.volunteer_points(hours=hours)) == "points.bad_hours"
 
-
-def test_report_points_follow_the_category_table(tree):
-    services.policy_update(actor=city_admin(tree), report_points_by_category={"road": 15})
-
-    assert services.report_points("road") == 15
-    assert services.report_points("unknown") == 10

@@ -49,8 +49,7 @@ def test_county_admin_cannot_change_the_policy(tree):
         {"checkin_points": None},
         {"daily_cap": "100"},
         {"expiry_years": 0},
-        {"report_points_by_category": {"road": -1}},
-        {"report_points_by_category": ["road"]},
+        {"volunteer_points_per_hour": 1.5},
     ],
 )
 def test_bad_policy_values_are_refused(tree, fields):

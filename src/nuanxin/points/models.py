@@ -263,15 +263,11 @@ class TransferKey(models.Model):
 
 
 class EarningPolicy(models.Model):
-    """The one current set of earning rules (row id 1), edited by city admins via a service."""
+    """The one current set of earning rules (row id 1), edited by city admins via a service.
 
-    report_points_default = models.PositiveIntegerField(_("随手拍默认积分"), default=10)
-    report_points_by_category = models.JSONField(
-        _("随手拍分类积分"),
-        default=dict,
-        blank=True,
-        help_text=_('问题分类代码到积分的对应，如 {"road": 10}。'),
-    )
+    Points per report category are set on the category itself (reports.Category.points).
+    """
+
     volunteer_points_per_hour = models.PositiveIntegerField(_("志愿服务每小时积分"), default=10)
     volunteer_cap_per_activity = models.PositiveIntegerField(
         _("单次志愿活动积分上限"), null=True, blank=True, default=80

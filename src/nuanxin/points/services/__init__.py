@@ -3,7 +3,7 @@
 Accounts: ``worker_account``, ``community_pool``, ``fund_account``, ``shop_sink``,
 ``expiry_sink``, ``issuance_account``. Ledger: ``transfer``, ``hold``, ``post_hold``,
 ``void_hold``, ``reverse``, ``expire_holds``. Earning: ``earn``, ``earn_checkin``,
-``volunteer_points``, ``report_points``. Budgets: ``fund_top_up``, ``budget_allocate``,
+``volunteer_points``. Budgets: ``fund_top_up``, ``budget_allocate``,
 ``manual_adjust``. Rules: ``policy_update``. Expiry: ``expire_points``.
 """
 
@@ -21,7 +21,6 @@ from nuanxin.points.services.earning import (
     checkin_transfer_id,
     earn,
     earn_checkin,
-    report_points,
     volunteer_points,
 )
 from nuanxin.points.services.expiry import expire_points
@@ -53,7 +52,6 @@ __all__ = [
     "manual_adjust",
     "policy_update",
     "post_hold",
-    "report_points",
     "reverse",
     "shop_sink",
     "transfer",

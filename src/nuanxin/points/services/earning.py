@@ -205,8 +205,3 @@ def volunteer_points(*, hours: Decimal, per_hour: int | None = None, cap: int | 
     points = math.floor(hours * rate)
     return points if limit is None else min(points, limit)
 
-
-def report_points(category: str) -> int:
-    """Points for an accepted report of ``category`` under the current policy."""
-    policy = current_policy()
-    return int(policy.report_points_by_category.get(category, policy.report_points_default))

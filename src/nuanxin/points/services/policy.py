@@ -11,9 +11,9 @@ from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.points.models import EarningPolicy
 
 POLICY_PK = 1
-INT_FIELDS = {"report_points_default", "volunteer_points_per_hour", "checkin_points"}
+INT_FIELDS = {"volunteer_points_per_hour", "checkin_points"}
 OPTIONAL_INT_FIELDS = {"volunteer_cap_per_activity", "daily_cap", "monthly_cap", "expiry_years"}
-EDITABLE_FIELDS = [*sorted(INT_FIELDS), *sorted(OPTIONAL_INT_FIELDS), "report_points_by_category"]
+EDITABLE_FIELDS = [*sorted(INT_FIELDS), *sorted(OPTIONAL_INT_FIELDS)]
 MAX_POINTS = 1_000_000
 
 
@@ -55,12 +55,6 @@ def _clean(field: str, value: Any) -> Any:
         if not _is_count(value) or (field == "expiry_years" and not 1 <= value <= 10):
             raise _bad(field, value)
         return value
-    if field == "report_points_by_category":
-        if not isinstance(value, dict) or not all(
-            isinstance(k, str) and k.strip() and _is_count(v) for k, v in value.items()
-        ):
-            raise _bad(field, value)
-        return {k.strip(): v for k, v in value.items()}
     raise ApplicationError(
         "points.unknown_policy_field", _("积分规则没有该项。"), extra={"field": field}
     )
