@@ -7,6 +7,7 @@ stray spaces, numbers Excel made of digits, dates) and returns the canonical val
 
 import datetime as dt
 import re
+import time
 import unicodedata
 from typing import Any
 
@@ -53,6 +54,8 @@ def to_text(value: Any) -> str:
     """A cell or field value as canonical text: NFKC (full-width to ASCII), trimmed."""
     if value is None:
         return ""
+    if type(value) is str and value.isascii():
+        return value.strip()
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
@@ -60,6 +63,17 @@ def to_text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _today() -> dt.date:
+    """Today in the city, looked up at most once a second (a 20,000-row import asks often)."""
+    now = time.monotonic()
+    if _TODAY[1] is None or now - _TODAY[0] > 1:
+        _TODAY[:] = [now, local_date()]
+    return _TODAY[1]
+
+
+_TODAY: list[Any] = [0.0, None]
 
 
 def is_blank(value: Any) -> bool:
@@ -261,7 +275,7 @@ def clean_id_number(value: Any) -> IdNumber | None:
             "registry.invalid_id_number",
             _("身份证号中的出生日期 %(date)s 不存在。") % {"date": text[6:14]},
         ) from exc
-    if not _OLDEST_BIRTH <= number.birth_date <= local_date():
+    if not _OLDEST_BIRTH <= number.birth_date <= _today():
         raise FieldProblem(
             "registry.invalid_id_number",
             _("身份证号中的出生日期 %(date)s 不在合理范围内。") % {"date": text[6:14]},
@@ -282,7 +296,7 @@ def clean_birth_year(value: Any) -> int | None:
             _("出生年份“%(value)s”无法识别，请填写四位年份，如 1990。") % {"value": text[:20]},
         )
     year = int(match.group(1))
-    this_year = local_date().year
+    this_year = _today().year
     if not 1900 <= year <= this_year - 14:
         raise FieldProblem(
             "registry.invalid_birth_year",

@@ -29,6 +29,7 @@ from nuanxin.registry.models import (
     Worker,
 )
 from nuanxin.registry.regions import RegionIndex, region_names
+from nuanxin.registry.xlsxout import Sheet, write_xlsx
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER_FONT = Font(bold=True)
@@ -117,88 +118,112 @@ def _region_parts(index: RegionIndex, region_id: int | None) -> list[str]:
     return parts
 
 
-def _title_row(kind: SheetKind, count: int, full_numbers: bool) -> list[str]:
+def _caption(kind: SheetKind, count: int, full_numbers: bool) -> str:
     masking = "含完整号码，请妥善保管" if full_numbers else "手机号、身份证号已脱敏"
     stamp = local_now().strftime("%Y-%m-%d %H:%M")
-    return [f"{SHEET_TITLES[kind]}（导出于 {stamp}，共 {count} 条，{masking}）"]
+    return f"{SHEET_TITLES[kind]}（导出于 {stamp}，共 {count} 条，{masking}）"
 
 
-def _registered_communities(field: str, ids: Iterable[int], index: RegionIndex) -> dict[int, str]:
-    rows = Registration.objects.filter(
-        status=RegistrationStatus.ACCEPTED, **{f"{field}__in": list(ids)}
-    ).values_list(field, "community_id")
-    return {subject: index.full_name(index.by_id[c]) for subject, c in rows if c in index.by_id}
+def _registered_communities(field: str, ids: list[int], index: RegionIndex) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 5000):
+        rows = Registration.objects.filter(
+            status=RegistrationStatus.ACCEPTED, **{f"{field}__in": ids[start : start + 5000]}
+        ).values_list(field, "community_id")
+        found.update((s, index.full_name(index.by_id[c])) for s, c in rows if c in index.by_id)
+    return found
+
+
+def _labels(model: type[Enterprise] | type[Worker], *names: str) -> dict[str, dict[str, str]]:
+    """Choice labels in Chinese: the file format, whatever language the page is in."""
+    with translation.override("zh-hans"):
+        return {
+            name: {k: str(v) for k, v in model._meta.get_field(name).flatchoices} for name in names
+        }
+
+
+ENTERPRISE_EXPORT_HEADER = [
+    "企业名称", "统一社会信用代码", "企业类型", "所属行业", "平台品牌", "总部是否在市外",
+    "县（市、区）", "街道（镇）", "社区（村）", "详细地址", "经度", "纬度", "坐标系", "联系人",
+    "联系电话", "从业人员数", "经营状态", "报到社区",
+]  # fmt: skip
+WORKER_EXPORT_HEADER = [
+    "姓名", "手机号", "身份证号", "性别", "出生年份", "职业", "所属企业", "工作地", "居住地",
+    "政治面貌", "是否工会会员", "在职状态", "报到社区",
+]  # fmt: skip
 
 
 def export_enterprises(qs: QuerySet[Enterprise], *, full_numbers: bool) -> bytes:
+    """The enterprises of ``qs`` with the import's headers; mobiles masked unless allowed."""
     index = region_names.get()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLES[SheetKind.ENTERPRISE])
     rows = list(qs.order_by("name").values())
     registered = _registered_communities("enterprise", [r["id"] for r in rows], index)
-    sheet.append(_title_row(SheetKind.ENTERPRISE, len(rows), full_numbers))
-    headers = ["企业名称", "统一社会信用代码", "企业类型", "所属行业", "平台品牌", "总部是否在市外",
-               "县（市、区）", "街道（镇）", "社区（村）", "详细地址", "经度", "纬度", "坐标系",
-               "联系人", "联系电话", "从业人员数", "经营状态", "报到社区"]  # fmt: skip
-    sheet.append(headers)
-    with translation.override("zh-hans"):
-        kinds = dict(Enterprise._meta.get_field("kind").flatchoices)
-        industries = dict(Enterprise._meta.get_field("industry").flatchoices)
-        statuses = dict(Enterprise._meta.get_field("status").flatchoices)
+    labels = _labels(Enterprise, "kind", "industry", "status")
+
+    def lines() -> Iterable[list[Any]]:
         for r in rows:
             phone = r["contact_phone"]
             if phone and not full_numbers and "-" not in phone:
-                phone = mask_phone(phone)
-            sheet.append([
-                r["name"], r["credit_code"] or "", str(kinds[r["kind"]]),
-                str(industries[r["industry"]]), r["platform_brand"],
+                phone = mask_phone(phone)  # landlines are the office's, not a person's
+            yield [
+                r["name"], r["credit_code"] or "", labels["kind"][r["kind"]],
+                labels["industry"][r["industry"]], r["platform_brand"],
                 "是" if r["hq_outside_city"] else "否", *_region_parts(index, r["region_id"]),
                 r["address"], r["lon"], r["lat"], "WGS-84" if r["lon"] is not None else "",
-                r["contact_name"], phone, r["worker_count"], str(statuses[r["status"]]),
+                r["contact_name"], phone, r["worker_count"], labels["status"][r["status"]],
                 registered.get(r["id"], ""),
-            ])  # fmt: skip
-    return _save(workbook)
+            ]  # fmt: skip
+
+    sheet = Sheet(
+        title=SHEET_TITLES[SheetKind.ENTERPRISE],
+        caption=_caption(SheetKind.ENTERPRISE, len(rows), full_numbers),
+        header=ENTERPRISE_EXPORT_HEADER,
+        rows=lines(),
+        widths=[36, 22, 12, 12, 12, 10, 12, 12, 12, 30, 11, 11, 9, 10, 16, 10, 10, 30],
+    )
+    return write_xlsx([sheet])
 
 
 def export_workers(qs: QuerySet[Worker], *, full_numbers: bool) -> bytes:
+    """The workers of ``qs`` with the import's headers; numbers masked unless allowed."""
     index = region_names.get()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLES[SheetKind.WORKER])
     rows = list(qs.order_by("id").values())
     ids = [r["id"] for r in rows]
     enterprise_names = dict(Enterprise.objects.values_list("id", "name"))
     links: dict[int, list[str]] = {}
     through = Worker.enterprises.through.objects
     for start in range(0, len(ids), 5000):
-        pairs = through.filter(worker_id__in=ids[start : start + 5000]).values_list(
-            "worker_id", "enterprise_id"
-        )
-        for worker_id, enterprise_id in pairs.order_by("id"):
+        pairs = through.filter(worker_id__in=ids[start : start + 5000]).order_by("id")
+        for worker_id, enterprise_id in pairs.values_list("worker_id", "enterprise_id"):
             links.setdefault(worker_id, []).append(enterprise_names[enterprise_id])
     registered = _registered_communities("worker", ids, index)
-    sheet.append(_title_row(SheetKind.WORKER, len(rows), full_numbers))
-    sheet.append(["姓名", "手机号", "身份证号", "性别", "出生年份", "职业", "所属企业", "工作地",
-                  "居住地", "政治面貌", "是否工会会员", "在职状态", "报到社区"])  # fmt: skip
-    with translation.override("zh-hans"):
-        choices = {
-            name: dict(Worker._meta.get_field(name).flatchoices)
-            for name in ("gender", "occupation", "political_status", "status")
-        }
+    labels = _labels(Worker, "gender", "occupation", "political_status", "status")
+
+    def place(region_id: int | None) -> str:
+        node = index.by_id.get(region_id) if region_id else None
+        return index.full_name(node) if node else ""
+
+    def lines() -> Iterable[list[Any]]:
         for r in rows:
             phone = r["phone"] if full_numbers else mask_phone(r["phone"])
             id_number = (r["id_number"] or "") if full_numbers else mask_id_number(r["id_number"])
-            work = index.by_id.get(r["work_region_id"]) if r["work_region_id"] else None
-            home = index.by_id.get(r["home_region_id"]) if r["home_region_id"] else None
-            sheet.append([
-                r["name"], phone, id_number, str(choices["gender"].get(r["gender"], "")),
-                r["birth_year"], str(choices["occupation"][r["occupation"]]),
-                "、".join(links.get(r["id"], [])), index.full_name(work) if work else "",
-                index.full_name(home) if home else "",
-                str(choices["political_status"][r["political_status"]]),
-                "是" if r["union_member"] else "否", str(choices["status"][r["status"]]),
+            yield [
+                r["name"], phone, id_number, labels["gender"].get(r["gender"], ""),
+                r["birth_year"], labels["occupation"][r["occupation"]],
+                "、".join(links.get(r["id"], [])), place(r["work_region_id"]),
+                place(r["home_region_id"]), labels["political_status"][r["political_status"]],
+                "是" if r["union_member"] else "否", labels["status"][r["status"]],
                 registered.get(r["id"], ""),
-            ])  # fmt: skip
-    return _save(workbook)
+            ]  # fmt: skip
+
+    sheet = Sheet(
+        title=SHEET_TITLES[SheetKind.WORKER],
+        caption=_caption(SheetKind.WORKER, len(rows), full_numbers),
+        header=WORKER_EXPORT_HEADER,
+        rows=lines(),
+        widths=[10, 15, 21, 6, 9, 12, 30, 28, 28, 12, 10, 9, 28],
+    )
+    return write_xlsx([sheet])
 
 
 def error_report(job: ImportJob) -> bytes:

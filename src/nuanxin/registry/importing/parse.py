@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from nuanxin.geo.selectors import region_at_point
 from nuanxin.registry.cleaning import (
@@ -103,11 +104,27 @@ def _check_depth(row: ParsedRow, key: str, node: RegionNode | None) -> RegionNod
     return node
 
 
+# Labels for messages are lazy: they are translated only when a row has a problem.
 _ENTERPRISE_CHOICES = (
-    ("kind", EnterpriseKind, "企业类型"),
-    ("industry", Industry, "所属行业"),
-    ("status", EnterpriseStatus, "经营状态"),
+    ("kind", EnterpriseKind, _lazy("企业类型")),
+    ("industry", Industry, _lazy("所属行业")),
+    ("status", EnterpriseStatus, _lazy("经营状态")),
 )
+_ENTERPRISE_TEXTS = (
+    ("platform_brand", 50, _lazy("平台品牌")),
+    ("address", 255, _lazy("详细地址")),
+    ("contact_name", 50, _lazy("联系人")),
+)
+_WORKER_CHOICES = (
+    ("occupation", Occupation, _lazy("职业")),
+    ("political_status", PoliticalStatus, _lazy("政治面貌")),
+    ("status", WorkerStatus, _lazy("在职状态")),
+)
+_WORKER_COUNT = _lazy("从业人员数")
+_HQ_OUTSIDE = _lazy("总部是否在市外")
+_GENDER = _lazy("性别")
+_IS_PARTY = _lazy("是否党员")
+_UNION = _lazy("是否工会会员")
 
 
 def parse_enterprise(
@@ -136,11 +153,11 @@ def parse_enterprise(
         )
     if "worker_count" in raw:
         values["worker_count"] = row.take(
-            "worker_count", clean_count, raw["worker_count"], label=_("从业人员数")
+            "worker_count", clean_count, raw["worker_count"], label=_WORKER_COUNT
         )
     if "hq_outside_city" in raw:
         values["hq_outside_city"] = row.take(
-            "hq_outside_city", clean_bool, raw["hq_outside_city"], label=_("总部是否在市外")
+            "hq_outside_city", clean_bool, raw["hq_outside_city"], label=_HQ_OUTSIDE
         )
     point = None
     if "lon" in raw or "lat" in raw:
@@ -172,7 +189,7 @@ def parse_worker(
     values["phone"] = row.take("phone", clean_mobile, raw.get("phone"))
     gender = birth_year = None
     if "gender" in raw:
-        gender = row.take("gender", clean_choice, raw["gender"], Gender, label=_("性别"))
+        gender = row.take("gender", clean_choice, raw["gender"], Gender, label=_GENDER)
     if "birth_year" in raw:
         birth_year = row.take("birth_year", clean_birth_year, raw["birth_year"])
     id_number = None
@@ -189,22 +206,18 @@ def parse_worker(
         values["gender"] = gender
     if birth_year:
         values["birth_year"] = birth_year
-    for key, choices, label in (
-        ("occupation", Occupation, "职业"),
-        ("political_status", PoliticalStatus, "政治面貌"),
-        ("status", WorkerStatus, "在职状态"),
-    ):
+    for key, choices, label in _WORKER_CHOICES:
         if key in raw:
-            values[key] = row.take(key, clean_choice, raw[key], choices, label=_(label))
+            values[key] = row.take(key, clean_choice, raw[key], choices, label=label)
     if "is_party" in raw and "political_status" not in raw:
-        is_party = row.take("is_party", clean_bool, raw["is_party"], label=_("是否党员"))
+        is_party = row.take("is_party", clean_bool, raw["is_party"], label=_IS_PARTY)
         if is_party is not None:
             values["political_status"] = (
                 PoliticalStatus.PARTY_MEMBER if is_party else PoliticalStatus.MASSES
             )
     if "union_member" in raw:
         values["union_member"] = row.take(
-            "union_member", clean_bool, raw["union_member"], label=_("是否工会会员")
+            "union_member", clean_bool, raw["union_member"], label=_UNION
         )
     if "enterprises" in raw:
         refs = []

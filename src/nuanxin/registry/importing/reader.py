@@ -10,10 +10,9 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from nuanxin.core.errors import ApplicationError
 from nuanxin.registry.cleaning import to_text
@@ -23,6 +22,7 @@ from nuanxin.registry.importing.columns import (
     match_header,
     normalise_header,
 )
+from nuanxin.registry.importing.xlsx import XlsxError, XlsxReader
 
 HEADER_SEARCH_ROWS = 20
 _FOOTER_PREFIXES = ("合计", "总计", "小计", "填表人", "审核人", "制表人", "填报人", "负责人签字",
@@ -62,30 +62,29 @@ def _is_footer(values: Iterable[Any]) -> bool:
 
 def sheet_from_rows(
     title: str,
-    rows: Iterable[tuple[Any, ...]],
+    rows: Iterable[tuple[int, tuple[Any, ...]]],
     *,
     progress: Progress | None = None,
-    total: int = 0,
 ) -> SheetRows | None:
-    """A ledger from the rows of one sheet (Excel row 1 first), or None if no header is found."""
-    iterator: Iterator[tuple[Any, ...]] = iter(rows)
+    """A ledger from (Excel row number, cells) of one sheet, or None if no header is found."""
+    iterator: Iterator[tuple[int, tuple[Any, ...]]] = iter(rows)
     header: HeaderMatch | None = None
     header_row = 0
-    for number, cells in enumerate(iterator, start=1):
-        header = match_header(tuple(cells))
+    for number, cells in iterator:
+        if number > HEADER_SEARCH_ROWS:
+            return None
+        header = match_header(cells)
         if header is not None:
             header_row = number
             break
-        if number >= HEADER_SEARCH_ROWS:
-            return None
     if header is None:
         return None
     sheet = SheetRows(title=title, header=header, header_row=header_row)
     positions = list(header.columns.items())
     header_texts = {key: normalise_header(text) for key, text in header.headers.items()}
-    for number, cells in enumerate(iterator, start=header_row + 1):
-        if progress is not None and number % 1000 == 0:
-            progress("read", number, total)
+    for count, (number, cells) in enumerate(iterator, start=1):
+        if progress is not None and count % 1000 == 0:
+            progress("read", count, 0)
         values = {key: cells[pos] for pos, key in positions if pos < len(cells)}
         filled = {k: v for k, v in values.items() if k != "_seq" and to_text(v) != ""}
         if not filled:
@@ -102,29 +101,26 @@ def sheet_from_rows(
 
 def read_workbook(file: IO[bytes] | str, *, progress: Progress | None = None) -> WorkbookRows:
     """Every ledger sheet of an .xlsx file; raises ``registry.import_bad_file`` if unreadable."""
+    bad_file = ApplicationError(
+        "registry.import_bad_file",
+        _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件（.xls 请先另存为 .xlsx）。"),
+    )
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ApplicationError(
-            "registry.import_bad_file",
-            _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件（.xls 请先另存为 .xlsx）。"),
-        ) from exc
+        workbook = XlsxReader(file)
+    except XlsxError as exc:
+        raise bad_file from exc
     try:
         sheets, ignored = [], []
-        for worksheet in workbook.worksheets:
-            total = worksheet.max_row or 0
-            sheet = sheet_from_rows(
-                worksheet.title,
-                worksheet.iter_rows(values_only=True),
-                progress=progress,
-                total=total,
-            )
+        for name in workbook.sheet_names:
+            sheet = sheet_from_rows(name, workbook.rows(name), progress=progress)
             if sheet is None:
-                ignored.append(worksheet.title)
+                ignored.append(name)
             else:
                 sheets.append(sheet)
         if progress is not None:
             progress("read", sum(len(s.rows) for s in sheets), 0)
+    except (XlsxError, KeyError, ValueError, zipfile.BadZipFile, ParseError) as exc:
+        raise bad_file from exc
     finally:
         workbook.close()
     if not sheets:

@@ -1,8 +1,8 @@
 """Writing planned rows in bulk, inside the import's transaction.
 
-Creates are ``bulk_create`` (primary keys come back on PostgreSQL and SQLite >= 3.35), updates
-are ``bulk_update`` of only the fields that changed, enterprise links are rewritten for the
-workers whose links changed, and the audit log gets one entry per created or changed row.
+New rows are inserted in bulk and found again by their unique key (name, phone); changed rows
+get an UPDATE of only the fields that changed; enterprise links are rewritten for the workers
+whose links changed; the audit log gets one entry per created or changed row.
 """
 
 from collections.abc import Iterable
@@ -15,6 +15,7 @@ from nuanxin.core.masking import mask_id_number, mask_phone
 from nuanxin.core.models import AuditLog
 from nuanxin.registry.importing.plan import Plan, chunks
 from nuanxin.registry.importing.reader import Progress
+from nuanxin.registry.importing.sql import ids_by, insert_rows, update_rows
 from nuanxin.registry.models import (
     PARTY_STATUSES,
     Enterprise,
@@ -36,7 +37,7 @@ _OUTCOMES = {
 
 
 def _model_field(name: str) -> str:
-    return name.removesuffix("_id")
+    return name.removesuffix("_id")  # region_id -> region, as the services' audit entries say
 
 
 def _audit_view(fields: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
@@ -59,11 +60,12 @@ def _audit_rows(
     field_names: list[str],
     actor: User | None,
     note: str,
-) -> list[AuditLog]:
-    """One entry per created or changed row; ``ids`` maps Excel row -> primary key."""
+) -> list[tuple[Any, ...]]:
+    """One audit entry per created or changed row; ``ids`` maps Excel row -> primary key."""
     index = region_names.get()
     entries = []
     actor_id = actor.pk if actor is not None and actor.pk else None
+    now = timezone.now()
     for plan in plans:
         if plan.action == "unchanged":
             continue
@@ -80,54 +82,53 @@ def _audit_rows(
             if plan.links_changed:
                 before["enterprises"] = sorted(plan.enterprise_ids_before)
                 after["enterprises"] = sorted(plan.fields.get("_enterprise_ids", []))
-        entries.append(
-            AuditLog(
-                actor_id=actor_id,
-                action=action,
-                object_type=f"registry.{model}",
-                object_id=str(ids[plan.row.row]),
-                region_path=node.path if node else "",
-                before=before,
-                after=after,
-                note=f"{note} · {plan.row.sheet} {plan.row.row}",
-            )
-        )
+        entries.append((
+            actor_id, action, f"registry.{model}", str(ids[plan.row.row]),
+            node.path if node else "", before, after, f"{note} · {plan.row.sheet} {plan.row.row}",
+            now,
+        ))  # fmt: skip
     return entries
+
+
+AUDIT_COLUMNS = ["actor_id", "action", "object_type", "object_id", "region_path", "before",
+                 "after", "note", "at"]  # fmt: skip
 
 
 def _write_model(
     model: type[Enterprise] | type[Worker],
     plans: list[Plan],
     field_names: list[str],
+    key: str,
     progress: Progress | None,
-    stage: str,
 ) -> dict[int, int]:
-    """Create and update rows of ``model``; returns Excel row number -> primary key."""
-    ids: dict[int, int] = {}
-    new = [p for p in plans if p.existing is None]
-    objects = [model(**{k: p.fields[k] for k in field_names}) for p in new]
-    done = 0
-    for part in chunks(list(zip(new, objects, strict=True)), BATCH):
-        model.objects.bulk_create([obj for _p, obj in part])
-        for plan, obj in part:
-            ids[plan.row.row] = obj.pk
-        done += len(part)
-        if progress is not None:
-            progress(stage, done, len(plans))
-    changed = [p for p in plans if p.existing is not None]
+    """Create and update rows of ``model``; returns Excel row number -> primary key.
+
+    New rows are found again by ``key``, a unique column (name, phone).
+    """
     now = timezone.now()
-    by_fields: dict[tuple[str, ...], list[Any]] = {}
-    for plan in changed:
+    new = [p for p in plans if p.existing is None]
+    insert_rows(
+        model,
+        [*field_names, "created_at", "updated_at"],
+        [[*(p.fields[k] for k in field_names), now, now] for p in new],
+    )
+    created = ids_by(model, key, [p.fields[key] for p in new])
+    ids = {p.row.row: created[p.fields[key]] for p in new}
+    if progress is not None:
+        progress("write", len(new), len(plans))
+    by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
+    for plan in plans:
+        if plan.existing is None:
+            continue
         ids[plan.row.row] = plan.existing["id"]
         if plan.changed:
-            obj = model(id=plan.existing["id"], **{k: plan.fields[k] for k in field_names})
-            obj.updated_at = now
-            key = tuple(sorted({_model_field(f) for f in plan.changed}))
-            by_fields.setdefault(key, []).append(obj)
-    for fields, objs in by_fields.items():
-        model.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=500)
+            columns = tuple(sorted(set(plan.changed)))
+            values = [plan.fields[c] for c in columns]
+            by_columns.setdefault(columns, []).append([*values, now, plan.existing["id"]])
+    for columns, rows in by_columns.items():
+        update_rows(model, [*columns, "updated_at"], rows)
     if progress is not None:
-        progress(stage, len(plans), len(plans))
+        progress("write", len(plans), len(plans))
     return ids
 
 
@@ -143,21 +144,19 @@ def write_plans(
     from nuanxin.registry.importing.plan import ENTERPRISE_FIELDS, WORKER_FIELDS
 
     note = job.file_name or f"import#{job.pk}"
-    enterprise_ids = _write_model(
-        Enterprise, enterprise_plans, ENTERPRISE_FIELDS, progress, "write"
-    )
+    enterprise_ids = _write_model(Enterprise, enterprise_plans, ENTERPRISE_FIELDS, "name", progress)
     keys: dict[int | str, int] = {}
     for plan in enterprise_plans:
         pk = enterprise_ids[plan.row.row]
         keys[f"row:{plan.row.row}"] = pk
         keys[pk] = pk
-    worker_ids = _write_model(Worker, worker_plans, WORKER_FIELDS, progress, "write")
+    worker_ids = _write_model(Worker, worker_plans, WORKER_FIELDS, "phone", progress)
     _write_links(worker_plans, worker_ids, keys)
     entries = _audit_rows(
         enterprise_plans, enterprise_ids, "enterprise", ENTERPRISE_FIELDS, actor, note
     )
     entries += _audit_rows(worker_plans, worker_ids, "worker", WORKER_FIELDS, actor, note)
-    AuditLog.objects.bulk_create(entries, batch_size=BATCH)
+    insert_rows(AuditLog, AUDIT_COLUMNS, entries)
     if campaign is not None:
         _write_findings(campaign, actor, enterprise_plans, enterprise_ids, worker_plans, worker_ids)
 
@@ -177,8 +176,8 @@ def _write_links(plans: list[Plan], worker_ids: dict[int, int], keys: dict[int |
         worker_id = worker_ids[plan.row.row]
         enterprise_ids = [keys.get(k, k) for k in plan.enterprise_keys]
         plan.fields["_enterprise_ids"] = enterprise_ids
-        pairs += [through(worker_id=worker_id, enterprise_id=e) for e in enterprise_ids]
-    through.objects.bulk_create(pairs, batch_size=5000, ignore_conflicts=True)
+        pairs += [(worker_id, e) for e in enterprise_ids]
+    insert_rows(through, ["worker_id", "enterprise_id"], pairs)
 
 
 def _write_findings(

@@ -33,7 +33,7 @@ AUDITED_FIELDS = ["status", "community", "decided_by", "decision_reason"]
 
 def _announce(registration: Registration, what: str) -> None:
     """Tell the log (and later a notifier) once the transaction holding the change commits."""
-    transaction.on_commit(lambda: logger.info("registration %s %s", registration.pk, what))
+    transaction.on_commit(lambda: logger.debug("registration %s %s", registration.pk, what))
 
 
 def _check_submitter(
