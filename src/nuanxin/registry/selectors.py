@@ -9,17 +9,28 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
+from nuanxin.core.errors import not_found
+from nuanxin.core.scoping import jurisdiction_path, require_jurisdiction, scope_to_jurisdiction
 from nuanxin.geo.models import Region
-from nuanxin.registry.access import enterprises_for, workers_for
+from nuanxin.registry.access import (
+    enterprises_for,
+    is_liaison,
+    liaison_enterprise_ids,
+    workers_for,
+)
 from nuanxin.registry.cleaning import to_text
 from nuanxin.registry.models import (
     PARTY_STATUSES,
     Enterprise,
     EnterpriseStatus,
+    FindingKind,
+    FindingOutcome,
     Registration,
     RegistrationStatus,
+    SurveyCampaign,
     Worker,
     WorkerStatus,
 )
@@ -181,8 +192,78 @@ def counts_by_child(
     return counts[parent.pk], rows
 
 
-def pending_registrations(user: Any) -> QuerySet[Registration]:
-    from nuanxin.core.scoping import scope_to_jurisdiction
+def registrations_for(
+    user: Any, *, status: str = "", community: Region | None = None
+) -> QuerySet[Registration]:
+    """Registrations to the communities of the user's jurisdiction, or of a liaison's
+    enterprises and their workers; pending ones first."""
+    qs = Registration.objects.select_related(
+        "community", "enterprise", "worker", "submitted_by", "decided_by"
+    )
+    if is_liaison(user):
+        ids = liaison_enterprise_ids(user)
+        qs = qs.filter(Q(enterprise_id__in=ids) | Q(worker__enterprises__id__in=ids)).distinct()
+    else:
+        qs = scope_to_jurisdiction(qs, user, region_field="community")
+    if status:
+        qs = qs.filter(status=status)
+    if community is not None:
+        qs = qs.filter(community__path__startswith=community.path)
+    pending_first = Case(When(status=RegistrationStatus.SUBMITTED, then=Value(0)), default=Value(1))
+    return qs.order_by(pending_first, "-submitted_at", "-id")
 
-    qs = Registration.objects.filter(status=RegistrationStatus.SUBMITTED)
-    return scope_to_jurisdiction(qs, user, region_field="community")
+
+def campaigns_for(user: Any) -> QuerySet[SurveyCampaign]:
+    """Campaigns whose target regions overlap the user's jurisdiction (above or below it)."""
+    path = jurisdiction_path(user)
+    qs = SurveyCampaign.objects.all()
+    if path is None:
+        return qs.none()
+    if path:
+        ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+        qs = qs.filter(
+            Q(target_regions__path__startswith=path) | Q(target_regions__path__in=ancestors)
+        ).distinct()
+    return qs.prefetch_related("target_regions").order_by("-start_date", "-id")
+
+
+def campaign_figures(regions: list[Region]) -> dict[str, dict[str, int]]:
+    """Registry figures of each region's subtree, keyed by region code."""
+    counts = counts_for(list(regions))
+    return {region.code: counts[region.pk].as_dict() for region in regions}
+
+
+def campaign_summary(
+    campaign: SurveyCampaign,
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """(figures now, or at closing; findings by kind and outcome)."""
+    targets = list(campaign.target_regions.all())
+    now = campaign.final if campaign.final is not None else campaign_figures(targets)
+    found: dict[str, dict[str, int]] = {k: {o: 0 for o in FindingOutcome.values}
+                                        for k in FindingKind.values}  # fmt: skip
+    rows = campaign.findings.values_list("kind", "outcome").annotate(n=Count("id"))
+    for kind, outcome, n in rows:
+        found[kind][outcome] = n
+    return now, found
+
+
+def region_for(user: Any, code: str | None) -> Region | None:
+    """The region ``code`` names, if it lies in the user's jurisdiction (None for no code).
+
+    Raises ``registry.unknown_region`` (404) or ``auth.out_of_jurisdiction`` (403).
+    """
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise not_found("registry.unknown_region", _("区域不存在。"), code=code)
+    if not is_liaison(user):
+        require_jurisdiction(user, region)
+    return region
+
+
+def home_region(user: Any) -> Region | None:
+    """Where a staff member's registry view starts: their region, or the city for the system."""
+    if getattr(user, "region_id", None) and jurisdiction_path(user):
+        return user.region
+    return Region.objects.filter(depth=0).order_by("code").first()

@@ -12,6 +12,7 @@ from nuanxin.registry.services.enterprises import (
     enterprise_set_liaisons,
     enterprise_update,
 )
+from nuanxin.registry.services.exports import registry_export
 from nuanxin.registry.services.registrations import (
     registration_accept,
     registration_reject,
@@ -38,6 +39,7 @@ __all__ = [
     "registration_reject",
     "registration_submit",
     "registration_withdraw",
+    "registry_export",
     "worker_create",
     "worker_reveal",
     "worker_self_register",

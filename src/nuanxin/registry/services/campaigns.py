@@ -25,19 +25,13 @@ from nuanxin.registry.models import (
     SurveyFinding,
     Worker,
 )
-from nuanxin.registry.selectors import counts_for
+from nuanxin.registry.selectors import campaign_figures
 from nuanxin.registry.services.enterprises import (
     enterprise_create,
     enterprise_snapshot,
     enterprise_update,
 )
 from nuanxin.registry.services.workers import worker_create, worker_snapshot, worker_update
-
-
-def campaign_figures(regions: Sequence[Region]) -> dict[str, dict[str, int]]:
-    """Registry figures of each region's subtree, keyed by region code."""
-    counts = counts_for(list(regions))
-    return {region.code: counts[region.pk].as_dict() for region in regions}
 
 
 def _require_staff(actor: User | None) -> None:
