@@ -202,6 +202,8 @@ class Generator:
     def place(self, county: str, urban: bool = True) -> tuple[Region, Region]:
         """A street of the county (街道 preferred for urban sites) and a community in it."""
         streets = self.geo.streets[county]
+        # Most sites of a city's platforms sit in its 街道; some serve the towns around.
+        urban = urban and self.rng.random() < 0.75
         pool = [s for s in streets if s.name.endswith("街道")] if urban else streets
         street = self.rng.choice(pool or streets)
         return street, self.rng.choice(self.geo.communities[street.pk])

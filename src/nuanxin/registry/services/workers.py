@@ -244,9 +244,10 @@ def worker_update(
     worker = Worker.objects.select_for_update().select_related("region").get(pk=worker.pk)
     require_worker_access(actor, worker, write=True)
     fields = clean_worker_fields(changes)
-    if "id_number" not in fields and worker.id_number and ({"gender", "birth_year"} & set(fields)):
-        # A typed gender or year must still agree with the ID number on record.
-        number = cleaned("id_number", clean_id_number, worker.id_number)
+    id_number = fields.get("id_number", worker.id_number)
+    if id_number:
+        # The ID number on record decides gender and birth year; typed ones must agree with it.
+        number = cleaned("id_number", clean_id_number, id_number)
         cleaned(
             "id_number",
             check_id_consistency,
@@ -254,6 +255,7 @@ def worker_update(
             fields.get("gender") or None,
             fields.get("birth_year"),
         )
+        fields["gender"], fields["birth_year"] = number.gender, number.birth_date.year
     _check_unique(fields, worker.pk)
     current = set(worker.enterprises.values_list("id", flat=True))
     new_ids = current if enterprises is None else _merge_enterprises(actor, current, enterprises)
