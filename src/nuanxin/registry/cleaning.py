@@ -159,7 +159,9 @@ def clean_contact_phone(value: Any) -> str:
         raise FieldProblem("registry.masked_phone", _("联系电话已脱敏（含 *），请填写完整号码。"))
     landline = _LANDLINE.match(text)
     if landline:
-        return f"{landline.group(1)}-{landline.group(2)}"
+        # Beijing (010) and the 02x cities have three-digit area codes, all others four.
+        split = 3 if text.startswith(("010", "02")) else 4
+        return f"{text[:split]}-{text[split:]}"
     try:
         return clean_mobile(text)
     except FieldProblem as problem:

@@ -301,7 +301,9 @@ def match_header(cells: tuple[object, ...]) -> HeaderMatch | None:
                 continue
             columns[position] = key
             headers[key] = str(cell).strip()
-        if not _IDENTIFYING[kind] <= set(headers):
+        # One recognised name is not a header row (the template's guide lists column names
+        # one per row); a ledger's header names at least two columns.
+        if not _IDENTIFYING[kind] <= set(headers) or len(set(headers) - {"_seq"}) < 2:
             continue
         # "姓名" is a person: an enterprise sheet has no such header.
         if kind == SheetKind.ENTERPRISE and normalise_header("姓名") in map(

@@ -131,6 +131,23 @@ def _merge(
     return base, changed if existing is not None else []
 
 
+_REGION_KEYS = ("region_id", "work_region_id", "home_region_id")
+
+
+def _keep_finer_regions(
+    existing: dict[str, Any] | None, provided: dict[str, Any], resolver: RegionResolver
+) -> None:
+    """A sheet that names only the county (or street) of a place recorded more precisely does
+    not make the record coarser: "坡头区" for a rider recorded in 海盛社区 keeps 海盛社区."""
+    if existing is None:
+        return
+    for key in _REGION_KEYS:
+        old, new = existing.get(key), provided.get(key)
+        if old and new and old != new:
+            if resolver.node(old).path.startswith(resolver.node(new).path):
+                del provided[key]
+
+
 def plan_enterprises(
     rows: list[ParsedRow], resolver: RegionResolver, scope: Scope
 ) -> tuple[list[Plan], dict[str, int | str]]:
@@ -186,6 +203,7 @@ def plan_enterprises(
                 _("企业名称已被另一家企业使用，不能改成这个名称。"),
             )
             continue
+        _keep_finer_regions(match, provided, resolver)
         fields, changed = _merge(match, provided, ENTERPRISE_DEFAULTS)
         if match is None:
             for key, label in (
@@ -412,6 +430,7 @@ def _worker_plan(
             return None
         kept = [e for e in sorted(before_links) if e not in theirs]
         wanted = list(dict.fromkeys([*kept, *wanted]))
+    _keep_finer_regions(match, provided, resolver)
     fields, changed = _merge(match, provided, WORKER_DEFAULTS)
     if match is None and not fields.get("occupation"):
         row.problem("occupation", "registry.required", _("新登记的人员必须填写职业。"))

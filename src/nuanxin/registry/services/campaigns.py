@@ -116,7 +116,7 @@ def campaign_close(*, campaign: SurveyCampaign, actor: User | None) -> SurveyCam
 
 def check_campaign_open(campaign: SurveyCampaign, region: Region) -> None:
     """Findings go to a running campaign and lie inside one of its target regions."""
-    if campaign.is_closed:
+    if SurveyCampaign.objects.filter(pk=campaign.pk, closed_at__isnull=False).exists():
         raise conflict("registry.campaign_closed", _("该行动已结束，不能再登记。"))
     if local_date() < campaign.start_date:
         raise ApplicationError("registry.campaign_not_started", _("该行动尚未开始。"))
