@@ -177,7 +177,7 @@ def test_clean_bool_and_birth_year():
     assert clean_bool("√", label="x") is True and clean_bool("否", label="x") is False
     assert clean_bool("", label="x") is None
     assert clean_birth_year("1990年") == 1990
-    assert clean_birth_year(dt.datetime(1988, 5, 1)) == 1988  # noqa: DTZ001
+    assert clean_birth_year(dt.datetime(1988, 5, 1)) == 1988
     assert _problem(clean_birth_year, "九零后") == "registry.invalid_birth_year"
 
 

@@ -27,7 +27,7 @@ def test_reader__values_dates_booleans_and_row_numbers():
     sheet.merge_cells("A1:D1")
     sheet["A3"] = "张三"
     sheet["B3"] = 13800001234
-    sheet["C3"] = dt.datetime(1990, 3, 15)  # noqa: DTZ001
+    sheet["C3"] = dt.datetime(1990, 3, 15)
     sheet["D3"] = True
     sheet["B5"] = 1.5
     sheet["C5"] = "=1+1"
@@ -35,7 +35,7 @@ def test_reader__values_dates_booleans_and_row_numbers():
     rows = _rows(workbook)
 
     assert rows[0] == (1, ("标题",))
-    assert rows[1] == (3, ("张三", 13800001234, dt.datetime(1990, 3, 15), True))  # noqa: DTZ001
+    assert rows[1] == (3, ("张三", 13800001234, dt.datetime(1990, 3, 15), True))
     assert rows[2][0] == 5 and rows[2][1][:2] == (None, 1.5)
 
 

@@ -143,9 +143,8 @@ def _keep_finer_regions(
         return
     for key in _REGION_KEYS:
         old, new = existing.get(key), provided.get(key)
-        if old and new and old != new:
-            if resolver.node(old).path.startswith(resolver.node(new).path):
-                del provided[key]
+        if old and new and resolver.node(old).path.startswith(resolver.node(new).path):
+            del provided[key]
 
 
 def plan_enterprises(
