@@ -27,7 +27,8 @@ from nuanxin.core.scoping import jurisdiction_path
 from nuanxin.registry.access import is_governing, is_liaison, liaison_enterprise_ids
 from nuanxin.registry.importing.columns import SheetKind
 from nuanxin.registry.importing.parse import ParsedRow, parse_enterprise, parse_worker
-from nuanxin.registry.importing.plan import Plan, Scope, plan_enterprises, plan_workers
+from nuanxin.registry.importing.plan import Plan, Scope, plan_enterprises
+from nuanxin.registry.importing.plan_workers import plan_workers
 from nuanxin.registry.importing.reader import Progress, SheetRows, WorkbookRows, read_workbook
 from nuanxin.registry.importing.write import write_plans
 from nuanxin.registry.models import ImportJob, ImportMode, ImportStatus, SurveyCampaign
