@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from nuanxin.accounts.models import Role, User
 from nuanxin.core.admin import ScopedAdmin
@@ -123,8 +123,8 @@ class EnterpriseAdmin(RegistryAdmin):
 
 
 class WorkerAdminForm(forms.ModelForm):
-    phone = forms.CharField(label=_lazy("手机号"), max_length=20, required=False)
-    id_number = forms.CharField(label=_lazy("身份证号"), max_length=30, required=False)
+    phone = forms.CharField(label=gettext_lazy("手机号"), max_length=20, required=False)
+    id_number = forms.CharField(label=gettext_lazy("身份证号"), max_length=30, required=False)
 
     class Meta:
         model = Worker
@@ -156,7 +156,7 @@ class WorkerAdmin(RegistryAdmin):
     list_select_related = ["region"]
     autocomplete_fields = ["work_region", "home_region", "enterprises"]
 
-    @admin.display(description=_lazy("手机号"))
+    @admin.display(description=gettext_lazy("手机号"))
     def masked_phone(self, obj: Worker) -> str:
         return obj.masked_phone
 
@@ -201,7 +201,7 @@ class RegistrationAdmin(RegistryAdmin):
     def get_queryset(self, request: HttpRequest) -> Any:
         return registrations_for(request.user)
 
-    @admin.action(description=_lazy("通过所选的报到"))
+    @admin.action(description=gettext_lazy("通过所选的报到"))
     def accept_selected(self, request: HttpRequest, queryset: Any) -> None:
         accepted = 0
         for registration in queryset.filter(status=RegistrationStatus.SUBMITTED):
@@ -283,7 +283,7 @@ class ImportJobAdmin(RegistryAdmin):
             return qs.filter(region_path__startswith=path) | qs.filter(created_by=request.user)
         return qs.filter(created_by=request.user)
 
-    @admin.display(description=_lazy("问题（行号、列、问题）"))
+    @admin.display(description=gettext_lazy("问题（行号、列、问题）"))
     def problems(self, obj: ImportJob) -> str:
         if not obj.errors:
             return "—"

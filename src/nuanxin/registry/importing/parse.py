@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from nuanxin.geo.selectors import region_at_point
 from nuanxin.registry.cleaning import (
@@ -106,25 +106,25 @@ def _check_depth(row: ParsedRow, key: str, node: RegionNode | None) -> RegionNod
 
 # Labels for messages are lazy: they are translated only when a row has a problem.
 _ENTERPRISE_CHOICES = (
-    ("kind", EnterpriseKind, _lazy("企业类型")),
-    ("industry", Industry, _lazy("所属行业")),
-    ("status", EnterpriseStatus, _lazy("经营状态")),
+    ("kind", EnterpriseKind, gettext_lazy("企业类型")),
+    ("industry", Industry, gettext_lazy("所属行业")),
+    ("status", EnterpriseStatus, gettext_lazy("经营状态")),
 )
 _ENTERPRISE_TEXTS = (
-    ("platform_brand", 50, _lazy("平台品牌")),
-    ("address", 255, _lazy("详细地址")),
-    ("contact_name", 50, _lazy("联系人")),
+    ("platform_brand", 50, gettext_lazy("平台品牌")),
+    ("address", 255, gettext_lazy("详细地址")),
+    ("contact_name", 50, gettext_lazy("联系人")),
 )
 _WORKER_CHOICES = (
-    ("occupation", Occupation, _lazy("职业")),
-    ("political_status", PoliticalStatus, _lazy("政治面貌")),
-    ("status", WorkerStatus, _lazy("在职状态")),
+    ("occupation", Occupation, gettext_lazy("职业")),
+    ("political_status", PoliticalStatus, gettext_lazy("政治面貌")),
+    ("status", WorkerStatus, gettext_lazy("在职状态")),
 )
-_WORKER_COUNT = _lazy("从业人员数")
-_HQ_OUTSIDE = _lazy("总部是否在市外")
-_GENDER = _lazy("性别")
-_IS_PARTY = _lazy("是否党员")
-_UNION = _lazy("是否工会会员")
+_WORKER_COUNT = gettext_lazy("从业人员数")
+_HQ_OUTSIDE = gettext_lazy("总部是否在市外")
+_GENDER = gettext_lazy("性别")
+_IS_PARTY = gettext_lazy("是否党员")
+_UNION = gettext_lazy("是否工会会员")
 
 
 def parse_enterprise(

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nuanxin.core.errors import ApplicationError
@@ -19,11 +19,11 @@ from nuanxin.registry.selectors import campaign_summary, campaigns_for
 from nuanxin.registry.views.common import page_of, query_without_page, staff_only, user_root
 
 FIGURES = [
-    ("enterprises", _lazy("企业")),
-    ("workers", _lazy("从业人员")),
-    ("party_members", _lazy("党员")),
-    ("registered_enterprises", _lazy("报到企业")),
-    ("registered_workers", _lazy("报到人员")),
+    ("enterprises", gettext_lazy("企业")),
+    ("workers", gettext_lazy("从业人员")),
+    ("party_members", gettext_lazy("党员")),
+    ("registered_enterprises", gettext_lazy("报到企业")),
+    ("registered_workers", gettext_lazy("报到人员")),
 ]
 
 

@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from nuanxin.core.errors import ApplicationError
 from nuanxin.geo.models import Region
@@ -46,13 +46,13 @@ def _guarded(check: Callable[[Any], bool], message: Any) -> Callable[[View], Vie
 
 def registry_user(view: View) -> View:
     """Staff in a jurisdiction and enterprise liaisons."""
-    message = _lazy("台账仅对社区、街道、县、市工作人员和企业联络员开放。")
+    message = gettext_lazy("台账仅对社区、街道、县、市工作人员和企业联络员开放。")
     return _guarded(may_use_registry, message)(view)
 
 
 def staff_only(view: View) -> View:
     """Region staff (and superusers) only."""
-    return _guarded(is_governing, _lazy("只有区域工作人员可以进行此操作。"))(view)
+    return _guarded(is_governing, gettext_lazy("只有区域工作人员可以进行此操作。"))(view)
 
 
 def signed_in(view: View) -> View:
