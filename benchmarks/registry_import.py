@@ -51,7 +51,7 @@ def _worker_xlsx(rows: list[dict], path: Path) -> None:
     workbook.save(path)
 
 
-def main() -> None:
+def _run() -> dict:
     from nuanxin.demo import regions
     from nuanxin.demo import registry as demo
     from nuanxin.demo.loader import DemoContext
@@ -102,11 +102,23 @@ def main() -> None:
           f"开始时 1 分钟负载 {load:.2f}（{os.cpu_count()} 核）")  # fmt: skip
     for label, seconds, cpu in results:
         print(f"  {label:<24} 用时 {seconds:6.2f} s   CPU {cpu:6.2f} s")
+    return {
+        "database": connection.vendor,
+        "rows": len(rows),
+        "load_average_before": round(load, 2),
+        "runs": [{"what": label, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2)}
+                 for label, seconds, cpu in results],
+    }  # fmt: skip
+
+
+def main() -> dict:
+    """Run in a throw-away test database; returns the figures (for benchmarks/run.py)."""
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        return _run()
+    finally:
+        teardown_databases(old_config, verbosity=0)
 
 
 if __name__ == "__main__":
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        main()
-    finally:
-        teardown_databases(old_config, verbosity=0)
+    main()

@@ -225,3 +225,19 @@ def test_campaign_pages__create_record_and_compare(client, city, county_admin):
     assert "坡头镇快递员党支部" in html and "顺丰坡头营业部" in html
     assert campaign.findings.count() == 2
     assert 'id="comparison"' in html and "1 → 1" in html
+
+
+def test_pages_in_english_keep_chinese_file_headers(client, city, county_admin):
+    make_worker(city["haisheng"], name="张三", occupation="骑手")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/registry/"})
+
+    page = client.get("/registry/workers/").content.decode()
+    export = client.get("/registry/workers.xlsx")
+
+    import io
+
+    from openpyxl import load_workbook
+
+    header = [c.value for c in load_workbook(io.BytesIO(export.content)).active[2]]
+    assert "Worker ledger" in page and "Food-delivery rider" in page
+    assert header[:3] == ["姓名", "手机号", "身份证号"]

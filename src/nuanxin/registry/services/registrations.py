@@ -200,7 +200,7 @@ def registration_withdraw(
 ) -> Registration:
     """The subject (or staff) withdraws a pending or accepted registration, e.g. on moving."""
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("community", "enterprise__region", "worker__region")
         .get(pk=registration.pk)
     )
