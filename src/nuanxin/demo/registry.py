@@ -374,11 +374,13 @@ def _register(gen: Generator, rows: list[dict], enterprises: list[dict]) -> None
             community=enterprise.region, actor=None, enterprise=enterprise,
             channel=RegistrationChannel.QR, accept_now=True,
         )  # fmt: skip
-    workers = {w.phone: w for w in Worker.objects.select_related("work_region")}
     haisheng = Region.objects.filter(name="海盛社区", parent__name="南调街道").first()
     accounts = set(User.objects.filter(role=Role.WORKER).values_list("phone", flat=True))
     candidates = [r["phone"] for r in rows if r["phone"] not in accounts]
     accepted = rng.sample(candidates, REGISTERED_WORKERS)
+    pending = [p for p in candidates if p not in set(accepted)][:5]
+    chosen_workers = Worker.objects.filter(phone__in=[*accepted, *pending])
+    workers = {w.phone: w for w in chosen_workers.select_related("work_region")}
     for phone in accepted:
         worker = workers[phone]
         registration_submit(
@@ -388,7 +390,6 @@ def _register(gen: Generator, rows: list[dict], enterprises: list[dict]) -> None
     if haisheng is None:
         return
     # Waiting in 海盛社区 for its staff: a station and a few riders, one sent back before.
-    pending = [p for p in candidates if p not in set(accepted)][:5]
     enterprise = by_name[chosen[-1]]
     registration_submit(community=haisheng, actor=None, enterprise=enterprise,
                         note="站点新迁至海盛社区，申请报到。")  # fmt: skip
