@@ -11,6 +11,7 @@ their county. The tree is kept in memory per process and rebuilt when regions ch
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -112,6 +113,7 @@ class RegionResolver:
     def __init__(self, index: RegionIndex | None = None) -> None:
         self.index = index or region_names.get()
         self._memo: dict[tuple[str, ...], RegionNode | FieldProblem] = {}
+        self._raw_memo: dict[tuple[Any, ...], RegionNode | FieldProblem | None] = {}
 
     def node(self, region_id: int) -> RegionNode:
         return self.index.by_id[region_id]
@@ -121,6 +123,21 @@ class RegionResolver:
 
         Raises ``FieldProblem`` (``registry.unknown_region`` / ``registry.ambiguous_region``).
         """
+        raw = tuple(parts)
+        if raw in self._raw_memo:
+            found = self._raw_memo[raw]
+            if isinstance(found, FieldProblem):
+                raise found
+            return found
+        try:
+            found = self._resolve_parts(raw)
+        except FieldProblem as problem:
+            self._raw_memo[raw] = problem
+            raise
+        self._raw_memo[raw] = found
+        return found
+
+    def _resolve_parts(self, parts: tuple[Any, ...]) -> RegionNode | None:
         cleaned = tuple(p for p in (_normalise(str(p)) for p in parts if p is not None) if p)
         if not cleaned:
             return None

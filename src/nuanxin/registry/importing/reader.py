@@ -85,8 +85,15 @@ def sheet_from_rows(
     for count, (number, cells) in enumerate(iterator, start=1):
         if progress is not None and count % 1000 == 0:
             progress("read", count, 0)
-        values = {key: cells[pos] for pos, key in positions if pos < len(cells)}
-        filled = {k: v for k, v in values.items() if k != "_seq" and to_text(v) != ""}
+        width = len(cells)
+        filled = {
+            key: value
+            for pos, key in positions
+            if pos < width
+            and (value := cells[pos]) is not None
+            and key != "_seq"
+            and (type(value) is not str or (not value.isspace() and value != ""))
+        }
         if not filled:
             continue  # blank, or only a pre-printed sequence number
         if _is_footer(cells):

@@ -7,6 +7,7 @@ booleans, None); only datetime and JSON columns go through the backend's adapter
 stay inside the import's transaction.
 """
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -24,7 +25,10 @@ def _adapters(fields: list[models.Field]) -> list[Callable[[Any], Any] | None]:
     adapters: list[Callable[[Any], Any] | None] = []
     for field in fields:
         if isinstance(field, models.DateTimeField):
-            adapters.append(connection.ops.adapt_datetimefield_value)
+            # An import stamps every row with the same moment: adapt it once.
+            adapters.append(
+                functools.lru_cache(maxsize=4)(connection.ops.adapt_datetimefield_value)
+            )
         elif isinstance(field, models.JSONField):
             adapters.append(lambda value, f=field: f.get_db_prep_save(value, connection))
         else:

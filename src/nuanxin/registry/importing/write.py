@@ -36,8 +36,7 @@ _OUTCOMES = {
 }
 
 
-def _model_field(name: str) -> str:
-    return name.removesuffix("_id")  # region_id -> region, as the services' audit entries say
+_MASKS = {"phone": mask_phone, "contact_phone": mask_phone, "id_number": mask_id_number}
 
 
 def _audit_view(fields: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
@@ -45,11 +44,9 @@ def _audit_view(fields: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in keys:
         value = fields.get(key)
-        if key in {"phone", "contact_phone"}:
-            value = mask_phone(value)
-        elif key == "id_number":
-            value = mask_id_number(value)
-        out[_model_field(key)] = value
+        mask = _MASKS.get(key)
+        # region_id -> region, as the services' audit entries name it.
+        out[key.removesuffix("_id")] = mask(value) if mask is not None else value
     return out
 
 

@@ -41,14 +41,22 @@ def _is_date_format(code: str) -> bool:
     return bool(_DATE_CODE.search(stripped)) and "general" not in stripped.lower()
 
 
+_COLUMNS: dict[str, int] = {}
+
+
 def _column_index(ref: str) -> int:
-    letters = _COLUMN.match(ref)
-    if letters is None:
-        raise XlsxError(f"bad cell reference {ref!r}")
-    index = 0
-    for char in letters.group():
-        index = index * 26 + ord(char) - 64
-    return index - 1
+    """0-based column of a cell reference ("B3" -> 1); letters are looked up once each."""
+    letters = ref.rstrip("0123456789")
+    index = _COLUMNS.get(letters)
+    if index is None:
+        if not letters or not _COLUMN.fullmatch(letters):
+            raise XlsxError(f"bad cell reference {ref!r}")
+        index = 0
+        for char in letters:
+            index = index * 26 + ord(char) - 64
+        index -= 1
+        _COLUMNS[letters] = index
+    return index
 
 
 def _expat(
