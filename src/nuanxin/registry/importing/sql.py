@@ -1,4 +1,4 @@
-"""Bulk INSERT and UPDATE with ``executemany`` on prepared rows, for the import only.
+"""Bulk INSERT (COPY on PostgreSQL) and UPDATE on prepared rows, for the import only.
 
 ``bulk_create`` spends most of its time preparing each value through the field API and, on
 SQLite, sends about 70 worker rows per statement; for a 20,000-row ledger that was more than
@@ -52,12 +52,19 @@ def insert_rows(
         return
     quote = connection.ops.quote_name
     fields = _columns(model, attnames)
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names come from the model
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
     adapters = _adapters(fields)
+    if connection.vendor == "postgresql":
+        # COPY streams the rows in one statement; executemany took 8 s for 60,000 rows here.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in _prepared(rows, adapters):
+                copy.write_row(row)
+        return
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, _prepared(rows[start : start + BATCH], adapters))
