@@ -241,3 +241,40 @@ def test_pages_in_english_keep_chinese_file_headers(client, city, county_admin):
     header = [c.value for c in load_workbook(io.BytesIO(export.content)).active[2]]
     assert "Worker ledger" in page and "Food-delivery rider" in page
     assert header[:3] == ["姓名", "手机号", "身份证号"]
+
+
+def test_done_when__import_fix_reimport_filter_export_through_the_pages(client, city, tmp_path):
+    """The issue's acceptance path, by a staff member using only the pages."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from nuanxin.registry.models import ImportJob
+
+    client.force_login(staff(Role.CITY_ADMIN, city["city"]))
+    path = messy.build_messy_workbook(tmp_path / "台账.xlsx")
+    with path.open("rb") as handle:
+        client.post("/registry/import/", {"file": handle, "mode": "rows"})
+    job = ImportJob.objects.get()
+    report = load_workbook(io.BytesIO(client.get(f"/registry/import/{job.pk}/errors.xlsx").content))
+    reported = [
+        {"sheet": sheet, "row": row, "column": column}
+        for sheet, row, column, *_rest in report.active.iter_rows(min_row=4, values_only=True)
+    ]
+
+    messy.apply_fixes(path, reported)
+    for _ in range(2):
+        with path.open("rb") as handle:
+            client.post("/registry/import/", {"file": handle, "mode": "atomic"})
+    listing = client.get("/registry/workers/?party_member=1").content.decode()
+    export = client.get("/registry/workers.xlsx?party_member=1")
+
+    statuses = list(ImportJob.objects.order_by("id").values_list("status", flat=True))
+    assert statuses == ["partial", "succeeded", "succeeded"]
+    assert Worker.objects.count() == 11 and Enterprise.objects.count() == 6
+    assert "张三" in listing and "周九" in listing and "李四" not in listing
+    rows = list(
+        load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=3, values_only=True)
+    )
+    assert sorted(r[0] for r in rows) == ["周九", "张三"]
+    assert all("****" in r[1] for r in rows)

@@ -122,12 +122,14 @@ def registry_import(
     resolver = RegionResolver()
     parsed: dict[SheetKind, list[ParsedRow]] = {SheetKind.ENTERPRISE: [], SheetKind.WORKER: []}
     headers: dict[str, dict[str, str]] = {}
+    total = sum(len(sheet.rows) for sheet in workbook.sheets)
+    done = 0
     for sheet in workbook.sheets:
         parse = parse_enterprise if sheet.kind == SheetKind.ENTERPRISE else parse_worker
         headers[sheet.title] = _headers(sheet)
-        total = len(sheet.rows)
-        for done, (number, raw) in enumerate(sheet.rows, start=1):
+        for number, raw in sheet.rows:
             parsed[sheet.kind].append(parse(sheet.title, number, raw, resolver))
+            done += 1
             if progress is not None and done % 1000 == 0:
                 progress("check", done, total)
     enterprise_plans, keys = plan_enterprises(parsed[SheetKind.ENTERPRISE], resolver, scope)
@@ -137,7 +139,7 @@ def registry_import(
     }
     worker_plans = plan_workers(parsed[SheetKind.WORKER], resolver, scope, keys, enterprise_regions)
     if progress is not None:
-        progress("check", len(parsed[SheetKind.WORKER]) + len(parsed[SheetKind.ENTERPRISE]), 0)
+        progress("check", total, total)
 
     errors: list[dict] = []
     warnings: list[dict] = []

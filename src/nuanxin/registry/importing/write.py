@@ -96,7 +96,6 @@ def _write_model(
     plans: list[Plan],
     field_names: list[str],
     key: str,
-    progress: Progress | None,
 ) -> dict[int, int]:
     """Create and update rows of ``model``; returns Excel row number -> primary key.
 
@@ -111,8 +110,6 @@ def _write_model(
     )
     created = ids_by(model, key, [p.fields[key] for p in new])
     ids = {p.row.row: created[p.fields[key]] for p in new}
-    if progress is not None:
-        progress("write", len(new), len(plans))
     by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
     for plan in plans:
         if plan.existing is None:
@@ -124,8 +121,6 @@ def _write_model(
             by_columns.setdefault(columns, []).append([*values, now, plan.existing["id"]])
     for columns, rows in by_columns.items():
         update_rows(model, [*columns, "updated_at"], rows)
-    if progress is not None:
-        progress("write", len(plans), len(plans))
     return ids
 
 
@@ -141,13 +136,18 @@ def write_plans(
     from nuanxin.registry.importing.plan import ENTERPRISE_FIELDS, WORKER_FIELDS
 
     note = job.file_name or f"import#{job.pk}"
-    enterprise_ids = _write_model(Enterprise, enterprise_plans, ENTERPRISE_FIELDS, "name", progress)
+    total = len(enterprise_plans) + len(worker_plans)
+    enterprise_ids = _write_model(Enterprise, enterprise_plans, ENTERPRISE_FIELDS, "name")
+    if progress is not None:
+        progress("write", len(enterprise_plans), total)
     keys: dict[int | str, int] = {}
     for plan in enterprise_plans:
         pk = enterprise_ids[plan.row.row]
         keys[f"row:{plan.row.row}"] = pk
         keys[pk] = pk
-    worker_ids = _write_model(Worker, worker_plans, WORKER_FIELDS, "phone", progress)
+    worker_ids = _write_model(Worker, worker_plans, WORKER_FIELDS, "phone")
+    if progress is not None:
+        progress("write", total, total)
     _write_links(worker_plans, worker_ids, keys)
     entries = _audit_rows(
         enterprise_plans, enterprise_ids, "enterprise", ENTERPRISE_FIELDS, actor, note
