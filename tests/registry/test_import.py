@@ -198,3 +198,23 @@ def test_cli__as_a_user_and_writes_the_template(city, tmp_path):
     assert (tmp_path / "模板.xlsx").exists()
     assert job.created_by == clerk
     assert any(e["code"] == "auth.out_of_jurisdiction" for e in job.errors)
+
+
+def test_import__a_row_created_meanwhile_by_someone_else_makes_the_import_retry(city, monkeypatch):
+    from nuanxin.core.errors import ApplicationError
+    from nuanxin.registry.importing import engine
+
+    real_write = engine.write_plans
+
+    def someone_was_faster(**kwargs):
+        make_worker(city["haisheng"], phone="13900000002", name="别人先登记")
+        return real_write(**kwargs)
+
+    monkeypatch.setattr(engine, "write_plans", someone_was_faster)
+
+    with pytest.raises(ApplicationError) as caught:
+        _run(worker=[_rider("13900000001"), _rider("13900000002")])
+
+    assert caught.value.code == "registry.import_conflict"
+    assert list(Worker.objects.values_list("phone", flat=True)) == []
+    assert not ImportJob.objects.exists()

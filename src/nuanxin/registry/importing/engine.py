@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from nuanxin.accounts.models import User
@@ -179,37 +179,46 @@ def registry_import(
     else:
         status = ImportStatus.PARTIAL if errors else ImportStatus.SUCCEEDED
 
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            file_name=file_name[:255],
-            mode=mode,
-            status=status,
-            counts={kind: dict(c) for kind, c in counts.items()},
-            errors=errors,
-            warnings=warnings,
-            campaign=campaign,
-            created_by=actor,
-            region_path=(jurisdiction_path(actor) or "") if actor else "",
-        )
-        if write:
-            write_plans(
-                job=job,
-                actor=actor,
-                enterprise_plans=enterprise_plans,
-                worker_plans=worker_plans,
+    # Rows were matched before this transaction: an import running at the same moment may
+    # have created some of them since. Then nothing is written and the user imports again.
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                file_name=file_name[:255],
+                mode=mode,
+                status=status,
+                counts={kind: dict(c) for kind, c in counts.items()},
+                errors=errors,
+                warnings=warnings,
                 campaign=campaign,
-                progress=progress,
+                created_by=actor,
+                region_path=(jurisdiction_path(actor) or "") if actor else "",
             )
-        job.duration_ms = int((time.monotonic() - started) * 1000)
-        job.save(update_fields=["duration_ms"])
-        audit_record(
-            actor=actor,
-            action="registry.import",
-            obj=job,
-            after={"status": status, "mode": mode, "counts": job.counts, "errors": len(errors)},
-            note=file_name[:200],
-            region_path=job.region_path,
-        )
+            if write:
+                write_plans(
+                    job=job,
+                    actor=actor,
+                    enterprise_plans=enterprise_plans,
+                    worker_plans=worker_plans,
+                    campaign=campaign,
+                    progress=progress,
+                )
+            job.duration_ms = int((time.monotonic() - started) * 1000)
+            job.save(update_fields=["duration_ms"])
+            audit_record(
+                actor=actor,
+                action="registry.import",
+                obj=job,
+                after={"status": status, "mode": mode, "counts": job.counts, "errors": len(errors)},
+                note=file_name[:200],
+                region_path=job.region_path,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(
+            "registry.import_conflict",
+            _("导入期间有人同时修改了这些记录，本次没有写入任何数据，请重新导入。"),
+            status=409,
+        ) from exc
     return ImportOutcome(job=job, counts=counts)
 
 
