@@ -263,3 +263,27 @@ def test_export_workers__masked_for_community_staff_full_for_county_admin(client
     assert refused.json()["code"] == "registry.full_numbers_not_allowed"
     assert cells(full)[0][:2] == ["张三", "13800001234"]
     assert AuditLog.objects.filter(action="registry.export_workers").count() == 2
+
+
+def test_app_join__worker_scans_a_community_code_then_sees_it_pending(client, city):
+    account = UserFactory(role=Role.WORKER, phone="13900000088", name="小陈")
+    make_enterprise(city["haisheng"], name="美团外卖南调站")
+    client.force_login(account)
+
+    joined = client.post(
+        "/api/v1/registry/me/join",
+        {"community_code": city["haisheng"].code, "name": "陈一", "occupation": "骑手",
+         "enterprise_name": "美团外卖南调站"},
+        content_type="application/json",
+    )  # fmt: skip
+    again = client.post(
+        "/api/v1/registry/me/join",
+        {"community_code": city["nandiao_c"].code}, content_type="application/json",
+    )  # fmt: skip
+    mine = client.get("/api/v1/registry/me").json()
+
+    assert joined.status_code == 201 and joined.json()["status"] == "submitted"
+    assert again.status_code == 409 and again.json()["code"] == "registry.already_registered"
+    assert mine["worker"]["name"] == "陈一" and mine["worker"]["phone"] == "139****0088"
+    assert mine["worker"]["enterprises"][0]["name"] == "美团外卖南调站"
+    assert [r["community"]["name"] for r in mine["registrations"]] == ["海盛社区"]

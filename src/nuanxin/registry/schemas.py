@@ -364,3 +364,22 @@ class FindingIn(Schema):
     organisation_kind: str = ""
     region_code: str | None = None
     note: str = ""
+
+
+class MineOut(Schema):
+    """A worker's own record (numbers masked) and registrations, for the app."""
+
+    worker: WorkerOut | None
+    registrations: list[RegistrationOut]
+
+
+class JoinIn(Schema):
+    """What the app sends after a worker scans a community's QR code."""
+
+    community_code: str
+    name: str = ""
+    occupation: str = "other"
+    enterprise_name: str = ""
+    political_status: str = "masses"
+    union_member: bool = False
+    note: str = ""

@@ -29,6 +29,8 @@ from nuanxin.registry.schemas import (
     AcceptIn,
     CountRowOut,
     CountsOut,
+    JoinIn,
+    MineOut,
     RegionRef,
     RegistrationIn,
     RegistrationOut,
@@ -138,3 +140,47 @@ def stats(request: HttpRequest, region: str | None = None, year: int | None = No
             for row in rows
         ],
     )
+
+
+# --- the worker's own ----------------------------------------------------------------------
+
+
+@router.get("/me", response=MineOut, summary="我的台账记录和报到（劳动者本人，号码脱敏）")
+def mine(request: HttpRequest) -> dict[str, Any]:
+    worker = (
+        Worker.objects.filter(user=request.auth)
+        .select_related("region", "home_region", "work_region")
+        .prefetch_related("enterprises")
+        .first()
+    )
+    registrations = (
+        worker.registrations.select_related("community", "enterprise", "worker") if worker else []
+    )
+    return {"worker": worker, "registrations": list(registrations)}
+
+
+@router.post("/me/join", response={201: RegistrationOut}, summary="扫码向社区报到（劳动者本人）")
+def join(request: HttpRequest, payload: JoinIn) -> Status[Registration]:
+    """The app's side of a community's QR code: the worker's record is linked (same phone) or
+    created from the form, then the registration waits for the community's review."""
+    community = region_by_code(payload.community_code, "community_code")
+    enterprise = None
+    if payload.enterprise_name.strip():
+        enterprise = Enterprise.objects.filter(name=payload.enterprise_name.strip()).first()
+    worker = services.worker_self_register(
+        user=request.auth,
+        name=payload.name or request.auth.name,
+        occupation=payload.occupation,
+        work_region=community,
+        enterprises=[enterprise] if enterprise else [],
+        political_status=payload.political_status,
+        union_member=payload.union_member,
+    )
+    registration = services.registration_submit(
+        community=community,
+        actor=request.auth,
+        worker=worker,
+        channel=RegistrationChannel.QR,
+        note=payload.note,
+    )
+    return Status(201, _registration(registration.pk))
