@@ -119,7 +119,7 @@ def test_registrations_page__accept_with_htmx_returns_the_row(client, city):
                            headers={"HX-Request": "true"})  # fmt: skip
 
     assert f'id="registration-{registration.pk}"' in listing
-    assert response.content.decode().startswith(f'<tr id="registration-{registration.pk}">')
+    assert response.content.decode().startswith(f'<li id="registration-{registration.pk}"')
     assert Registration.objects.get(pk=registration.pk).status == "accepted"
 
 
