@@ -1,0 +1,120 @@
+"""Who may see and change which registry rows.
+
+* Region staff (community, street, county, city) and superusers: everything whose region lies in
+  their jurisdiction (``core.scoping``).
+* Enterprise liaisons: the enterprises they are bound to (``Enterprise.liaisons``) and the
+  workers of those enterprises, nothing else.
+* Workers: their own worker record.
+* ``actor=None`` is the system itself (the CLI, the demo loader): no restriction.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from nuanxin.accounts.models import Role
+from nuanxin.core.errors import forbidden
+from nuanxin.core.scoping import in_jurisdiction, jurisdiction_path, scope_to_jurisdiction
+from nuanxin.registry.models import Enterprise, Worker
+
+# Roles that may export and reveal full phone and ID numbers without an explicit permission.
+FULL_NUMBER_ROLES = frozenset({Role.COUNTY_ADMIN, Role.CITY_ADMIN})
+
+
+def is_governing(user: Any) -> bool:
+    """Region staff and superusers: they govern a region subtree."""
+    return jurisdiction_path(user) is not None
+
+
+def is_liaison(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == Role.ENTERPRISE_LIAISON
+    )
+
+
+def may_use_registry(user: Any) -> bool:
+    return is_governing(user) or is_liaison(user)
+
+
+def liaison_enterprise_ids(user: Any) -> set[int]:
+    if not is_liaison(user):
+        return set()
+    cached = getattr(user, "_registry_liaison_ids", None)
+    if cached is None:
+        cached = set(user.liaison_enterprises.values_list("id", flat=True))
+        user._registry_liaison_ids = cached
+    return cached
+
+
+def may_see_full_numbers(user: Any) -> bool:
+    """County and city admins, superusers and holders of ``registry.view_full_numbers``."""
+    if not is_governing(user):
+        return False
+    return (
+        user.is_superuser
+        or user.role in FULL_NUMBER_ROLES
+        or user.has_perm("registry.view_full_numbers")
+    )
+
+
+def enterprises_for(user: Any) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.all()
+    if is_liaison(user):
+        return qs.filter(id__in=liaison_enterprise_ids(user))
+    return scope_to_jurisdiction(qs, user)
+
+
+def workers_for(user: Any) -> QuerySet[Worker]:
+    qs = Worker.objects.all()
+    if is_liaison(user):
+        ids = liaison_enterprise_ids(user)
+        return qs.filter(
+            id__in=Worker.enterprises.through.objects.filter(enterprise_id__in=ids).values(
+                "worker_id"
+            )
+        )
+    return scope_to_jurisdiction(qs, user)
+
+
+def _not_allowed() -> Exception:
+    return forbidden("registry.not_allowed", _("您无权查看或修改该台账记录。"))
+
+
+def require_enterprise_access(user: Any, enterprise: Enterprise) -> None:
+    if user is None:
+        return
+    if is_liaison(user):
+        if enterprise.pk not in liaison_enterprise_ids(user):
+            raise forbidden("registry.not_your_enterprise", _("您只能管理本企业的台账。"))
+        return
+    if not is_governing(user):
+        raise _not_allowed()
+    if not in_jurisdiction(user, enterprise.region):
+        raise forbidden(
+            "auth.out_of_jurisdiction",
+            _("该对象不在您的管辖范围内。"),
+            region=enterprise.region.code,
+        )
+
+
+def require_worker_access(user: Any, worker: Worker, *, write: bool = False) -> None:
+    """Staff in jurisdiction and the worker's liaisons may read and write; the worker reads."""
+    if user is None:
+        return
+    if is_liaison(user):
+        theirs = liaison_enterprise_ids(user)
+        if not theirs.intersection(worker.enterprises.values_list("id", flat=True)):
+            raise forbidden("registry.not_your_enterprise", _("您只能管理本企业的从业人员。"))
+        return
+    own = worker.user_id is not None and worker.user_id == getattr(user, "pk", None)
+    if own and not write:
+        return
+    if not is_governing(user):
+        raise _not_allowed()
+    if not in_jurisdiction(user, worker.region):
+        raise forbidden(
+            "auth.out_of_jurisdiction", _("该对象不在您的管辖范围内。"), region=worker.region.code
+        )

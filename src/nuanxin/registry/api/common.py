@@ -1,0 +1,123 @@
+"""Shared by the registry API modules: the router, access checks, lookups."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.geo.models import Region
+from nuanxin.registry.access import (
+    enterprises_for,
+    is_governing,
+    may_use_registry,
+    require_enterprise_access,
+    require_worker_access,
+)
+from nuanxin.registry.exporting import XLSX_CONTENT_TYPE
+from nuanxin.registry.models import (
+    Enterprise,
+    Worker,
+)
+from nuanxin.registry.selectors import (
+    EnterpriseFilter,
+    WorkerFilter,
+    region_for,
+)
+
+router = Router(tags=["台账"])
+
+
+def api_user(request: HttpRequest) -> Any:
+    user = request.auth
+    if not may_use_registry(user):
+        raise forbidden("registry.not_allowed", _("您无权使用台账。"))
+    return user
+
+
+def api_staff(request: HttpRequest) -> Any:
+    user = api_user(request)
+    if not is_governing(user):
+        raise forbidden("registry.not_allowed", _("只有区域工作人员可以进行此操作。"))
+    return user
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+class EnterpriseQuery(Schema):
+    region: str | None = None
+    q: str = ""
+    kind: str = ""
+    industry: str = ""
+    status: str = ""
+    brand: str = ""
+    registered: bool | None = None
+
+    def filters(self, user: Any) -> EnterpriseFilter:
+        data = self.dict()
+        data["region"] = region_for(user, self.region)
+        return EnterpriseFilter(**data)
+
+
+class WorkerQuery(Schema):
+    region: str | None = None
+    q: str = ""
+    occupation: str = ""
+    political_status: str = ""
+    party_member: bool | None = None
+    status: str = ""
+    enterprise_id: int | None = None
+    union_member: bool | None = None
+    registered: bool | None = None
+
+    def filters(self, user: Any) -> WorkerFilter:
+        data = self.dict()
+        data["region"] = region_for(user, self.region)
+        return WorkerFilter(**data)
+
+
+def region_by_code(code: str | None, field: str) -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ApplicationError(
+            "registry.unknown_region", _("区域不存在。"), extra={"field": field, "code": code}
+        )
+    return region
+
+
+def enterprise_for(user: Any, pk: int) -> Enterprise:
+    enterprise = get_object_or_404(Enterprise.objects.select_related("region"), pk=pk)
+    require_enterprise_access(user, enterprise)
+    return enterprise
+
+
+def worker_for(user: Any, pk: int) -> Worker:
+    qs = Worker.objects.select_related("region", "home_region", "work_region")
+    worker = get_object_or_404(qs.prefetch_related("enterprises"), pk=pk)
+    require_worker_access(user, worker)
+    return worker
+
+
+def enterprises_by_ids(user: Any, ids: list[int]) -> list[Enterprise]:
+    found = list(enterprises_for(user).filter(pk__in=ids)) if ids else []
+    if len(found) != len(set(ids)):
+        raise ApplicationError(
+            "registry.unknown_enterprise", _("所选企业不存在或不在您的范围内。"),
+            extra={"field": "enterprise_ids"},
+        )  # fmt: skip
+    return found
+
+
+def worker_region_args(data: dict[str, Any]) -> dict[str, Any]:
+    for key in ("home_region", "work_region"):
+        if f"{key}_code" in data:
+            data[key] = region_by_code(data.pop(f"{key}_code"), f"{key}_code")
+    return data

@@ -1,0 +1,269 @@
+"""Reads of the registry: filtered lists and counts per region subtree.
+
+Lists start from ``access.enterprises_for`` / ``access.workers_for``, so every list is scoped
+to the user's jurisdiction (or a liaison's enterprises) before any filter applies.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from nuanxin.core.errors import not_found
+from nuanxin.core.scoping import jurisdiction_path, require_jurisdiction, scope_to_jurisdiction
+from nuanxin.geo.models import Region
+from nuanxin.registry.access import (
+    enterprises_for,
+    is_liaison,
+    liaison_enterprise_ids,
+    workers_for,
+)
+from nuanxin.registry.cleaning import to_text
+from nuanxin.registry.models import (
+    PARTY_STATUSES,
+    Enterprise,
+    EnterpriseStatus,
+    FindingKind,
+    FindingOutcome,
+    Registration,
+    RegistrationStatus,
+    SurveyCampaign,
+    Worker,
+    WorkerStatus,
+)
+from nuanxin.registry.regions import region_names
+
+
+@dataclass
+class EnterpriseFilter:
+    region: Region | None = None
+    q: str = ""
+    kind: str = ""
+    industry: str = ""
+    status: str = ""
+    brand: str = ""
+    registered: bool | None = None
+
+
+@dataclass
+class WorkerFilter:
+    region: Region | None = None
+    q: str = ""
+    occupation: str = ""
+    political_status: str = ""
+    party_member: bool | None = None
+    status: str = ""
+    enterprise_id: int | None = None
+    union_member: bool | None = None
+    registered: bool | None = None
+
+
+def _accepted(**subject: Any) -> Exists:
+    return Exists(Registration.objects.filter(status=RegistrationStatus.ACCEPTED, **subject))
+
+
+def enterprise_list(user: Any, filters: EnterpriseFilter) -> QuerySet[Enterprise]:
+    qs = enterprises_for(user).select_related("region")
+    if filters.region is not None:
+        qs = qs.filter(region__path__startswith=filters.region.path)
+    q = to_text(filters.q)
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(credit_code=q.upper()) | Q(platform_brand__icontains=q)
+        )
+    for key in ("kind", "industry", "status"):
+        if value := getattr(filters, key):
+            qs = qs.filter(**{key: value})
+    if filters.brand:
+        qs = qs.filter(platform_brand__icontains=to_text(filters.brand))
+    if filters.registered is not None:
+        accepted = _accepted(enterprise=OuterRef("pk"))
+        qs = qs.filter(accepted) if filters.registered else qs.exclude(accepted)
+    return qs.order_by("name")
+
+
+def worker_list(user: Any, filters: WorkerFilter) -> QuerySet[Worker]:
+    qs = workers_for(user).select_related("region")
+    if filters.region is not None:
+        qs = qs.filter(region__path__startswith=filters.region.path)
+    q = re.sub(r"\s", "", to_text(filters.q))
+    if q:
+        # Staff look people up by name or by the last digits of the phone they were given.
+        cond = Q(name__icontains=q)
+        if q.isdigit() and len(q) >= 4:
+            cond |= Q(phone__endswith=q) if len(q) < 11 else Q(phone=q)
+        qs = qs.filter(cond)
+    for key in ("occupation", "political_status", "status"):
+        if value := getattr(filters, key):
+            qs = qs.filter(**{key: value})
+    if filters.party_member is not None:
+        party = Q(political_status__in=PARTY_STATUSES)
+        qs = qs.filter(party) if filters.party_member else qs.exclude(party)
+    if filters.union_member is not None:
+        qs = qs.filter(union_member=filters.union_member)
+    if filters.enterprise_id:
+        qs = qs.filter(enterprises__id=filters.enterprise_id)
+    if filters.registered is not None:
+        accepted = _accepted(worker=OuterRef("pk"))
+        qs = qs.filter(accepted) if filters.registered else qs.exclude(accepted)
+    return qs.order_by("id")
+
+
+@dataclass
+class RegionCounts:
+    enterprises: int = 0
+    workers: int = 0
+    party_members: int = 0
+    registered_enterprises: int = 0
+    registered_workers: int = 0
+
+    def add(self, other: "RegionCounts") -> None:
+        for key in asdict(self):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass
+class CountRow:
+    region: Region
+    counts: RegionCounts = field(default_factory=RegionCounts)
+    has_children: bool = False
+
+
+def _counts_by_region_id(year: int | None = None) -> dict[int, RegionCounts]:
+    """Counts per region the rows point at (one grouped query per figure)."""
+    by_id: dict[int, RegionCounts] = defaultdict(RegionCounts)
+    live_enterprises = Enterprise.objects.exclude(status=EnterpriseStatus.CLOSED)
+    for region_id, n in live_enterprises.values_list("region_id").annotate(n=Count("id")):
+        by_id[region_id].enterprises = n
+    active = Worker.objects.filter(status=WorkerStatus.ACTIVE)
+    rows = active.values_list("region_id").annotate(
+        n=Count("id"), party=Count("id", filter=Q(political_status__in=PARTY_STATUSES))
+    )
+    for region_id, n, party in rows:
+        by_id[region_id].workers = n
+        by_id[region_id].party_members = party
+    accepted = Registration.objects.filter(status=RegistrationStatus.ACCEPTED)
+    if year is not None:
+        accepted = accepted.filter(decided_at__year=year)
+    rows = accepted.values_list("community_id").annotate(
+        e=Count("id", filter=Q(enterprise__isnull=False)),
+        w=Count("id", filter=Q(worker__isnull=False)),
+    )
+    for region_id, e, w in rows:
+        by_id[region_id].registered_enterprises = e
+        by_id[region_id].registered_workers = w
+    return by_id
+
+
+def counts_for(regions: list[Region], *, year: int | None = None) -> dict[int, RegionCounts]:
+    """Counts over the subtree of each region: region id -> figures."""
+    index = region_names.get()
+    result = {region.pk: RegionCounts() for region in regions}
+    paths = [(region.pk, region.path) for region in regions]
+    for region_id, counts in _counts_by_region_id(year).items():
+        node = index.by_id.get(region_id)
+        if node is None:
+            continue
+        for pk, path in paths:
+            if node.path.startswith(path):
+                result[pk].add(counts)
+    return result
+
+
+def counts_by_child(
+    parent: Region, *, year: int | None = None
+) -> tuple[RegionCounts, list[CountRow]]:
+    """Figures of ``parent``'s subtree and of each child's, for the drill-down table."""
+    children = list(parent.children.order_by("code"))
+    with_children = set(
+        Region.objects.filter(parent__in=children).values_list("parent_id", flat=True)
+    )
+    counts = counts_for([parent, *children], year=year)
+    rows = [
+        CountRow(region=child, counts=counts[child.pk], has_children=child.pk in with_children)
+        for child in children
+    ]
+    return counts[parent.pk], rows
+
+
+def registrations_for(
+    user: Any, *, status: str = "", community: Region | None = None
+) -> QuerySet[Registration]:
+    """Registrations to the communities of the user's jurisdiction, or of a liaison's
+    enterprises and their workers; pending ones first."""
+    qs = Registration.objects.select_related(
+        "community", "enterprise", "worker", "submitted_by", "decided_by"
+    )
+    if is_liaison(user):
+        ids = liaison_enterprise_ids(user)
+        qs = qs.filter(Q(enterprise_id__in=ids) | Q(worker__enterprises__id__in=ids)).distinct()
+    else:
+        qs = scope_to_jurisdiction(qs, user, region_field="community")
+    if status:
+        qs = qs.filter(status=status)
+    if community is not None:
+        qs = qs.filter(community__path__startswith=community.path)
+    pending_first = Case(When(status=RegistrationStatus.SUBMITTED, then=Value(0)), default=Value(1))
+    return qs.order_by(pending_first, "-submitted_at", "-id")
+
+
+def campaigns_for(user: Any) -> QuerySet[SurveyCampaign]:
+    """Campaigns whose target regions overlap the user's jurisdiction (above or below it)."""
+    path = jurisdiction_path(user)
+    qs = SurveyCampaign.objects.all()
+    if path is None:
+        return qs.none()
+    if path:
+        ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+        qs = qs.filter(
+            Q(target_regions__path__startswith=path) | Q(target_regions__path__in=ancestors)
+        ).distinct()
+    return qs.prefetch_related("target_regions").order_by("-start_date", "-id")
+
+
+def campaign_figures(regions: list[Region]) -> dict[str, dict[str, int]]:
+    """Registry figures of each region's subtree, keyed by region code."""
+    counts = counts_for(list(regions))
+    return {region.code: counts[region.pk].as_dict() for region in regions}
+
+
+def campaign_summary(
+    campaign: SurveyCampaign,
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """(figures now, or at closing; findings by kind and outcome)."""
+    targets = list(campaign.target_regions.all())
+    now = campaign.final if campaign.final is not None else campaign_figures(targets)
+    found: dict[str, dict[str, int]] = {k: {o: 0 for o in FindingOutcome.values}
+                                        for k in FindingKind.values}  # fmt: skip
+    rows = campaign.findings.values_list("kind", "outcome").annotate(n=Count("id"))
+    for kind, outcome, n in rows:
+        found[kind][outcome] = n
+    return now, found
+
+
+def region_for(user: Any, code: str | None) -> Region | None:
+    """The region ``code`` names, if it lies in the user's jurisdiction (None for no code).
+
+    Raises ``registry.unknown_region`` (404) or ``auth.out_of_jurisdiction`` (403).
+    """
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise not_found("registry.unknown_region", _("区域不存在。"), code=code)
+    if not is_liaison(user):
+        require_jurisdiction(user, region)
+    return region
+
+
+def home_region(user: Any) -> Region | None:
+    """Where a staff member's registry view starts: their region, or the city for the system."""
+    if getattr(user, "region_id", None) and jurisdiction_path(user):
+        return user.region
+    return Region.objects.filter(depth=0).order_by("code").first()

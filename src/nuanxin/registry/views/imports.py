@@ -1,0 +1,77 @@
+"""Excel import pages: upload, the result with every problem, the error report, templates."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.registry.exporting import XLSX_CONTENT_TYPE, error_report, template_workbook
+from nuanxin.registry.forms import ImportForm
+from nuanxin.registry.importing.engine import import_file
+from nuanxin.registry.models import ImportJob
+from nuanxin.registry.selectors import campaigns_for
+from nuanxin.registry.views.common import registry_user
+
+SHOWN_ISSUES = 100
+
+
+@registry_user
+def import_page(request: HttpRequest) -> HttpResponse:
+    campaigns = campaigns_for(request.user)
+    initial = {"campaign": request.GET.get("campaign")}
+    form = ImportForm(request.POST or None, request.FILES or None, campaigns=campaigns,
+                      initial=initial)  # fmt: skip
+    error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = import_file(
+                file=upload,
+                actor=request.user,
+                mode=form.cleaned_data["mode"],
+                file_name=upload.name,
+                campaign=form.cleaned_data["campaign"],
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            return redirect("registry:import_job", outcome.job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user)[:10]
+    context = {"form": form, "error": error, "jobs": jobs}
+    return render(request, "registry/import.html", context, status=400 if error else 200)
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    job = get_object_or_404(ImportJob.objects.select_related("campaign"), pk=pk)
+    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise forbidden("registry.not_allowed", _("只能查看自己的导入记录。"))
+    return job
+
+
+@registry_user
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    context = {
+        "job": job,
+        "errors": job.errors[:SHOWN_ISSUES],
+        "warnings": job.warnings[:SHOWN_ISSUES],
+        "more_errors": max(0, len(job.errors) - SHOWN_ISSUES),
+        "labels": {"enterprise": _("企业"), "worker": _("从业人员")},
+    }
+    return render(request, "registry/import_job.html", context)
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename={name}"
+    return response
+
+
+@registry_user
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    return _xlsx(error_report(_job(request, pk)), f"import-{pk}-errors.xlsx")
+
+
+@registry_user
+def template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(template_workbook(), "registry-template.xlsx")
