@@ -199,4 +199,3 @@ def test_volunteer_points_use_the_policy_rate_and_cap(db, hours, per_hour, cap, 
 @pytest.mark.parametrize("hours", [Decimal("-1"), "abc", Decimal("NaN")])
 def test_volunteer_hours_must_be_a_non_negative_number(db, hours):
     assert _code(lambda: services.volunteer_points(hours=hours)) == "points.bad_hours"
-

@@ -204,4 +204,3 @@ def volunteer_points(*, hours: Decimal, per_hour: int | None = None, cap: int | 
         raise ApplicationError("points.bad_amount", _("积分数额必须是正整数。"))
     points = math.floor(hours * rate)
     return points if limit is None else min(points, limit)
-
