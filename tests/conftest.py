@@ -30,6 +30,17 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware leaves the last request's language active in the thread; every test
+    starts in Chinese, the site's default."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_indexes():
     """In-memory indexes are per process; the test database is rebuilt between tests."""
     from nuanxin.core.stamps import StampedCache

@@ -160,3 +160,32 @@ def test_registration__two_simultaneous_submissions_leave_one_open_registration(
 
     assert sorted(outcomes) == ["ok", "registry.already_registered"]
     assert Registration.objects.filter(worker=worker).count() == 1
+
+
+@pytest.mark.django_db
+def test_registration__the_worker_is_told_the_decision(city, django_capture_on_commit_callbacks):
+    from nuanxin.core.models import Notification
+
+    clerk = staff(Role.COMMUNITY_STAFF, city["haisheng"])
+    person = UserFactory()
+    accepted = make_worker(city["haisheng"], phone=person.phone)
+    refused = make_worker(city["haisheng"])
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_accept(
+            registration=registration_submit(
+                community=city["haisheng"], actor=person, worker=accepted
+            ),
+            reviewer=clerk,
+        )
+        registration_reject(
+            registration=registration_submit(
+                community=city["haisheng"], actor=clerk, worker=refused
+            ),
+            reviewer=clerk,
+            reason="证件信息不全",
+        )
+
+    note = Notification.objects.get(user=person)
+    assert note.kind == "registry.accepted" and "报到已通过" in note.title
+    rejected = Notification.objects.get(user=clerk)
+    assert rejected.kind == "registry.rejected" and "证件信息不全" in rejected.body

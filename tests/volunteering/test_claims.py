@@ -313,3 +313,19 @@ def test_the_promote_command_seats_held_back_claims_once_the_hold_ends(tree, clo
     assert still_held == ClaimStatus.WAITLISTED
     assert Claim.objects.get(pk=held.pk).status == ClaimStatus.CLAIMED
     assert out.getvalue().splitlines() == ["递补 0 人。", "递补 1 人。"]
+
+
+def test_party_membership_comes_from_the_registry(tree, clock):
+    from nuanxin.registry.models import PoliticalStatus
+    from tests.registry.factories import make_worker
+
+    session = only_session(make_project(tree, requirement=Requirement.PARTY_FIRST, places=2))
+    member, other = worker(tree), worker(tree)
+    make_worker(tree["A1a"], phone=member.phone, political_status=PoliticalStatus.PROBATIONARY)
+    make_worker(tree["A1a"], phone=other.phone, political_status=PoliticalStatus.MASSES)
+
+    member_claim = services.claim_create(session=session, worker=member)
+    other_claim = services.claim_create(session=session, worker=other)
+
+    assert (member_claim.status, member_claim.party_member) == ("claimed", True)
+    assert (other_claim.status, other_claim.held_back) == ("waitlisted", True)

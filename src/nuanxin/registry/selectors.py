@@ -267,3 +267,22 @@ def home_region(user: Any) -> Region | None:
     if getattr(user, "region_id", None) and jurisdiction_path(user):
         return user.region
     return Region.objects.filter(depth=0).order_by("code").first()
+
+
+def worker_profile_of(user: Any) -> Worker | None:
+    """The registry record linked to an app user, if the person is in the 台账."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Worker.objects.filter(user=user).first()
+
+
+def is_party_member(user: Any) -> bool:
+    """Whether the 台账 records the user as a party member (full or probationary)."""
+    profile = worker_profile_of(user)
+    return bool(profile and profile.is_party_member)
+
+
+def occupation_of(user: Any) -> str:
+    """The user's occupation code from the 台账, or "" when the person is not recorded."""
+    profile = worker_profile_of(user)
+    return profile.occupation if profile else ""

@@ -1,14 +1,14 @@
 """报到备案: submit, accept, reject, withdraw. Each transition is one service."""
 
-import logging
-
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.accounts.models import User
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict, forbidden
+from nuanxin.core.notifications import notification_send
 from nuanxin.core.scoping import require_jurisdiction
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.registry.access import (
@@ -27,13 +27,38 @@ from nuanxin.registry.models import (
     Worker,
 )
 
-logger = logging.getLogger(__name__)
 AUDITED_FIELDS = ["status", "community", "decided_by", "decision_reason"]
 
 
 def _announce(registration: Registration, what: str) -> None:
-    """Tell the log (and later a notifier) once the transaction holding the change commits."""
-    transaction.on_commit(lambda: logger.debug("registration %s %s", registration.pk, what))
+    """Tell the people behind a registration that community staff decided on it."""
+    if what not in (RegistrationStatus.ACCEPTED, RegistrationStatus.REJECTED):
+        return
+    subject = registration.enterprise.name if registration.enterprise_id else _("您")
+    community = registration.community.name
+    if what == RegistrationStatus.ACCEPTED:
+        title = _("%(subject)s在%(community)s的报到已通过") % {
+            "subject": subject,
+            "community": community,
+        }
+        body = registration.decision_reason
+    else:
+        title = _("%(subject)s在%(community)s的报到被退回") % {
+            "subject": subject,
+            "community": community,
+        }
+        body = _("原因：%(reason)s") % {"reason": registration.decision_reason}
+    people = {registration.submitted_by_id}
+    if registration.worker_id and registration.worker.user_id:
+        people.add(registration.worker.user_id)
+    for user in User.objects.filter(pk__in=[pk for pk in people if pk]):
+        notification_send(
+            user=user,
+            kind=f"registry.{what}",
+            title=title,
+            body=body,
+            url=reverse("registry:me"),
+        )
 
 
 def _check_submitter(

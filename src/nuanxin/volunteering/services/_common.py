@@ -55,13 +55,11 @@ def now() -> dt.datetime:
 
 
 def _is_party_member(user: Any) -> bool:
-    """Whether ``user`` is a party member, for "party members first" projects.
+    """Whether ``user`` is a party member, for "party members first" projects: the political
+    status recorded in the registry (台账)."""
+    from nuanxin.registry.selectors import is_party_member as registry_is_party_member
 
-    The political status lives in the registry (台账), built separately; until it is wired in,
-    nobody counts as a party member, so party-first projects hold back every claim for the
-    project's hold-back time. The registry replaces this body with its own lookup.
-    """
-    return False
+    return registry_is_party_member(user)
 
 
 def is_party_member(user: Any) -> bool:

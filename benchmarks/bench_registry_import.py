@@ -3,9 +3,9 @@
 Runs in a throw-away database (SQLite in a temporary folder, or a test database on the
 PostgreSQL server of DATABASE_URL, named by NUANXIN_TEST_DB_NAME, default bench_registry):
 
-    uv run python benchmarks/registry_import.py
+    uv run python benchmarks/bench_registry_import.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
-        uv run python benchmarks/registry_import.py
+        uv run python benchmarks/bench_registry_import.py
 
 It builds the demo city's regions and its 213 enterprises (not timed), writes the demo's
 20,316 worker rows to an .xlsx file the way an office would (Chinese headers, a title row),

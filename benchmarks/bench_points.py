@@ -1,7 +1,7 @@
 """Points ledger throughput: postings per second with 1, 4 and 16 concurrent clients on SQLite and
 on PostgreSQL, and PostgreSQL's ceiling for the same work measured with pgbench.
 
-    uv run python benchmarks/points_bench.py [--seconds 8] [--clients 1,4,16]
+    uv run python benchmarks/bench_points.py [--seconds 8] [--clients 1,4,16]
 
 One posting is ``services.transfer`` of 1 point between two random accounts out of ``--accounts``
 (one statement locks both rows and looks up the transfer id, one inserts the entry, moves both
@@ -164,7 +164,7 @@ def pgbench(url: str, base: int, n: int, clients: int, seconds: float) -> float:
     return float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", out).group(1))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--clients", default="1,4,16")
@@ -172,12 +172,12 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv or [])
     clients = [int(c) for c in args.clients.split(",")]
 
     if args.child:
         print(json.dumps(run_engine(args.child, clients, args.seconds, args.accounts)))
-        return
+        return {}
 
     results = {}
     for engine in args.engines.split(","):
@@ -219,7 +219,9 @@ def main() -> None:
         pg = results["postgresql"]
         ratio = pg["ours"]["16"] / pg["ceiling"]["16"]
         print(f"ratio ours/ceiling at 16 clients on PostgreSQL: {ratio:.2f}")
+        results["ratio_pg_16"] = round(ratio, 2)
+    return results
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
