@@ -329,8 +329,15 @@ def _choose_party_members(gen: Generator, rows: list[dict], enterprises: list[di
         row["political_status"] = "中共党员"
         if row["_community"].parent_id != shawan.pk:
             row["_community"] = rng.choice(gen.geo.communities[shawan.pk])
+    # The other members are drawn from everyone but the Didi drivers of 沙湾街道, so the
+    # branch there keeps exactly its 27 members.
     others = rng.sample(
-        [r for r in rows if r["political_status"] != "中共党员"],
+        [
+            r
+            for r in rows
+            if r["political_status"] != "中共党员"
+            and not (r["_enterprise"] in didi and r["_community"].parent_id == shawan.pk)
+        ],
         PARTY_MEMBERS - DIDI_BRANCH_MEMBERS,
     )
     for number, row in enumerate(others):
