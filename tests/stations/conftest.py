@@ -1,0 +1,22 @@
+import pytest
+
+from nuanxin.accounts.models import Role
+from nuanxin.stations.services import amenity_defaults_ensure
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def amenities(db):
+    """The default amenity list (a data migration seeds it too, but flushes between
+    transactional tests remove migration data)."""
+    amenity_defaults_ensure()
+
+
+@pytest.fixture
+def keeper(db):
+    return UserFactory(role=Role.STATION_KEEPER, name="驿站管理员")
+
+
+@pytest.fixture
+def worker(db):
+    return UserFactory(role=Role.WORKER, name="骑手小李")
