@@ -20,7 +20,6 @@ from nuanxin.stations.models import (
     Amenity,
     HoursException,
     Station,
-    StationStatus,
     WeeklySpan,
 )
 from tests.stations.factories import make_station

@@ -269,3 +269,13 @@ def test_keeper_adds_a_holiday_closure_in_the_admin(client, station, keeper):
     assert response.status_code == 302
     exception = HoursException.objects.get()
     assert (exception.date, exception.is_closed, exception.note) == (day, True, "春节")
+
+
+def test_station_pages_have_an_english_version(client, station):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    map_html = client.get("/stations/").content.decode()
+    detail_html = client.get(f"/stations/{station.pk}/").content.decode()
+
+    assert "Nearest open station" in map_html and "Open now only" in map_html
+    assert "Opening hours" in detail_html and "Navigate with AMap" in detail_html

@@ -54,7 +54,7 @@ def counts(user, by):
 
 def test_purge_keeps_recent_visits_and_folds_old_ones_into_counts(history, settings):
     settings.STATION_VISIT_RETENTION_DAYS = 180
-    a, b = history
+    a, _b = history
 
     report = services.visits_purge()
 
@@ -117,7 +117,7 @@ def test_purge_command_reports_what_it_did(history):
 
 
 def test_counts_are_scoped_to_the_stations_a_user_manages(history, tree, keeper):
-    a, b = history
+    _a, b = history
     services.station_update(station=b, actor=None, keepers=[keeper])
 
     community_b = counts(staff(Role.COMMUNITY_STAFF, tree["A1b"]), "station")  # b is in A1b

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -91,7 +92,7 @@ def read_rows(data: bytes) -> Iterator[SheetRow]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise SheetError("not an .xlsx workbook") from exc
+        raise SheetError(_("文件不是 .xlsx 工作簿")) from exc
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
@@ -100,7 +101,7 @@ def read_rows(data: bytes) -> Iterator[SheetRow]:
     ]
     missing = [dict(COLUMNS)[k] for k in sorted(REQUIRED) if k not in keys]
     if missing:
-        raise SheetError("missing columns: " + "、".join(missing))
+        raise SheetError(_("缺少必填列：%s") % "、".join(missing))
     for number, row in enumerate(rows, start=2):
         values = {
             key: (value.strip() if isinstance(value, str) else value)

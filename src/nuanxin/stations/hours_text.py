@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from nuanxin.stations.schedule import Span, parse_clock
 
 # The text form is Chinese in every language: it is what the city's spreadsheets hold.
@@ -56,7 +58,7 @@ def _parse_days(text: str) -> list[int]:
     for piece in re.split(r"[、,，/]", text):
         match = _DAY_RANGE_RE.match(piece.strip())
         if not match:
-            raise HoursTextError(f"无法识别的星期：{piece.strip() or text}")
+            raise HoursTextError(_("无法识别的星期：%s") % (piece.strip() or text))
         first = _day_number(match.group(1))
         last = _day_number(match.group(2)) if match.group(2) else first
         day = first
@@ -81,13 +83,13 @@ def _parse_times(text: str) -> list[Span] | None:
             continue
         match = _TIME_RANGE_RE.match(piece)
         if not match:
-            raise HoursTextError(f"无法识别的时间段：{piece}")
+            raise HoursTextError(_("无法识别的时间段：%s") % piece)
         try:
             spans.append(Span(parse_clock(match.group(1)), parse_clock(match.group(2))))
         except ValueError as exc:
-            raise HoursTextError(f"无效的时间：{piece}") from exc
+            raise HoursTextError(_("无效的时间：%s") % piece) from exc
     if not spans:
-        raise HoursTextError(f"缺少时间段：{text}")
+        raise HoursTextError(_("缺少时间段：%s") % text)
     return spans
 
 
@@ -109,7 +111,7 @@ def parse_weekly(text: str) -> dict[int, list[Span]]:
     weekly: dict[int, list[Span]] = {day: [] for day in range(7)}
     parts = [p for p in re.split(r"[；;\n]", text or "") if p.strip()]
     if not parts:
-        raise HoursTextError("营业时间为空")
+        raise HoursTextError(_("营业时间为空"))
     for part in parts:
         days_text, times_text = _split_part(part)
         days = _parse_days(days_text) if days_text else list(range(7))

@@ -45,7 +45,7 @@ from nuanxin.stations.models import (
     WeeklySpan,
 )
 from nuanxin.stations.schedule import DayException, OpenStatus, Schedule, Span, span_from_pair
-from nuanxin.stations.services.stations import STATIONS_TOPIC
+from nuanxin.stations.services.common import STATIONS_TOPIC
 
 WALK_SPEED_KMH = 4.5
 RIDE_SPEED_KMH = 15.0

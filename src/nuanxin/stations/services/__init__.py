@@ -1,5 +1,7 @@
 """Every write to stations, hours, photos and visits (see each module)."""
 
+from nuanxin.stations.services.amenities import amenity_defaults_ensure, amenity_save
+from nuanxin.stations.services.common import STATIONS_TOPIC, UNSET
 from nuanxin.stations.services.hours import (
     station_remove_exception,
     station_set_exception,
@@ -9,10 +11,6 @@ from nuanxin.stations.services.hours import (
 from nuanxin.stations.services.importer import ImportReport, stations_import_xlsx
 from nuanxin.stations.services.photos import station_photo_add, station_photo_remove
 from nuanxin.stations.services.stations import (
-    STATIONS_TOPIC,
-    UNSET,
-    amenity_defaults_ensure,
-    amenity_save,
     station_create,
     station_rotate_qr,
     station_set_status,

@@ -16,7 +16,7 @@ from nuanxin.stations.hours_text import HoursTextError, format_weekly, parse_wee
 from nuanxin.stations.models import HoursException, Station, WeeklySpan
 from nuanxin.stations.permissions import require_manager
 from nuanxin.stations.schedule import Span, span_from_pair
-from nuanxin.stations.services.stations import STATIONS_TOPIC
+from nuanxin.stations.services.common import STATIONS_TOPIC
 
 MAX_SPANS_PER_DAY = 6
 MAX_EXCEPTION_DAYS_AHEAD = 400

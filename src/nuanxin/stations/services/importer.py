@@ -18,7 +18,7 @@ from nuanxin.accounts.services import phone_clean
 from nuanxin.core.errors import ApplicationError
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.geo.models import Region
-from nuanxin.stations.excel import SheetError, SheetRow, read_rows, split_list
+from nuanxin.stations.excel import COLUMNS, SheetError, SheetRow, read_rows, split_list
 from nuanxin.stations.models import (
     Amenity,
     HostType,
@@ -158,7 +158,10 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
     required = ("kind", "name", "host_type", "address", "lon", "lat")
     missing = [key for key in required if values.get(key) in (None, "")]
     if missing:
-        raise _row_error("missing_value", _("缺少必填项。"))
+        headers = dict(COLUMNS)
+        raise _row_error(
+            "missing_value", _("缺少必填项：%s。") % "、".join(headers[k] for k in missing)
+        )
     coord = str(values.get("coord_system") or "wgs84").strip().lower()
     if coord not in _COORD_SYSTEMS:
         raise _row_error("bad_coordinates", _("未知的坐标系：%s。") % values.get("coord_system"))

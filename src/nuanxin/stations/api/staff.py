@@ -1,253 +1,60 @@
-"""The stations API: map data, nearest search, details, check-in, and staff management."""
+"""Staff and keepers: managing stations, hours, QR codes, photos, sheets and statistics."""
 
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
-from nuanxin.accounts.models import Role, User
-from nuanxin.accounts.services import phone_clean
-from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core.errors import ApplicationError
 from nuanxin.core.timeutil import local_date
-from nuanxin.geo.coords import CoordSystem, from_wgs84
-from nuanxin.geo.models import Region
+from nuanxin.geo.coords import CoordSystem
 from nuanxin.stations import services
+from nuanxin.stations.api import router
+from nuanxin.stations.api.common import (
+    keepers_by_phone,
+    managed_station,
+    region_by_code,
+    require_staff,
+)
 from nuanxin.stations.excel import export_workbook, template_workbook
-from nuanxin.stations.models import StationKind, StationPhoto
-from nuanxin.stations.permissions import require_manager, stations_managed_by
-from nuanxin.stations.presenters import hours_data, nearest_data, station_data
+from nuanxin.stations.models import StationPhoto
+from nuanxin.stations.permissions import stations_managed_by
+from nuanxin.stations.presenters import hours_data, station_data
 from nuanxin.stations.qr import qr_links
 from nuanxin.stations.schemas import (
-    AmenityOut,
-    CheckinIn,
-    CheckinOut,
     ExceptionIn,
     ExceptionOut,
-    FeatureCollectionOut,
     HoursIn,
     HoursOut,
     ImportOut,
     ManagedStationOut,
-    NearestOut,
-    NearestResultOut,
     PhotoOut,
     QrOut,
     StationIn,
     StationOut,
     StationPatch,
     StatusIn,
-    VisitOut,
     VisitStatsOut,
 )
 from nuanxin.stations.selectors import (
     STATS_GROUPS,
-    amenities_active,
-    nearest_stations,
     station_get,
     station_schedule,
-    stations_for_map,
     visit_counts,
-    visits_of,
     visits_today,
 )
-from nuanxin.stations.services.stations import clean_point
-
-router = Router(tags=["服务驿站"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NEAREST_FIELDS = set(NearestResultOut.model_fields)
 MAX_STATS_DAYS = 400
-
-
-def _region(code: str | None) -> Region | None:
-    if not code:
-        return None
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise ApplicationError(
-            "stations.unknown_region", _("区域代码 %s 不存在。") % code, extra={"code": code}
-        )
-    return region
-
-
-def _keepers(phones: list[str] | None) -> list[User] | None:
-    if phones is None:
-        return None
-    users = []
-    for raw in phones:
-        try:
-            phone = phone_clean(raw)
-        except ApplicationError as exc:
-            raise ApplicationError("stations.unknown_keeper", exc.message) from exc
-        user = User.objects.filter(phone=phone, role=Role.STATION_KEEPER).first()
-        if user is None:
-            raise ApplicationError(
-                "stations.unknown_keeper",
-                _("手机号 %s 不是已注册的驿站管理员。") % raw,
-            )
-        users.append(user)
-    return users
-
-
-def _require_staff(request: HttpRequest) -> None:
-    if not request.auth.is_staff:
-        raise forbidden("stations.forbidden", _("只有工作人员可以操作。"))
-
-
-def _managed(request: HttpRequest, station_id: int) -> Any:
-    station = station_get(station_id)
-    require_manager(request.auth, station)
-    return station
-
-
-# --- public -----------------------------------------------------------------------------------
-
-
-@router.get("", auth=None, response=FeatureCollectionOut, summary="驿站分布（GeoJSON，用于地图）")
-def station_map(
-    request: HttpRequest,
-    crs: CoordSystem = CoordSystem.WGS84,
-    kind: StationKind | None = None,
-    region: str | None = None,
-    bbox: str | None = Query(None, description="WGS-84 范围：最小经度,最小纬度,最大经度,最大纬度"),
-) -> dict:
-    box = None
-    if bbox:
-        try:
-            box = tuple(float(v) for v in bbox.split(","))
-        except ValueError:
-            box = ()
-        if len(box) != 4:
-            raise ApplicationError("stations.bad_bbox", _("范围参数应为四个用逗号分隔的数字。"))
-    features = stations_for_map(crs=crs, kind=kind, region=_region(region), bbox=box)
-    return {"type": "FeatureCollection", "features": features}
-
-
-@router.get("/amenities", auth=None, response=list[AmenityOut], summary="服务设施清单")
-def amenity_list(request: HttpRequest) -> list:
-    return amenities_active()
-
-
-class NearestParams(Schema):
-    lon: float
-    lat: float
-    coord_system: CoordSystem = CoordSystem.WGS84
-    amenities: str | None = None
-    open_now: bool = False
-    at: dt.datetime | None = None
-    max_distance_m: float | None = None
-    count: int = 5
-    kind: StationKind | None = None
-    crs: CoordSystem = CoordSystem.WGS84
-    fields: str | None = None
-
-
-@router.get(
-    "/nearest",
-    auth=None,
-    response=NearestOut,
-    exclude_unset=True,
-    summary="最近的驿站（可筛选设施、当前开放、最大距离）",
-    description=(
-        "按直线距离从近到远返回驿站，距离相同按编号。`lon`/`lat` 的坐标系由 `coord_system` "
-        "指定（wgs84、gcj02、bd09），结果坐标按 `crs` 输出。`amenities` 为逗号分隔的设施代码，"
-        "须全部具备；`open_now=true` 只返回在 `at`（默认现在）开放的驿站；`fields` 为逗号分隔的"
-        "结果字段名，只返回这些字段。步行、骑行时间按直线距离乘绕行系数 1.3，分别以 4.5 km/h "
-        "和 15 km/h 估算。"
-    ),
-)
-def nearest(request: HttpRequest, params: Query[NearestParams]) -> dict:
-    lon, lat = clean_point(params.lon, params.lat, params.coord_system)
-    fields = None
-    if params.fields:
-        fields = {f.strip() for f in params.fields.split(",") if f.strip()}
-        unknown = sorted(fields - NEAREST_FIELDS)
-        if unknown:
-            raise ApplicationError(
-                "stations.bad_fields",
-                _("未知的字段：%s。") % "、".join(unknown),
-                extra={"allowed": sorted(NEAREST_FIELDS)},
-            )
-    now = timezone.now()
-    at = params.at or now
-    amenities = [a for a in (params.amenities or "").split(",") if a.strip()]
-    found = nearest_stations(
-        lon=lon,
-        lat=lat,
-        at=at,
-        amenities=amenities,
-        open_now=params.open_now,
-        max_distance_m=params.max_distance_m,
-        count=params.count,
-        kind=params.kind,
-    )
-    results = []
-    for hit, station in found:
-        data = nearest_data(hit, station, crs=params.crs, now=at)
-        results.append({k: v for k, v in data.items() if fields is None or k in fields})
-    return {
-        "query": {
-            "lon": params.lon,
-            "lat": params.lat,
-            "point": tuple(round(v, 7) for v in from_wgs84(lon, lat, params.crs)),
-            "coord_system": params.coord_system,
-            "crs": params.crs,
-            "amenities": [a.strip() for a in amenities],
-            "open_now": params.open_now,
-            "at": at,
-            "max_distance_m": params.max_distance_m,
-            "count": params.count,
-            "kind": params.kind,
-        },
-        "results": results,
-    }
-
-
-@router.get("/{int:station_id}", auth=None, response=StationOut, summary="驿站详情")
-def station_detail(
-    request: HttpRequest, station_id: int, crs: CoordSystem = CoordSystem.WGS84
-) -> dict:
-    return station_data(station_get(station_id), crs=crs)
-
-
-# --- workers ----------------------------------------------------------------------------------
-
-
-def _visit_out(visit: Any) -> dict:
-    return {
-        "id": visit.pk,
-        "station": {"id": visit.station.pk, "code": visit.station.code, "name": visit.station.name},
-        "day": visit.day,
-        "first_at": visit.first_at,
-        "last_at": visit.last_at,
-        "scans": visit.scans,
-        "points_awarded": visit.points_awarded,
-    }
-
-
-@router.post("/checkin", response=CheckinOut, summary="扫码签到（劳动者）")
-def checkin(request: HttpRequest, payload: CheckinIn) -> dict:
-    result = services.visit_checkin(token=payload.token, worker=request.auth)
-    message = _("签到成功！") if result.counted else _("今天已在本驿站签到过，无需重复签到。")
-    return {"counted": result.counted, "message": message, "visit": _visit_out(result.visit)}
-
-
-@router.get("/visits/mine", response=list[VisitOut], summary="我的驿站签到记录")
-def my_visits(request: HttpRequest) -> list:
-    return [_visit_out(v) for v in visits_of(request.auth)]
-
-
-# --- staff ------------------------------------------------------------------------------------
 
 
 @router.get("/managed", response=list[ManagedStationOut], summary="我管理的驿站（工作人员）")
 def managed(request: HttpRequest) -> list:
-    _require_staff(request)
+    require_staff(request)
     stations = stations_managed_by(request.auth).select_related("region").order_by("code")
     return [
         {
@@ -267,8 +74,8 @@ def managed(request: HttpRequest) -> list:
 def station_create(request: HttpRequest, payload: StationIn) -> Status:
     data = payload.dict()
     hours = data.pop("hours")
-    keepers = _keepers(data.pop("keeper_phones"))
-    region = _region(data.pop("region_code"))
+    keepers = keepers_by_phone(data.pop("keeper_phones"))
+    region = region_by_code(data.pop("region_code"))
     station = services.station_create(actor=request.auth, region=region, keepers=keepers, **data)
     if hours:
         _set_hours(station, request.auth, HoursIn(**hours))
@@ -283,9 +90,9 @@ def station_patch(request: HttpRequest, station_id: int, payload: StationPatch) 
     if "capacity" in data:
         changes["capacity"] = data["capacity"]
     if "keeper_phones" in changes:
-        changes["keepers"] = _keepers(changes.pop("keeper_phones"))
+        changes["keepers"] = keepers_by_phone(changes.pop("keeper_phones"))
     if "region_code" in changes:
-        changes["region"] = _region(changes.pop("region_code"))
+        changes["region"] = region_by_code(changes.pop("region_code"))
     changes.setdefault("coord_system", CoordSystem.WGS84)
     services.station_update(station=station, actor=request.auth, **changes)
     return station_data(station_get(station_id))
@@ -363,7 +170,7 @@ def status_set(request: HttpRequest, station_id: int, payload: StatusIn) -> dict
 
 @router.get("/{int:station_id}/qr", response=QrOut, summary="签到二维码地址（管理人员）")
 def qr(request: HttpRequest, station_id: int) -> dict:
-    return qr_links(request, _managed(request, station_id))
+    return qr_links(request, managed_station(request, station_id))
 
 
 @router.post("/{int:station_id}/qr/rotate", response=QrOut, summary="更换签到二维码（旧码作废）")
@@ -398,7 +205,7 @@ def photo_remove(request: HttpRequest, station_id: int, photo_id: int) -> Status
 def import_xlsx(
     request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
 ) -> dict:
-    _require_staff(request)
+    require_staff(request)
     report = services.stations_import_xlsx(data=file.read(), actor=request.auth, dry_run=dry_run)
     return {
         "ok": report.ok,
@@ -417,13 +224,13 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 @router.get("/import/template", summary="驿站导入模板（.xlsx）")
 def import_template(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require_staff(request)
     return _xlsx(template_workbook(), "stations-template.xlsx")
 
 
 @router.get("/export", summary="导出我管理的驿站（.xlsx）")
 def export(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require_staff(request)
     stations = (
         stations_managed_by(request.auth)
         .select_related("region")
@@ -441,7 +248,7 @@ def stats(
     date_to: dt.date | None = None,
     region: str | None = None,
 ) -> dict:
-    _require_staff(request)
+    require_staff(request)
     if by not in STATS_GROUPS:
         raise ApplicationError("stations.bad_group", _("分组只能是 station、day 或 occupation。"))
     date_to = date_to or local_date()
@@ -451,7 +258,11 @@ def stats(
             "stations.bad_range", _("日期范围无效（最长 %d 天）。") % MAX_STATS_DAYS
         )
     rows = visit_counts(
-        user=request.auth, date_from=date_from, date_to=date_to, by=by, region=_region(region)
+        user=request.auth,
+        date_from=date_from,
+        date_to=date_to,
+        by=by,
+        region=region_by_code(region),
     )
     return {
         "date_from": date_from,
