@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from nuanxin.accounts.models import Role
 from nuanxin.stations.services import amenity_defaults_ensure
@@ -20,3 +22,10 @@ def keeper(db):
 @pytest.fixture
 def worker(db):
     return UserFactory(role=Role.WORKER, name="骑手小李")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Pages in English activate it for the thread; labels asserted here are Chinese."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

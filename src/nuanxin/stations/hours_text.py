@@ -81,6 +81,9 @@ def _parse_times(text: str) -> list[Span] | None:
     for piece in re.split(r"[,，、]|\s+", text.strip()):
         if not piece:
             continue
+        if piece.lower() in _WHOLE_DAY:
+            spans.append(Span(parse_clock("00:00"), parse_clock("00:00")))
+            continue
         match = _TIME_RANGE_RE.match(piece)
         if not match:
             raise HoursTextError(_("无法识别的时间段：%s") % piece)

@@ -116,7 +116,7 @@ def station_data(station: Station, *, crs: str = "wgs84", now: dt.datetime | Non
 
 
 def nearest_data(
-    hit: NearestHit, station: Station, *, crs: str, now: dt.datetime
+    hit: NearestHit, station: Station, amenities: list[str], *, crs: str, now: dt.datetime
 ) -> dict[str, Any]:
     lon, lat = from_wgs84(station.lon, station.lat, crs)
     return {
@@ -134,7 +134,7 @@ def nearest_data(
         "walk_minutes": hit.walk_minutes,
         "ride_minutes": hit.ride_minutes,
         "open": open_data(station, hit.status, now),
-        "amenities": sorted(a.code for a in station.amenities.all()),
+        "amenities": sorted(amenities),
         "url": reverse("stations:detail", args=[station.pk]),
         "navigation": navigation_links(station),
     }

@@ -170,16 +170,23 @@ class Schedule:
     def status_at(self, at: dt.datetime, horizon_days: int = DEFAULT_HORIZON_DAYS) -> OpenStatus:
         local = at.astimezone(self.tz).replace(tzinfo=None)
         day = local.date()
-        last = day + dt.timedelta(days=horizon_days)
-        # An interval reaching the end of the last day may go on with spans past the horizon.
-        horizon_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0))
-        for start, end in self._intervals(day - dt.timedelta(days=1), last):
-            if end <= local:
-                continue
-            if start <= local:
-                closes = None if end >= horizon_end else end.replace(tzinfo=self.tz)
-                return OpenStatus(True, closes_at=closes)
-            return OpenStatus(False, opens_at=start.replace(tzinfo=self.tz))
+        # Most answers lie within a day; look further only when they do not.
+        for window in sorted({min(1, horizon_days), horizon_days}):
+            last = day + dt.timedelta(days=window)
+            # Spans of later days start at or after this, so an interval ending before it is
+            # complete; one reaching it may go on (a 24-hour station).
+            window_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0))
+            final = window == horizon_days
+            for start, end in self._intervals(day - dt.timedelta(days=1), last):
+                if end <= local:
+                    continue
+                if start <= local:
+                    if end < window_end:
+                        return OpenStatus(True, closes_at=end.replace(tzinfo=self.tz))
+                    if final:
+                        return OpenStatus(True)
+                    break
+                return OpenStatus(False, opens_at=start.replace(tzinfo=self.tz))
         return OpenStatus(False)
 
     def opens_next_at(

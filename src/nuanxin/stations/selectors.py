@@ -14,7 +14,7 @@ from nuanxin.core.errors import not_found
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.geo.models import Region
-from nuanxin.stations.index import NearestHit, schedule_of, station_index, stations_nearest
+from nuanxin.stations.index import NearestHit, query_clean, schedule_of, station_index
 from nuanxin.stations.models import (
     Amenity,
     HoursException,
@@ -124,15 +124,27 @@ def stations_for_map(
     return features
 
 
-def nearest_stations(**query: Any) -> list[tuple[NearestHit, Station]]:
-    """``stations_nearest`` with the stations loaded (one query) for display."""
-    hits = stations_nearest(**query)
-    stations = (
-        Station.objects.select_related("region")
-        .prefetch_related(Prefetch("amenities", queryset=Amenity.objects.only("code")))
-        .in_bulk([hit.station_id for hit in hits])
-    )
-    return [(hit, stations[hit.station_id]) for hit in hits if hit.station_id in stations]
+@dataclass(frozen=True)
+class NearestStation:
+    hit: NearestHit
+    station: Station
+    amenities: list[str]
+
+
+NEAREST_FIELDS = ["id", "code", "name", "kind", "host_type", "address", "lon", "lat", "status"]
+
+
+def nearest_stations(**query: Any) -> list[NearestStation]:
+    """``stations_nearest`` with what a result shows: one query for the stations' own fields,
+    amenities from the index (no query)."""
+    index = station_index.get()
+    hits = index.nearest(query_clean(known_amenities=index.amenity_codes, **query))
+    stations = Station.objects.only(*NEAREST_FIELDS).in_bulk([hit.station_id for hit in hits])
+    return [
+        NearestStation(hit, stations[hit.station_id], index.amenities_of(hit.station_id))
+        for hit in hits
+        if hit.station_id in stations
+    ]
 
 
 def visits_of(worker: Any, *, limit: int = 50) -> QuerySet[Visit]:

@@ -110,8 +110,8 @@ def nearest(request: HttpRequest, params: Query[NearestParams]) -> dict:
         kind=params.kind,
     )
     results = []
-    for hit, station in found:
-        data = nearest_data(hit, station, crs=params.crs, now=at)
+    for item in found:
+        data = nearest_data(item.hit, item.station, item.amenities, crs=params.crs, now=at)
         results.append({k: v for k, v in data.items() if fields is None or k in fields})
     return {
         "query": {

@@ -134,7 +134,7 @@
       lon: String(lon),
       lat: String(lat),
       coord_system: system,
-      open_now: openOnly.checked ? "true" : "false",
+      open_now: "true", // the button promises an open station; the toggle only filters markers
       count: "5",
     });
     if (selected.length) params.set("amenities", selected.join(","));
