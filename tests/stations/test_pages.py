@@ -77,7 +77,10 @@ def test_check_in_link_sends_a_visitor_to_log_in_and_back(client, station):
     assert response["Location"] == f"/accounts/login/?next={path.replace(':', '%3A')}"
 
 
-def test_opening_the_link_asks_for_confirmation_and_records_nothing(client, station, worker):
+def test_opening_the_link_asks_for_confirmation_and_records_nothing(
+    client, tree, amenities, worker
+):
+    station = make_station(lon=110.05, lat=21.05, name="海盛驿站", hours="每天 24小时")
     client.force_login(worker)
 
     html = client.get(services.checkin_path(station)).content.decode()
@@ -279,3 +282,15 @@ def test_station_pages_have_an_english_version(client, station):
 
     assert "Nearest open station" in map_html and "Open now only" in map_html
     assert "Opening hours" in detail_html and "Navigate with AMap" in detail_html
+
+
+def test_check_in_page_of_a_closed_station_says_so_without_a_button(
+    client, tree, amenities, worker
+):
+    closed = make_station(lon=110.05, lat=21.05, name="打烊驿站", hours=None)
+    client.force_login(worker)
+
+    html = client.get(services.checkin_path(closed)).content.decode()
+
+    assert "驿站当前不在开放时间，暂不能签到。" in html
+    assert "确认签到" not in html
