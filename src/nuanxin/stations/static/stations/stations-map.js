@@ -78,6 +78,19 @@
     });
     element.dataset.shown = String(shown);
   }
+  function outlines() {
+    // Without map tiles, county outlines give the markers a place (drawn below them).
+    var url = element.dataset.outlinesUrl;
+    if (NuanxinMap.config().tileUrl || !url) return;
+    map.createPane("outlines").style.zIndex = 350;
+    NuanxinMap.getJSON(NuanxinMap.withCrs(url)).then(function (data) {
+      L.geoJSON(data, {
+        pane: "outlines",
+        interactive: false,
+        style: { color: "#adb5bd", weight: 1, fillColor: "#f8f9fa", fillOpacity: 0.8 },
+      }).addTo(map);
+    }).catch(function () { /* outlines are decoration; the map works without them */ });
+  }
   function load() {
     NuanxinMap.getJSON(NuanxinMap.withCrs(element.dataset.stationsUrl)).then(function (data) {
       features = data.features;
@@ -207,5 +220,6 @@
     status.textContent = S.pickHint;
     search(event.latlng.lng, event.latlng.lat, NuanxinMap.config().crs);
   });
+  outlines();
   load();
 })();
