@@ -86,3 +86,33 @@ def test_without_location_the_rider_taps_the_map(live_server, page, tree):
     page.wait_for_selector("#nearest-results li")
 
     assert page.locator("#stations-map").get_attribute("data-nearest") == str(near.pk)
+
+
+def test_keeper_prints_the_qr_poster(live_server, page, tree, screenshot_dir):
+    amenity_defaults_ensure()
+    keeper = UserFactory(phone="13912340000", role=Role.STATION_KEEPER)
+    station = make_station(
+        lon=110.05,
+        lat=21.05,
+        name="海盛社区暖新驿站",
+        amenities=["drinking_water", "phone_charging", "toilet", "first_aid"],
+        hours="周一至周五 08:00-20:00；周末 09:00-18:00",
+        keepers=[keeper],
+        contact_phone="0759-1234567",
+    )
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/stations/{station.pk}/poster/")
+    page.get_by_label("手机号").fill("13912340000")
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector(".poster-qr")
+
+    page.wait_for_function(
+        "document.querySelector('.poster-qr').complete"
+        " && document.querySelector('.poster-qr').naturalWidth > 0"
+    )
+    qr = page.locator(".poster-qr")
+    assert qr.bounding_box()["width"] > 200
+    page.emulate_media(media="print")
+    assert not page.locator(".topbar").is_visible()
+    page.screenshot(path=str(screenshot_dir / "stations-poster.png"), full_page=True)

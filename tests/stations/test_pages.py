@@ -294,3 +294,19 @@ def test_check_in_page_of_a_closed_station_says_so_without_a_button(
 
     assert "驿站当前不在开放时间，暂不能签到。" in html
     assert "确认签到" not in html
+
+
+def test_city_admins_extend_the_amenity_list_in_the_admin(client, tree, amenities):
+    client.force_login(staff(Role.COUNTY_ADMIN, tree["A"]))
+    county = client.post(
+        "/admin/stations/amenity/add/", {"code": "shower", "name": "淋浴", "sort_order": 200}
+    )
+    client.force_login(staff(Role.CITY_ADMIN, tree.city))
+    city = client.post(
+        "/admin/stations/amenity/add/",
+        {"code": "shower", "name": "淋浴", "icon": "🚿", "sort_order": 200, "is_active": "on"},
+    )
+
+    assert county.status_code == 403
+    assert city.status_code == 302
+    assert AuditLog.objects.filter(action="amenity.create").count() == 1
