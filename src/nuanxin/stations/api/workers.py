@@ -1,0 +1,41 @@
+"""Workers: QR check-in and their own visits."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from nuanxin.stations import services
+from nuanxin.stations.api import router
+from nuanxin.stations.schemas import (
+    CheckinIn,
+    CheckinOut,
+    VisitOut,
+)
+from nuanxin.stations.selectors import (
+    visits_of,
+)
+
+
+def _visit_out(visit: Any) -> dict:
+    return {
+        "id": visit.pk,
+        "station": {"id": visit.station.pk, "code": visit.station.code, "name": visit.station.name},
+        "day": visit.day,
+        "first_at": visit.first_at,
+        "last_at": visit.last_at,
+        "scans": visit.scans,
+        "points_awarded": visit.points_awarded,
+    }
+
+
+@router.post("/checkin", response=CheckinOut, summary="扫码签到（劳动者）")
+def checkin(request: HttpRequest, payload: CheckinIn) -> dict:
+    result = services.visit_checkin(token=payload.token, worker=request.auth)
+    message = _("签到成功！") if result.counted else _("今天已在本驿站签到过，无需重复签到。")
+    return {"counted": result.counted, "message": message, "visit": _visit_out(result.visit)}
+
+
+@router.get("/visits/mine", response=list[VisitOut], summary="我的驿站签到记录")
+def my_visits(request: HttpRequest) -> list:
+    return [_visit_out(v) for v in visits_of(request.auth)]

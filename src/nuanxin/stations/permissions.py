@@ -1,0 +1,67 @@
+"""Who may manage a station.
+
+Region staff (community, street, county, city) manage the stations inside their jurisdiction;
+a station keeper manages the stations listed as kept by them, and nothing else. Every staff
+list of stations goes through ``stations_managed_by``.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from nuanxin.core.errors import forbidden
+from nuanxin.core.scoping import in_jurisdiction, jurisdiction_path, scope_to_jurisdiction
+from nuanxin.stations.models import Station
+
+
+def is_keeper_of(user: Any, station: Station) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or station.pk is None:
+        return False
+    return station.keepers.filter(pk=user.pk).exists()
+
+
+def governs(user: Any, station: Station) -> bool:
+    """Region staff whose jurisdiction holds the station (superusers govern everything)."""
+    return jurisdiction_path(user) is not None and in_jurisdiction(user, station.region)
+
+
+def can_manage(user: Any, station: Station) -> bool:
+    return governs(user, station) or is_keeper_of(user, station)
+
+
+def require_manager(user: Any, station: Station) -> None:
+    """Raise unless ``user`` governs the station's region or keeps the station."""
+    if can_manage(user, station):
+        return
+    if jurisdiction_path(user) is not None:
+        raise forbidden(
+            "auth.out_of_jurisdiction",
+            _("该驿站不在您的管辖范围内。"),
+            station=station.pk,
+        )
+    raise forbidden("stations.forbidden", _("您不是该驿站的管理员。"), station=station.pk)
+
+
+def require_region_staff(user: Any, region: Any) -> None:
+    """Creating stations and naming keepers is for region staff inside their jurisdiction."""
+    if jurisdiction_path(user) is None:
+        raise forbidden(
+            "stations.forbidden", _("只有社区、街道、县（市、区）和市级工作人员可以操作。")
+        )
+    if not in_jurisdiction(user, region):
+        raise forbidden(
+            "auth.out_of_jurisdiction",
+            _("该区域不在您的管辖范围内。"),
+            region=getattr(region, "code", None),
+        )
+
+
+def stations_managed_by(user: Any) -> QuerySet[Station]:
+    """The stations a user may see and edit as staff: their jurisdiction plus those they keep."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Station.objects.none()
+    scoped = scope_to_jurisdiction(Station.objects.all(), user)
+    if jurisdiction_path(user) is not None:
+        return scoped
+    return Station.objects.filter(keepers=user)

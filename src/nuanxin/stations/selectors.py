@@ -1,0 +1,225 @@
+"""Reads of stations, hours and visits for the pages and the API."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nuanxin.core.errors import not_found
+from nuanxin.core.timeutil import local_date
+from nuanxin.geo.coords import CoordSystem, from_wgs84
+from nuanxin.geo.models import Region
+from nuanxin.stations.index import NearestHit, query_clean, schedule_of, station_index
+from nuanxin.stations.models import (
+    Amenity,
+    HoursException,
+    Station,
+    StationPhoto,
+    StationStatus,
+    Visit,
+    VisitAggregate,
+)
+from nuanxin.stations.permissions import stations_managed_by
+from nuanxin.stations.schedule import OpenStatus, Schedule
+
+STATS_GROUPS = ("station", "day", "occupation")
+
+
+def amenities_active() -> list[Amenity]:
+    return list(Amenity.objects.filter(is_active=True))
+
+
+def station_get(station_id: int) -> Station:
+    station = (
+        Station.objects.select_related("region")
+        .prefetch_related(
+            "amenities",
+            "weekly_spans",
+            Prefetch("hours_exceptions", queryset=HoursException.objects.order_by("date")),
+            Prefetch("photos", queryset=StationPhoto.objects.order_by("sort_order", "id")),
+        )
+        .filter(pk=station_id)
+        .first()
+    )
+    if station is None:
+        raise not_found("stations.not_found", _("驿站不存在。"), station=station_id)
+    return station
+
+
+def station_schedule(station: Station) -> Schedule:
+    """The station's schedule, from the index when it is in service (no queries)."""
+    if station.status == StationStatus.OPEN:
+        schedule = station_index.get().schedule_of(station.pk)
+        if schedule is not None:
+            return schedule
+    return schedule_of(station)
+
+
+def station_status_now(station: Station, at: dt.datetime | None = None) -> OpenStatus:
+    """Open now? A station not in service is never open, whatever its hours say."""
+    if station.status != StationStatus.OPEN:
+        return OpenStatus(False)
+    return station_schedule(station).status_at(at or timezone.now())
+
+
+def stations_for_map(
+    *,
+    crs: str = CoordSystem.WGS84,
+    at: dt.datetime | None = None,
+    kind: str | None = None,
+    region: Region | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> list[dict[str, Any]]:
+    """Every station not closed for good, as GeoJSON features with their state at ``at``.
+
+    Coordinates go out in ``crs`` (GCJ-02 for Chinese tile servers); ``bbox`` is in WGS-84.
+    """
+    at = at or timezone.now()
+    index = station_index.get()
+    qs = (
+        Station.objects.exclude(status=StationStatus.CLOSED)
+        .prefetch_related(Prefetch("amenities", queryset=Amenity.objects.only("code")))
+        .only("id", "code", "name", "kind", "status", "lon", "lat", "address", "host_type")
+        .order_by("id")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        qs = qs.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
+    url_prefix = reverse("stations:map")  # detail pages are "<prefix><id>/"
+    features = []
+    for station in qs:
+        schedule = index.schedule_of(station.pk)
+        is_open = bool(
+            station.status == StationStatus.OPEN and schedule and schedule.is_open_at(at)
+        )
+        lon, lat = from_wgs84(station.lon, station.lat, crs)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]},
+                "properties": {
+                    "id": station.pk,
+                    "code": station.code,
+                    "name": station.name,
+                    "kind": station.kind,
+                    "kind_label": str(station.get_kind_display()),
+                    "status": station.status,
+                    "status_label": str(station.get_status_display()),
+                    "open_now": is_open,
+                    "address": station.address,
+                    "amenities": sorted(a.code for a in station.amenities.all()),
+                    "url": f"{url_prefix}{station.pk}/",
+                },
+            }
+        )
+    return features
+
+
+@dataclass(frozen=True)
+class NearestStation:
+    hit: NearestHit
+    station: Station
+    amenities: list[str]
+
+
+NEAREST_FIELDS = ["id", "code", "name", "kind", "host_type", "address", "lon", "lat", "status"]
+
+
+def nearest_stations(**query: Any) -> list[NearestStation]:
+    """``stations_nearest`` with what a result shows: one query for the stations' own fields,
+    amenities from the index (no query)."""
+    index = station_index.get()
+    hits = index.nearest(query_clean(known_amenities=index.amenity_codes, **query))
+    stations = Station.objects.only(*NEAREST_FIELDS).in_bulk([hit.station_id for hit in hits])
+    return [
+        NearestStation(hit, stations[hit.station_id], index.amenities_of(hit.station_id))
+        for hit in hits
+        if hit.station_id in stations
+    ]
+
+
+def visits_of(worker: Any, *, limit: int = 50) -> QuerySet[Visit]:
+    return (
+        Visit.objects.filter(worker=worker)
+        .select_related("station")
+        .order_by("-first_at", "-id")[:limit]
+    )
+
+
+def visits_today(station: Station) -> int:
+    return Visit.objects.filter(station=station, day=local_date()).count()
+
+
+@dataclass(frozen=True)
+class VisitCount:
+    key: Any
+    label: str
+    visits: int
+    scans: int
+
+
+def visit_counts(
+    *,
+    user: Any,
+    date_from: dt.date,
+    date_to: dt.date,
+    by: str,
+    region: Region | None = None,
+    station: Station | None = None,
+) -> list[VisitCount]:
+    """Visits per station, day or occupation in the stations the user manages.
+
+    Counts add the live visits (still within the retention period) and the aggregates of
+    purged ones; a day is in one or the other, never both, because purging moves whole days.
+    """
+    if by not in STATS_GROUPS:
+        raise ValueError(f"by must be one of {STATS_GROUPS}")
+    stations = stations_managed_by(user)
+    if region is not None:
+        stations = stations.filter(region__path__startswith=region.path)
+    if station is not None:
+        stations = stations.filter(pk=station.pk)
+    field = {"station": "station_id", "day": "day", "occupation": "occupation"}[by]
+    totals: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    live = (
+        Visit.objects.filter(station__in=stations, day__gte=date_from, day__lte=date_to)
+        .values(field)
+        .annotate(visits=Count("id"), scans=Sum("scans"))
+        .order_by()
+    )
+    archived = (
+        VisitAggregate.objects.filter(station__in=stations, day__gte=date_from, day__lte=date_to)
+        .values(field)
+        .annotate(visits=Sum("visits"), scans=Sum("scans"))
+        .order_by()
+    )
+    for rows in (live, archived):
+        for row in rows:
+            totals[row[field]][0] += row["visits"] or 0
+            totals[row[field]][1] += row["scans"] or 0
+    names: dict[Any, str] = {}
+    if by == "station":
+        names = dict(Station.objects.filter(pk__in=totals).values_list("pk", "name"))
+    out = []
+    for key, (visits, scans) in totals.items():
+        if by == "station":
+            label = names.get(key, str(key))
+        elif by == "day":
+            label = key.isoformat()
+        else:
+            label = key or _("未登记")
+        out.append(VisitCount(key, label, visits, scans))
+    if by == "day":
+        out.sort(key=lambda c: c.key)
+    else:
+        out.sort(key=lambda c: (-c.visits, str(c.key)))
+    return out
