@@ -9,8 +9,9 @@ from nuanxin.accounts.models import Role
 from nuanxin.core.errors import ApplicationError
 from nuanxin.stations import services
 from nuanxin.stations.models import Visit
+from nuanxin.stations.selectors import visit_counts
 from nuanxin.stations.services import visits as visit_services
-from tests.factories import UserFactory
+from tests.factories import UserFactory, staff
 from tests.stations.factories import NOON, make_station
 
 pytestmark = pytest.mark.django_db
@@ -135,18 +136,51 @@ def test_points_are_asked_for_once_per_counted_visit(station, worker, monkeypatc
     assert Visit.objects.get().points_awarded == 5
 
 
-def test_no_points_hook_leaves_points_empty(station, worker):
-    services.visit_record(station=station, worker=worker, at=NOON)
+def test_a_counted_visit_earns_the_policy_check_in_points_once_a_day(station, worker, tree):
+    from nuanxin.points.selectors import balance_of
+    from nuanxin.points.services import current_policy
+    from tests.points.factories import funded_pool
 
+    funded_pool(tree, "A1a")
+    other = make_station(lon=110.06, lat=21.05)
+
+    services.visit_record(station=station, worker=worker, at=NOON)
+    services.visit_record(station=station, worker=worker, at=NOON + dt.timedelta(minutes=5))
+    services.visit_record(station=other, worker=worker, at=NOON + dt.timedelta(hours=1))
+
+    points = current_policy().checkin_points
+    assert points > 0
+    assert balance_of(worker).available == points
+    awarded = dict(Visit.objects.values_list("station_id", "points_awarded"))
+    assert awarded == {station.pk: points, other.pk: 0}
+
+
+def test_a_visit_counts_even_when_the_community_pool_is_empty(station, worker):
+    from nuanxin.points.selectors import balance_of
+
+    result = services.visit_record(station=station, worker=worker, at=NOON)
+
+    assert result.counted
     assert Visit.objects.get().points_awarded is None
+    assert balance_of(worker).available == 0
 
 
-def test_the_occupation_hook_is_stored_on_the_visit(station, worker, monkeypatch):
-    monkeypatch.setattr(visit_services, "_occupation_of", lambda user: "外卖骑手")
+def test_the_occupation_comes_from_the_registry(station, worker, tree):
+    from nuanxin.registry.models import Occupation
+    from tests.registry.factories import make_worker
+
+    make_worker(tree["A1a"], phone=worker.phone, occupation=Occupation.COURIER)
 
     services.visit_record(station=station, worker=worker, at=NOON)
 
-    assert Visit.objects.get().occupation == "外卖骑手"
+    assert Visit.objects.get().occupation == "courier"
+    counts = visit_counts(
+        user=staff(Role.COUNTY_ADMIN, tree["A"]),
+        date_from=NOON.date(),
+        date_to=NOON.date(),
+        by="occupation",
+    )
+    assert [(c.label, c.visits) for c in counts] == [("快递员", 1)]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,6 +14,7 @@ from nuanxin.core.errors import not_found
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.geo.models import Region
+from nuanxin.registry.models import Occupation
 from nuanxin.stations.index import NearestHit, query_clean, schedule_of, station_index
 from nuanxin.stations.models import (
     Amenity,
@@ -216,7 +217,7 @@ def visit_counts(
         elif by == "day":
             label = key.isoformat()
         else:
-            label = key or _("未登记")
+            label = str(Occupation(key).label) if key in Occupation.values else key or _("未登记")
         out.append(VisitCount(key, label, visits, scans))
     if by == "day":
         out.sort(key=lambda c: c.key)

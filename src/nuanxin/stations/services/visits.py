@@ -26,6 +26,8 @@ from nuanxin.accounts.models import Role
 from nuanxin.core.audit import audit_record
 from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.core.timeutil import local_date
+from nuanxin.geo.models import LEVEL_DEPTH, Region, RegionLevel
+from nuanxin.geo.selectors import region_at_point
 from nuanxin.stations.models import Station, StationStatus, Visit, VisitAggregate
 
 CHECKIN_SALT = "nuanxin.stations.checkin"
@@ -68,24 +70,56 @@ def station_from_token(token: str) -> Station:
 
 
 def _occupation_of(user: Any) -> str:
-    """The worker's occupation (外卖骑手, 快递员, 网约车司机...) for the counts by occupation.
+    """The worker's occupation code from the registry (台账), for the counts by occupation;
+    "" for a worker the registry does not know. Visits keep what it was at check-in time."""
+    from nuanxin.registry.selectors import occupation_of
 
-    Returns "" until it is wired to the registry's ``Worker.occupation`` (the registry app
-    holds the worker's record); visits store what this returns at check-in time.
-    """
-    return ""
+    return occupation_of(user)
+
+
+def _community_of(station: Station) -> Region | None:
+    """The community whose points pool pays for check-ins at the station."""
+    region = station.region
+    if region is None:
+        return None
+    if region.level == RegionLevel.COMMUNITY:
+        return region
+    if region.depth > LEVEL_DEPTH[RegionLevel.COMMUNITY]:
+        return next((r for r in region.ancestors() if r.level == RegionLevel.COMMUNITY), None)
+    match = region_at_point(station.lon, station.lat)
+    if match and match.region.path.startswith(region.path):
+        found = match.region
+        if found.level == RegionLevel.GRID:
+            found = found.parent
+        return found if found.level == RegionLevel.COMMUNITY else None
+    return None
 
 
 def _award_checkin_points(visit: Visit) -> int | None:
     """Points for a counted visit; the one place check-ins touch the points ledger.
 
-    Wired to ``nuanxin.points.services.earn_checkin(worker=visit.worker,
-    community=visit.station.region, station_reference=visit.station.code, day=visit.day)``
-    when the ledger lands: it runs inside the check-in's transaction, so the visit and its
-    ledger entry commit together, and returns the points granted (``EarnResult.granted``),
-    which is stored on the visit. Until then nothing is awarded and this returns None.
+    Runs inside the check-in's transaction, so the visit and its ledger entry commit together.
+    The ledger pays at most one check-in per worker and day, wherever it is: a second station
+    the same day gets 0. A pool that cannot pay leaves the visit counted with no points (None)
+    rather than refusing the rider a place to rest.
     """
-    return None
+    from nuanxin.points.services import earn_checkin
+
+    community = _community_of(visit.station)
+    if community is None:
+        return None
+    try:
+        result = earn_checkin(
+            worker=visit.worker,
+            community=community,
+            station_reference=f"station:{visit.station.code}",
+            day=visit.day,
+        )
+    except ApplicationError as error:
+        if error.code == "points.budget_exhausted":
+            return None
+        raise
+    return 0 if result.replayed else result.granted
 
 
 @dataclass(frozen=True)
