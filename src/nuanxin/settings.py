@@ -188,6 +188,11 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 # A point outside every region boundary falls back to the nearest community centre this close.
 REGION_FALLBACK_MAX_METERS = float(os.environ.get("REGION_FALLBACK_MAX_METERS", "3000"))
 
+# Base URL printed on station QR posters; the request's host when unset.
+NUANXIN_PUBLIC_URL = os.environ.get("NUANXIN_PUBLIC_URL", "")
+# Station visits are personal location data: kept this long, then only counts remain.
+STATION_VISIT_RETENTION_DAYS = int(os.environ.get("STATION_VISIT_RETENTION_DAYS", "180"))
+
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "nuanxin.accounts.sms.ConsoleSmsBackend")
 SMS_CODE_TTL_SECONDS = 300
 SMS_CODE_RESEND_SECONDS = 60

@@ -91,3 +91,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class JobRun(models.Model):
+    """When each periodic job last ran; the row lock makes one server run a job at a time."""
+
+    name = models.CharField(_("任务"), max_length=60, primary_key=True)
+    last_started_at = models.DateTimeField(_("上次开始"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("上次结束"), null=True, blank=True)
+    last_result = models.TextField(_("上次结果"), blank=True)
+    last_error = models.TextField(_("上次错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务")
+        verbose_name_plural = _("定时任务")
+
+    def __str__(self) -> str:
+        return self.name

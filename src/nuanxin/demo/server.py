@@ -15,6 +15,13 @@ def default_workers() -> int:
 
 
 def serve(*, host: str, port: int, workers: int | None = None) -> None:
+    """Serve until stopped; the serving process also runs the periodic jobs in a thread
+    (set NUANXIN_JOBS=off when a separate ``nuanxin jobs --loop`` process runs them)."""
+    if os.environ.get("NUANXIN_JOBS", "on") != "off":
+        from nuanxin.core.jobs import start_jobs_thread
+        from nuanxin.jobs import JOBS
+
+        start_jobs_thread(JOBS, tick_seconds=60)
     Granian(
         "nuanxin.wsgi:application",
         address=host,

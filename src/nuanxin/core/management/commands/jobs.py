@@ -1,0 +1,25 @@
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from nuanxin.core.jobs import jobs_loop, jobs_run_due
+from nuanxin.jobs import JOBS
+
+
+class Command(BaseCommand):
+    help = "运行到期的定时任务（过期冻结、访问记录归档等）；--loop 持续运行。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--loop", action="store_true", help="每隔 --tick 秒运行一次，直到停止")
+        parser.add_argument("--tick", type=float, default=60)
+
+    def handle(self, *args: Any, loop: bool, tick: float, **options: Any) -> None:
+        if loop:
+            jobs_loop(JOBS, tick_seconds=tick, stop=threading.Event())
+            return
+        ran = jobs_run_due(JOBS)
+        for name, result in ran.items():
+            self.stdout.write(f"{name}: {result}")
+        if not ran:
+            self.stdout.write("没有到期的任务。")
