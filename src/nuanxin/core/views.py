@@ -5,11 +5,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.static import serve
 
+from nuanxin.core.home import home_cards
 from nuanxin.core.notifications import notifications_mark_read, notifications_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    user = request.user
+    cards = []
+    if user.is_authenticated:
+        cards = home_cards(request, staff=user.is_staff)
+    return render(request, "core/home.html", {"cards": cards})
 
 
 @login_required

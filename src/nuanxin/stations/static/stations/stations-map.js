@@ -222,4 +222,6 @@
   });
   outlines();
   load();
+  // The home page's "nearest open station" card links here with ?nearest=1.
+  if (new URLSearchParams(window.location.search).has("nearest")) locate();
 })();
