@@ -8,8 +8,8 @@ logged and recorded, and the others still run.
 
 import datetime as dt
 import logging
+import os
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -67,15 +67,13 @@ def jobs_loop(jobs: list[Job], *, tick_seconds: float, stop: threading.Event) ->
         stop.wait(tick_seconds)
 
 
-def start_jobs_thread(jobs: list[Job], *, tick_seconds: float = 60) -> threading.Event:
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=jobs_loop,
-        args=(jobs,),
-        kwargs={"tick_seconds": tick_seconds, "stop": stop},
-        name="nuanxin-jobs",
-        daemon=True,
-    )
-    thread.start()
-    time.sleep(0)
-    return stop
+def watch_parent(stop: threading.Event, *, every_seconds: float = 2) -> None:
+    """Set ``stop`` once the process that started this one has gone (it is then re-parented)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while not stop.wait(every_seconds):
+            if os.getppid() != parent:
+                stop.set()
+
+    threading.Thread(target=watch, name="nuanxin-jobs-parent", daemon=True).start()

@@ -4,8 +4,12 @@ granian serves the WSGI application: benchmarks/bench_http_server.py measured it
 times gunicorn's (gthread) requests per second on the same demo database.
 """
 
+import atexit
 import os
+import subprocess
+import sys
 
+from django.db import connections
 from granian import Granian
 from granian.constants import Interfaces
 
@@ -15,13 +19,20 @@ def default_workers() -> int:
 
 
 def serve(*, host: str, port: int, workers: int | None = None) -> None:
-    """Serve until stopped; the serving process also runs the periodic jobs in a thread
-    (set NUANXIN_JOBS=off when a separate ``nuanxin jobs --loop`` process runs them)."""
-    if os.environ.get("NUANXIN_JOBS", "on") != "off":
-        from nuanxin.core.jobs import start_jobs_thread
-        from nuanxin.jobs import JOBS
+    """Serve until stopped, with the periodic jobs in a child process beside the server (set
+    NUANXIN_JOBS=off when a separate ``nuanxin jobs --loop`` process runs them).
 
-        start_jobs_thread(JOBS, tick_seconds=60)
+    The jobs run in their own process, not in a thread of this one: the server forks its
+    workers, and a fork taken while a thread holds an SQLite connection leaves the database
+    locked for the children.
+    """
+    # Workers are forked from this process: no database connection may be open across the fork.
+    connections.close_all()
+    if os.environ.get("NUANXIN_JOBS", "on") != "off":
+        jobs = subprocess.Popen(
+            [sys.executable, "-m", "nuanxin.cli", "jobs", "--loop", "--exit-with-parent"]
+        )
+        atexit.register(jobs.terminate)
     Granian(
         "nuanxin.wsgi:application",
         address=host,

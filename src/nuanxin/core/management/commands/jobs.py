@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from nuanxin.core.jobs import jobs_loop, jobs_run_due
+from nuanxin.core.jobs import jobs_loop, jobs_run_due, watch_parent
 from nuanxin.jobs import JOBS
 
 
@@ -13,10 +13,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loop", action="store_true", help="每隔 --tick 秒运行一次，直到停止")
         parser.add_argument("--tick", type=float, default=60)
+        parser.add_argument(
+            "--exit-with-parent",
+            action="store_true",
+            help="父进程退出时一同退出（由 serve 启动时使用）",
+        )
 
-    def handle(self, *args: Any, loop: bool, tick: float, **options: Any) -> None:
+    def handle(
+        self, *args: Any, loop: bool, tick: float, exit_with_parent: bool, **options: Any
+    ) -> None:
         if loop:
-            jobs_loop(JOBS, tick_seconds=tick, stop=threading.Event())
+            stop = threading.Event()
+            if exit_with_parent:
+                watch_parent(stop)
+            jobs_loop(JOBS, tick_seconds=tick, stop=stop)
             return
         ran = jobs_run_due(JOBS)
         for name, result in ran.items():
