@@ -28,7 +28,7 @@ def staff_cards(request: HttpRequest) -> list[HomeCard]:
             _("待审核问题"),
             counts["waiting"],
             reverse("reports:queue"),
-            hint=_("其中 %(n)s 条已超期") % {"n": counts["overdue"]} if counts["overdue"] else "",
+            hint=_("超期未办结 %(n)s 条") % {"n": counts["overdue"]} if counts["overdue"] else "",
             unit=_("条待审"),
             tone="warn" if counts["overdue"] else "",
         )
