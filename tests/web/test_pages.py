@@ -131,3 +131,18 @@ def test_lookup_errors_have_codes(client, tree):
     assert outside.status_code == 404 and outside.json()["code"] == "geo.outside_regions"
     assert bad.status_code == 400 and bad.json()["code"] == "geo.bad_coordinates"
     assert system.status_code == 422 and system.json()["code"] == "validation_error"
+
+
+def test_missing_page_is_explained_in_chinese(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_server_error_page_is_in_chinese(client, settings):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "服务暂时不可用" in html and "/static/nuanxin/app.css" in html
