@@ -50,6 +50,8 @@ def test_rider_reports_with_a_photo_staff_accept_and_the_balance_rises(
     assert report.reporter == rider and report.region == tree["A1a-1"]
     assert report.photos.count() == 1
     assert "待审核" in page.locator("main").inner_text()
+    # The thumbnail is served through the permission-checked photo view; wait for it to load.
+    page.wait_for_function("() => document.querySelector('.photos img')?.complete")
     assert page.locator(".photos img").evaluate("img => img.naturalWidth") > 0
 
     # Community staff: the queue of my area, open the report, accept.
