@@ -1,7 +1,6 @@
 import io
 
 import pytest
-from django.core.management import call_command
 
 from nuanxin.accounts.models import Role, User
 from nuanxin.demo.loader import load_demo
@@ -9,15 +8,11 @@ from nuanxin.demo.zhanjiang import COUNTY_CENTRES_GCJ02
 from nuanxin.geo.coords import gcj02_to_wgs84
 from nuanxin.geo.models import Region
 from nuanxin.geo.selectors import region_at_point
-
-
-@pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker):
-    """The demo city, loaded once for this module (it takes a few seconds)."""
-    with django_db_blocker.unblock():
-        load_demo(io.StringIO())
-        yield
-        call_command("flush", interactive=False, verbosity=0)
+from nuanxin.points.models import Entry, Hold
+from nuanxin.registry.models import Enterprise, Registration, Worker
+from nuanxin.reports.models import Report
+from nuanxin.stations.models import Station, Visit
+from nuanxin.volunteering.models import Award, Claim, Project
 
 
 @pytest.mark.django_db
@@ -61,8 +56,30 @@ def test_demo_has_an_account_for_every_role(demo_city):
 
 @pytest.mark.django_db
 def test_loading_the_demo_twice_duplicates_nothing(demo_city):
-    regions, users = Region.objects.count(), User.objects.count()
+    counted = [
+        Region, User, Worker, Enterprise, Registration, Station, Visit, Report, Project, Claim,
+        Award, Entry, Hold,
+    ]  # fmt: skip
+    before = {model.__name__: model.objects.count() for model in counted}
 
     load_demo(io.StringIO())
 
-    assert (Region.objects.count(), User.objects.count()) == (regions, users)
+    assert {model.__name__: model.objects.count() for model in counted} == before
+
+
+@pytest.mark.django_db
+def test_the_ledger_reconciles_after_the_demo(demo_city):
+    from nuanxin.points.checks import ledger_check
+
+    report = ledger_check()
+
+    assert report.ok, report.problems
+    assert report.entries > 1000 and report.total_debits == report.total_credits
+
+
+@pytest.mark.django_db
+def test_the_demo_has_every_part_of_the_program(demo_city):
+    assert Worker.objects.count() >= 20_000
+    assert Station.objects.count() == 97
+    assert Report.objects.values("state").distinct().count() == 8
+    assert Project.objects.exists()

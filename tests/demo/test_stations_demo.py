@@ -1,22 +1,9 @@
-import io
-
 import pytest
-from django.core.management import call_command
 
-from nuanxin.demo.loader import load_demo
 from nuanxin.geo.models import Region
 from nuanxin.stations.index import stations_nearest
 from nuanxin.stations.models import HoursException, Station, StationStatus, Visit
 from nuanxin.stations.selectors import station_schedule
-
-
-@pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker):
-    """The demo city, loaded once for this module (it takes a few seconds)."""
-    with django_db_blocker.unblock():
-        load_demo(io.StringIO())
-        yield
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def in_county(code: str):
@@ -84,11 +71,3 @@ def test_a_rider_in_haisheng_finds_water_nearby(demo_city):
 def test_workers_have_demo_visits(demo_city):
     assert Visit.objects.exists()
     assert not Visit.objects.filter(worker__role="station_keeper").exists()
-
-
-def test_loading_again_adds_no_station_or_visit(demo_city):
-    stations, visits = Station.objects.count(), Visit.objects.count()
-
-    load_demo(io.StringIO())
-
-    assert (Station.objects.count(), Visit.objects.count()) == (stations, visits)

@@ -1,14 +1,9 @@
 """The demo city's registry matches the article's figures."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from nuanxin.accounts.models import Role, User
-from nuanxin.demo import people, regions
 from nuanxin.demo import registry as demo_registry
-from nuanxin.demo.loader import DemoContext
 from nuanxin.registry.models import (
     PARTY_STATUSES,
     Enterprise,
@@ -19,18 +14,8 @@ from nuanxin.registry.models import (
 from nuanxin.registry.selectors import counts_for
 
 
-@pytest.fixture(scope="module")
-def demo_registry_loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        ctx = DemoContext(out=io.StringIO())
-        for part in (regions, people, demo_registry):
-            part.load(ctx)
-        yield ctx
-        call_command("flush", interactive=False, verbosity=0)
-
-
 @pytest.mark.django_db
-def test_demo__figures_of_the_article(demo_registry_loaded):
+def test_demo__figures_of_the_article(demo_city):
     from nuanxin.geo.models import Region
 
     city = Region.objects.get(code="440800")
@@ -44,7 +29,7 @@ def test_demo__figures_of_the_article(demo_registry_loaded):
 
 
 @pytest.mark.django_db
-def test_demo__the_didi_mobile_branch_has_27_party_members_in_shawan(demo_registry_loaded):
+def test_demo__the_didi_mobile_branch_has_27_party_members_in_shawan(demo_city):
     drivers = Worker.objects.filter(
         enterprises__platform_brand="滴滴",
         political_status__in=PARTY_STATUSES,
@@ -56,7 +41,7 @@ def test_demo__the_didi_mobile_branch_has_27_party_members_in_shawan(demo_regist
 
 
 @pytest.mark.django_db
-def test_demo__worker_accounts_are_linked_and_no_accounts_were_made(demo_registry_loaded):
+def test_demo__worker_accounts_are_linked_and_no_accounts_were_made(demo_city):
     accounts = User.objects.filter(role=Role.WORKER)
 
     assert User.objects.count() < 1000
@@ -64,7 +49,7 @@ def test_demo__worker_accounts_are_linked_and_no_accounts_were_made(demo_registr
 
 
 @pytest.mark.django_db
-def test_demo__the_campaign_found_enterprises_and_members(demo_registry_loaded):
+def test_demo__the_campaign_found_enterprises_and_members(demo_city):
     campaign = SurveyCampaign.objects.get(name=demo_registry.CAMPAIGN_NAME)
     before = sum(v["enterprises"] for v in campaign.baseline.values())
     after = sum(v["enterprises"] for v in campaign.final.values())
@@ -79,7 +64,7 @@ def test_demo__the_campaign_found_enterprises_and_members(demo_registry_loaded):
 
 @pytest.mark.django_db
 def test_demo__staff_have_something_to_review_and_the_liaison_an_enterprise(
-    demo_registry_loaded,
+    demo_city,
 ):
     pending = Registration.objects.filter(status="submitted", community__name="海盛社区")
     liaison = User.objects.get(role=Role.ENTERPRISE_LIAISON)
@@ -87,13 +72,3 @@ def test_demo__staff_have_something_to_review_and_the_liaison_an_enterprise(
     assert pending.count() >= 4
     assert liaison.liaison_enterprises.exists()
     assert set(liaison.liaison_enterprises.values_list("platform_brand", flat=True)) == {"美团"}
-
-
-@pytest.mark.django_db
-def test_demo__loading_twice_adds_nothing(demo_registry_loaded):
-    before = (Enterprise.objects.count(), Worker.objects.count(), Registration.objects.count())
-
-    demo_registry.load(DemoContext(out=io.StringIO()))
-
-    assert (Enterprise.objects.count(), Worker.objects.count(),
-            Registration.objects.count()) == before  # fmt: skip

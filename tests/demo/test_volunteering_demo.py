@@ -1,24 +1,11 @@
-import io
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from nuanxin.accounts.models import User
-from nuanxin.demo.loader import load_demo
 from nuanxin.points.selectors import balance_of
 from nuanxin.volunteering import stats
 from nuanxin.volunteering.models import Attendance, Award, Claim, Project, Requirement
 from tests.points.factories import assert_ledger_clean
-
-
-@pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker):
-    """The demo city, loaded once for this module."""
-    with django_db_blocker.unblock():
-        ctx = load_demo(io.StringIO())
-        yield ctx
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def _street_codes(*names):
@@ -73,12 +60,3 @@ def test_demo_staff_can_log_in_and_are_listed(demo_city):
 
     assert {"13700000001", "13700000002", "13700000003"} <= listed
     assert User.objects.get(phone="13700000001").has_usable_password()
-
-
-@pytest.mark.django_db
-def test_loading_the_demo_again_adds_nothing(demo_city):
-    before = (Project.objects.count(), Claim.objects.count(), Award.objects.count())
-
-    load_demo(io.StringIO())
-
-    assert (Project.objects.count(), Claim.objects.count(), Award.objects.count()) == before
