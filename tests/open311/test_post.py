@@ -215,6 +215,7 @@ def test_a_retry_from_the_same_device_with_the_same_content_files_one_request(po
     assert again == first
     assert other_device[0]["service_request_id"] != first[0]["service_request_id"]
     assert Report.objects.count() == 2 and RequestToken.objects.count() == 2
+    assert RequestToken.objects.filter(submit_key__isnull=True).count() == 0
 
 
 def test_the_same_content_from_another_client_is_another_request(post, cat):
@@ -236,6 +237,7 @@ def test_without_a_device_id_identical_requests_are_two_people(post, cat):
     post(**fields)
 
     assert Report.objects.count() == 2
+    assert RequestToken.objects.filter(submit_key__isnull=True).count() == 2
 
 
 def test_a_retry_with_the_same_idempotency_key_is_replayed(post, cat):

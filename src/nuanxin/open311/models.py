@@ -57,7 +57,8 @@ class ClientApplication(models.Model):
 
 
 class RequestToken(models.Model):
-    """The token answered with every new service request (``GET tokens/{token}``).
+    """The token answered with every new service request (``GET tokens/{token}``), and the
+    request's retry key.
 
     Requests are created at once, so the id is known immediately; the token is for clients
     written for servers that answer later.
@@ -76,11 +77,19 @@ class RequestToken(models.Model):
         on_delete=models.PROTECT,
         related_name="tokens",
     )
+    # The retry key of a request filed with a device_id (see ``Submission.submit_key``); NULL
+    # when there is none, so the unique pair leaves requests without a key alone.
+    submit_key = models.CharField(_("提交键"), max_length=80, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("请求令牌")
         verbose_name_plural = _("请求令牌")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "submit_key"], name="open311_token_submit_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.token

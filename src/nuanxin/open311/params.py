@@ -79,7 +79,7 @@ class Submission:
             sort_keys=True,
             ensure_ascii=False,
         )
-        return "open311:" + hashlib.sha256(content.encode()).hexdigest()
+        return hashlib.sha256(content.encode()).hexdigest()
 
 
 def _coordinate(params: Mapping[str, Any], name: str) -> float:

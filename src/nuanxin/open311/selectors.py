@@ -67,8 +67,17 @@ def public_requests() -> QuerySet[Report]:
     Rejected and duplicate reports are kept (as closed) so a client can follow the requests it
     filed to their end; what is shown of each is decided in ``presenters``.
     """
-    return Report.objects.filter(public_hidden=False).select_related(
-        "category", "region", "community", "department"
+    return (
+        Report.objects.filter(public_hidden=False)
+        .select_related("category", "region", "community", "department")
+        # Boundaries are large JSON documents; 1000 rows would decode 2000 of them for nothing.
+        .defer(
+            "answers",
+            "original_description",
+            "category__questions",
+            "region__boundary",
+            "community__boundary",
+        )
     )
 
 

@@ -160,13 +160,24 @@ def service_request_create(*, client: ClientApplication, submission: Submission)
     the citizen's contact kept on the report) and its token.
 
     A retry is safe: the same client sending the same content from the same ``device_id`` gets
-    the first request back. Requests of one client are serialised on the client's row, because
-    the reports' uniqueness constraint cannot see a retry whose reporter is NULL.
+    the first request back. The retry key is kept on the token, unique per client, and requests
+    of one client are serialised on the client's row. (The reports app's own ``submit_key`` is
+    not used: its uniqueness includes the reporter, which is NULL here, so it would let two
+    simultaneous retries through, and its lookup cannot use an index for a NULL reporter.)
     """
     if not client.is_active or not client.can_submit:
         raise forbidden("open311.client_cannot_submit", _("该接入应用无权提交问题。"))
+    key = submission.submit_key() or None
     with transaction.atomic():
         locked = ClientApplication.objects.select_for_update().get(pk=client.pk)
+        if key is not None:
+            prior = (
+                RequestToken.objects.select_related("report__category")
+                .filter(client=locked, submit_key=key)
+                .first()
+            )
+            if prior is not None:
+                return Created(report=prior.report, token=prior)
         report = report_submit(
             reporter=None,
             category=submission.category,
@@ -180,12 +191,10 @@ def service_request_create(*, client: ClientApplication, submission: Submission)
             contact=submission.contact,
             channel=Channel.OPEN311,
             client_id=locked.client_id,
-            submit_key=submission.submit_key(),
         )
-        token, created = RequestToken.objects.get_or_create(
-            report=report, defaults={"token": secrets.token_urlsafe(16), "client": locked}
+        token = RequestToken.objects.create(
+            token=secrets.token_urlsafe(16), report=report, client=locked, submit_key=key
         )
-        if created:
-            locked.last_used_at = timezone.now()
-            locked.save(update_fields=["last_used_at"])
+        locked.last_used_at = timezone.now()
+        locked.save(update_fields=["last_used_at"])
     return Created(report=report, token=token)
