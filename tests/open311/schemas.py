@@ -22,6 +22,7 @@ from referencing.jsonschema import DRAFT202012
 
 REPO = Path(__file__).resolve().parents[2]
 SUBDIR = Path("shared") / "conformance" / "open311-georeport-v2"
+FALLBACK = Path("/work") / SUBDIR
 OFFICIAL = ("services.json", "service.json", "service-definition.json", "requests.json")
 OFFSET_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$")
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -31,7 +32,7 @@ def schema_dir() -> Path:
     candidates = []
     if os.environ.get("OPEN311_SCHEMAS"):
         candidates.append(Path(os.environ["OPEN311_SCHEMAS"]))
-    candidates += [REPO.parent / SUBDIR, Path("/work") / SUBDIR]
+    candidates += [REPO.parent / SUBDIR, FALLBACK]
     for path in candidates:
         if all((path / name).is_file() for name in OFFICIAL):
             return path
