@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
-from nuanxin.core.errors import ApplicationError, forbidden, not_found
+from nuanxin.core.errors import forbidden, not_found
 from nuanxin.open311.models import ClientApplication, RequestToken
 from nuanxin.open311.params import Search
 from nuanxin.reports.models import OPEN_STATES, Category, Report, State
@@ -112,11 +112,3 @@ def token_get(token: str) -> RequestToken:
     if found is None:
         raise not_found("open311.unknown_token", _("token 不存在：%(token)s") % {"token": token})
     return found
-
-
-def method_not_allowed(method: str) -> ApplicationError:
-    return ApplicationError(
-        "open311.method_not_allowed",
-        _("不支持 %(method)s 请求。") % {"method": method},
-        status=405,
-    )

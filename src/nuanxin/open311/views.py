@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from nuanxin.core.errors import ApplicationError
@@ -40,7 +41,11 @@ def open311(*methods: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
             try:
                 if request.method not in methods:
-                    raise selectors.method_not_allowed(request.method or "")
+                    raise ApplicationError(
+                        "open311.method_not_allowed",
+                        _("不支持 %(method)s 请求。") % {"method": request.method},
+                        status=405,
+                    )
                 params = _params(request)
                 selectors.jurisdiction_check(str(params.get("jurisdiction_id") or "").strip())
                 response = view(request, params, fmt, *args, **kwargs)
@@ -113,8 +118,6 @@ def token(request: HttpRequest, params: QueryDict, fmt: str, token: str) -> Http
 
 
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
-    from django.utils.translation import gettext as _
-
     fmt = "json" if rest.endswith(".json") else "xml"
     error = ApplicationError(
         "open311.not_found", _("没有这个资源：%(path)s") % {"path": rest}, status=404
