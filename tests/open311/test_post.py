@@ -121,7 +121,7 @@ def test_gcj02_coordinates_are_converted_to_wgs84(post, cat):
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 @pytest.mark.parametrize("key", [None, "", "nx311_not-a-key"])
-def test_a_missing_or_unknown_api_key_is_403(post, cat, fmt, key):
+def test_a_missing_or_unknown_api_key_is_403(post, db, fmt, key):
     response = post(fmt, api_key=key, service_code="pothole", **where())
 
     assert_error(response, 403, "open311.bad_api_key", fmt)

@@ -211,7 +211,7 @@ def test_datetimes_with_offsets_z_or_none_are_understood(client, tree, cat):
         ({"service_code": "nothing"}, "open311.unknown_service"),
     ],
 )
-def test_bad_filters_are_400(client, cat, params, code, fmt):
+def test_bad_filters_are_400(client, db, params, code, fmt):
     assert_error(client.get(f"{BASE}/requests.{fmt}", params), 400, code, fmt)
 
 
