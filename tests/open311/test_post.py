@@ -6,6 +6,7 @@ from nuanxin.core.models import AuditLog
 from nuanxin.geo.coords import from_wgs84
 from nuanxin.open311.models import ClientApplication, RequestToken
 from nuanxin.reports.models import Channel, Report
+from tests.open311 import factories as f
 from tests.open311.schemas import CREATED, assert_error, json_body, parse_xml, validate_local
 from tests.reports import factories as rf
 
@@ -250,3 +251,15 @@ def test_a_retry_with_the_same_idempotency_key_is_replayed(post, cat):
     assert second["Idempotent-Replayed"] == "true"
     assert second.content == first.content
     assert Report.objects.count() == 1
+
+
+def test_idempotency_keys_belong_to_their_client_application(post, cat):
+    other_key = f.client_app()[1]
+    fields = {"service_code": "pothole", "description": "坑", **where()}
+
+    first = post(headers={"Idempotency-Key": "shared"}, **fields)
+    second = post(headers={"Idempotency-Key": "shared"}, api_key=other_key, **fields)
+
+    assert first.status_code == second.status_code == 201
+    assert "Idempotent-Replayed" not in second
+    assert Report.objects.count() == 2

@@ -270,4 +270,12 @@ def request_principal(request: Any) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
+    # Open311 client applications authenticate with an api_key parameter.
+    api_key = request.GET.get("api_key") or (
+        request.POST.get("api_key")
+        if request.content_type == "application/x-www-form-urlencoded"
+        else None
+    )
+    if api_key:
+        return "api_key:" + _digest(api_key)[:32]
     return "anonymous:" + _digest(header or request.META.get("REMOTE_ADDR", ""))[:32]
