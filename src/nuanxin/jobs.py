@@ -32,6 +32,12 @@ def _volunteering_promote() -> int:
     return sessions_promote_due()
 
 
+def _store_expire_orders() -> int:
+    from nuanxin.store.services import orders_expire
+
+    return orders_expire()
+
+
 def _core_forget_old_requests() -> int:
     """Idempotency records and SMS codes are only needed for a while after the request."""
     from nuanxin.accounts.models import SmsCode
@@ -45,6 +51,7 @@ def _core_forget_old_requests() -> int:
 
 JOBS = [
     Job("points.expire_holds", dt.timedelta(minutes=1), _points_expire_holds),
+    Job("store.expire_orders", dt.timedelta(minutes=5), _store_expire_orders),
     Job("volunteering.promote", dt.timedelta(minutes=5), _volunteering_promote),
     Job("points.expire", dt.timedelta(hours=6), _points_expire),
     Job("stations.purge_visits", dt.timedelta(hours=6), _stations_purge_visits),

@@ -1,0 +1,218 @@
+"""Reads of the store: shops near a worker with what they have, orders, staff lists, the
+monthly report."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nuanxin.core.errors import not_found
+from nuanxin.core.timeutil import start_of_local_day
+from nuanxin.geo.coords import haversine_m
+from nuanxin.geo.models import Region
+from nuanxin.stations.models import Station, StationStatus
+from nuanxin.stations.permissions import stations_managed_by
+from nuanxin.store.models import Item, Order, OrderStatus, Shop, Stock
+from nuanxin.store.services.orders import is_orderable, month_count
+
+NEARBY_SHOPS = 5
+
+
+@dataclass
+class ShelfLine:
+    stock: Stock
+    item: Item
+    on_shelf: int
+    ordered_this_month: int = 0
+
+    @property
+    def limit_reached(self) -> bool:
+        limit = self.item.monthly_limit
+        return limit is not None and self.ordered_this_month >= limit
+
+
+@dataclass
+class ShopCard:
+    shop: Shop
+    station: Station
+    distance_m: float | None
+    lines: list[ShelfLine] = field(default_factory=list)
+
+
+def open_shops() -> QuerySet[Shop]:
+    return Shop.objects.filter(is_open=True, station__status=StationStatus.OPEN).select_related(
+        "station__region"
+    )
+
+
+def shops_near(
+    *, lon: float | None, lat: float | None, region: Any = None, count: int = NEARBY_SHOPS
+) -> list[tuple[Shop, float | None]]:
+    """The open shops nearest to a point; without one, those in ``region``'s subtree (the
+    worker's community's street and county first), else the first few of the city."""
+    shops = list(open_shops())
+    if lon is not None and lat is not None:
+        ranked = sorted(
+            ((haversine_m(lon, lat, s.station.lon, s.station.lat), s.station_id, s) for s in shops),
+        )
+        return [(shop, distance) for distance, _pk, shop in ranked[:count]]
+    if region is not None:
+        codes = region.path.rstrip("/").split("/")
+        for depth in range(len(codes), 0, -1):
+            prefix = "/".join(codes[:depth]) + "/"
+            local = [s for s in shops if s.station.region.path.startswith(prefix)]
+            if local:
+                return [(s, None) for s in sorted(local, key=lambda s: s.station.code)[:count]]
+    return [(s, None) for s in sorted(shops, key=lambda s: s.station.code)[:count]]
+
+
+def shelf(station: Station, worker: Any = None, at: dt.datetime | None = None) -> list[ShelfLine]:
+    """What a worker can order at a station now: items in stock and orderable."""
+    at = at or timezone.now()
+    stocks = (
+        Stock.objects.filter(station=station, on_shelf__gt=0, item__retired=False)
+        .select_related("item")
+        .order_by("item__category", "item__points_price", "item__name")
+    )
+    lines = [ShelfLine(s, s.item, s.on_shelf) for s in stocks if is_orderable(s.item, at)]
+    if getattr(worker, "is_authenticated", False):
+        for line in lines:
+            if line.item.monthly_limit is not None:
+                line.ordered_this_month = month_count(worker, line.item, at)
+    return lines
+
+
+def shop_cards(
+    worker: Any, *, lon: float | None = None, lat: float | None = None
+) -> list[ShopCard]:
+    region = getattr(worker, "region", None)
+    return [
+        ShopCard(shop, shop.station, distance, shelf(shop.station, worker))
+        for shop, distance in shops_near(lon=lon, lat=lat, region=region)
+    ]
+
+
+def shop_get(station_id: int) -> Shop:
+    shop = Shop.objects.select_related("station__region").filter(station_id=station_id).first()
+    if shop is None:
+        raise not_found("store.no_shop", _("该驿站没有开设积分兑换点。"), station=station_id)
+    return shop
+
+
+def station_get(station_id: int) -> Station:
+    station = Station.objects.select_related("region").filter(pk=station_id).first()
+    if station is None:
+        raise not_found("stations.not_found", _("驿站不存在。"), station=station_id)
+    return station
+
+
+def items_active(at: dt.datetime | None = None) -> list[Item]:
+    at = at or timezone.now()
+    return [item for item in Item.objects.filter(retired=False) if is_orderable(item, at)]
+
+
+def orders_of(worker: Any) -> QuerySet[Order]:
+    return Order.objects.filter(worker=worker).select_related("item", "station")
+
+
+def order_of_worker(worker: Any, public_id: uuid.UUID | str) -> Order:
+    """One of the worker's own orders (another person's is "not found")."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        key = None
+    order = orders_of(worker).filter(public_id=key).first() if key else None
+    if order is None:
+        raise not_found("store.order_not_found", _("兑换订单不存在。"))
+    return order
+
+
+def shops_managed_by(user: Any) -> QuerySet[Shop]:
+    """The shops of the stations a user keeps or governs."""
+    return (
+        Shop.objects.filter(station__in=stations_managed_by(user))
+        .select_related("station__region")
+        .order_by("station__code")
+    )
+
+
+def stocks_managed_by(user: Any) -> QuerySet[Stock]:
+    return (
+        Stock.objects.filter(station__in=stations_managed_by(user))
+        .select_related("station", "item")
+        .order_by("station__code", "item__category", "item__name")
+    )
+
+
+def orders_managed_by(user: Any) -> QuerySet[Order]:
+    return Order.objects.filter(station__in=stations_managed_by(user)).select_related(
+        "station", "item", "worker"
+    )
+
+
+def order_managed(user: Any, public_id: uuid.UUID | str) -> Order:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        key = None
+    order = orders_managed_by(user).filter(public_id=key).first() if key else None
+    if order is None:
+        raise not_found("store.order_not_found", _("兑换订单不存在。"))
+    return order
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    county: str
+    street: str
+    station_code: str
+    station: str
+    item: str
+    category: str
+    count: int
+    points: int
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    first = dt.date(year, month, 1)
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start_of_local_day(first), start_of_local_day(following)
+
+
+def monthly_report(user: Any, year: int, month: int) -> list[ReportRow]:
+    """Redemptions handed out in a month, per station and item, in the user's stations."""
+    start, end = month_bounds(year, month)
+    rows = (
+        orders_managed_by(user)
+        .filter(status=OrderStatus.PICKED_UP, resolved_at__gte=start, resolved_at__lt=end)
+        .values("station_id", "item_id")
+        .annotate(count=Count("pk"), points=Sum("points"))
+    )
+    stations = Station.objects.select_related("region").in_bulk({row["station_id"] for row in rows})
+    items = Item.objects.in_bulk({row["item_id"] for row in rows})
+    codes = {code for s in stations.values() for code in s.region.path.strip("/").split("/")}
+    names = {
+        (region.code, region.level): region.name
+        for region in Region.objects.filter(code__in=codes, level__in=["county", "street"])
+    }
+    out = []
+    for row in rows:
+        station, item = stations[row["station_id"]], items[row["item_id"]]
+        path = station.region.path.strip("/").split("/")
+        out.append(
+            ReportRow(
+                county=next((names[c, "county"] for c in path if (c, "county") in names), ""),
+                street=next((names[c, "street"] for c in path if (c, "street") in names), ""),
+                station_code=station.code,
+                station=station.name,
+                item=item.name,
+                category=str(item.get_category_display()),
+                count=row["count"],
+                points=row["points"] or 0,
+            )
+        )
+    return sorted(out, key=lambda r: (r.station_code, r.category, r.item))
