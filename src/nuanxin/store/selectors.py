@@ -216,3 +216,7 @@ def monthly_report(user: Any, year: int, month: int) -> list[ReportRow]:
             )
         )
     return sorted(out, key=lambda r: (r.station_code, r.category, r.item))
+
+
+def items_all() -> QuerySet[Item]:
+    return Item.objects.all()
