@@ -12,6 +12,7 @@ from nuanxin.points.models import Entry, Hold
 from nuanxin.registry.models import Enterprise, Registration, Worker
 from nuanxin.reports.models import Report
 from nuanxin.stations.models import Station, Visit
+from nuanxin.store.models import Movement, Order, Shop, Stock
 from nuanxin.volunteering.models import Award, Claim, Project
 
 
@@ -58,7 +59,7 @@ def test_demo_has_an_account_for_every_role(demo_city):
 def test_loading_the_demo_twice_duplicates_nothing(demo_city):
     counted = [
         Region, User, Worker, Enterprise, Registration, Station, Visit, Report, Project, Claim,
-        Award, Entry, Hold,
+        Award, Entry, Hold, Shop, Stock, Movement, Order,
     ]  # fmt: skip
     before = {model.__name__: model.objects.count() for model in counted}
 

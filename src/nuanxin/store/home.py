@@ -14,9 +14,7 @@ def worker_cards(request: HttpRequest) -> list[HomeCard]:
             _("积分兑换"),
             waiting,
             reverse("store:orders") if waiting else reverse("store:shop"),
-            hint=_("待领取的兑换；用积分换大米、雨衣、充电宝")
-            if waiting
-            else _("用积分换大米、雨衣、充电宝"),
+            hint=_("待领取的兑换") if waiting else _("用积分换大米、雨衣、充电宝"),
             unit=_("件"),
             tone="warn" if waiting else "",
         )

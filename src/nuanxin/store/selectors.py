@@ -52,22 +52,28 @@ def open_shops() -> QuerySet[Shop]:
 def shops_near(
     *, lon: float | None, lat: float | None, region: Any = None, count: int = NEARBY_SHOPS
 ) -> list[tuple[Shop, float | None]]:
-    """The open shops nearest to a point; without one, those in ``region``'s subtree (the
-    worker's community's street and county first), else the first few of the city."""
+    """The open shops nearest to a point; without one, those closest in the region tree to
+    ``region`` (the worker's community, then its street, county, city)."""
     shops = list(open_shops())
     if lon is not None and lat is not None:
         ranked = sorted(
             ((haversine_m(lon, lat, s.station.lon, s.station.lat), s.station_id, s) for s in shops),
         )
         return [(shop, distance) for distance, _pk, shop in ranked[:count]]
+    ordered = sorted(shops, key=lambda s: s.station.code)
     if region is not None:
+        # Nearest in the tree: the community's shops, then the street's, the county's, the city's.
         codes = region.path.rstrip("/").split("/")
+        chosen: list[Shop] = []
         for depth in range(len(codes), 0, -1):
             prefix = "/".join(codes[:depth]) + "/"
-            local = [s for s in shops if s.station.region.path.startswith(prefix)]
-            if local:
-                return [(s, None) for s in sorted(local, key=lambda s: s.station.code)[:count]]
-    return [(s, None) for s in sorted(shops, key=lambda s: s.station.code)[:count]]
+            chosen += [
+                s for s in ordered if s.station.region.path.startswith(prefix) and s not in chosen
+            ]
+            if len(chosen) >= count:
+                break
+        return [(s, None) for s in chosen[:count]]
+    return [(s, None) for s in ordered[:count]]
 
 
 def shelf(station: Station, worker: Any = None, at: dt.datetime | None = None) -> list[ShelfLine]:
