@@ -1,5 +1,6 @@
 """The catalogue, shops and stock movements: permissions, validation, audit."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -10,9 +11,17 @@ from nuanxin.core.errors import ApplicationError
 from nuanxin.core.models import AuditLog
 from nuanxin.store import services
 from nuanxin.store.checks import store_check
-from nuanxin.store.models import Movement, Stock
+from nuanxin.store.models import Movement, Order, Stock
 from tests.factories import staff
-from tests.store.factories import city_admin, keeper_of, make_item, make_shop, station_at, stocked
+from tests.store.factories import (
+    city_admin,
+    keeper_of,
+    make_item,
+    make_shop,
+    station_at,
+    stocked,
+    worker_with_points,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +152,29 @@ def test_the_check_finds_a_stock_number_changed_behind_the_services(tree):
 
     assert not report.ok
     assert any("on_shelf 2 != movements 3" in p for p in report.problems)
+
+
+def test_remaining_input_errors_have_codes(tree, clock):
+    admin = city_admin(tree)
+    start = clock.at
+    assert _code(
+        lambda: make_item(tree, active_from=start, active_until=start - dt.timedelta(hours=1))
+    ) == ("store.bad_window")
+    assert _code(
+        lambda: make_item(tree, active_from=dt.datetime(2030, 5, 1), active_until=None)
+    ) == ("store.bad_window")
+    station, item = stocked(tree, price=10)
+    person, _ = worker_with_points(tree, 100)
+    assert _code(
+        lambda: services.order_create(
+            worker=person, station=station, item=item, request_id="r" * 65
+        )
+    ) == ("store.bad_request_id")
+    order = services.order_create(worker=person, station=station, item=item)
+    assert _code(lambda: services.order_cancel(actor=person, order=order, reason="长" * 201)) == (
+        "store.note_too_long"
+    )
+    assert Order.objects.get().status == "pending"
+    assert _code(lambda: services.shop_update(actor=admin, station=station, colour="red")) == (
+        "store.bad_field"
+    )
