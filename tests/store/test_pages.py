@@ -138,3 +138,17 @@ def test_home_cards(client, shop):
     assert "待领取的兑换" in client.get("/").content.decode()
     client.force_login(keeper)
     assert "待核销的兑换" in client.get("/").content.decode()
+
+
+def test_admin_lists_stock_and_orders_by_jurisdiction_without_codes(client, shop, tree):
+    _keeper, station, item, person = shop
+    order = services.order_create(worker=person, station=station, item=item)
+    inside, outside = staff(Role.COUNTY_ADMIN, tree["A"]), staff(Role.COUNTY_ADMIN, tree["B"])
+
+    client.force_login(inside)
+    assert station.name in client.get("/admin/store/stock/").content.decode()
+    detail = client.get(f"/admin/store/order/{order.pk}/change/").content.decode()
+    assert item.name in detail and order.pickup_code not in detail
+    client.force_login(outside)
+    assert station.name not in client.get("/admin/store/stock/").content.decode()
+    assert client.get(f"/admin/store/order/{order.pk}/change/").status_code == 302
