@@ -1,11 +1,11 @@
 import pytest
 
 from nuanxin.accounts.models import Role
-from nuanxin.core.errors import ApplicationError
 from nuanxin.core.models import AuditLog
 from nuanxin.points import services
 from nuanxin.points.models import Entry, EntryKind
 from tests.factories import staff
+from tests.helpers import error_code
 from tests.points.factories import (
     assert_ledger_clean,
     city_admin,
@@ -16,12 +16,6 @@ from tests.points.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as error:
-        call()
-    return error.value.code
 
 
 def test_top_up_brings_new_points_into_the_city_fund(tree):
@@ -43,7 +37,7 @@ def test_only_the_city_fund_is_topped_up(tree):
     call = lambda: services.fund_top_up(  # noqa: E731
         transfer_id=tid(), fund=fund, amount=10, actor=city_admin(tree)
     )
-    assert _code(call) == "points.not_city_fund"
+    assert error_code(call) == "points.not_city_fund"
 
 
 def test_budget_flows_city_to_county_to_community(tree):
@@ -73,7 +67,7 @@ def test_allocation_beyond_the_fund_is_refused(tree):
     call = lambda: services.budget_allocate(  # noqa: E731
         transfer_id=tid(), fund=city, community=tree["A1a"], amount=101, actor=admin
     )
-    assert _code(call) == "points.budget_exhausted"
+    assert error_code(call) == "points.budget_exhausted"
 
 
 def test_a_county_cannot_allocate_to_another_county_or_from_the_city_fund(tree):
@@ -95,9 +89,9 @@ def test_a_county_cannot_allocate_to_another_county_or_from_the_city_fund(tree):
         transfer_id=tid(), fund=county, community=tree["A1"], amount=1, actor=county_admin
     )
 
-    assert _code(outside) == "points.bad_allocation_target"
-    assert _code(upwards) == "auth.out_of_jurisdiction"
-    assert _code(to_street) == "points.bad_allocation_target"
+    assert error_code(outside) == "points.bad_allocation_target"
+    assert error_code(upwards) == "auth.out_of_jurisdiction"
+    assert error_code(to_street) == "points.bad_allocation_target"
 
 
 def test_only_funds_allocate(tree):
@@ -105,7 +99,7 @@ def test_only_funds_allocate(tree):
     call = lambda: services.budget_allocate(  # noqa: E731
         transfer_id=tid(), fund=pool, community=tree["A1b"], amount=1, actor=city_admin(tree)
     )
-    assert _code(call) == "points.not_a_fund"
+    assert error_code(call) == "points.not_a_fund"
 
 
 def test_manual_adjustment_credits_and_debits_with_an_audited_reason(tree):
@@ -149,7 +143,7 @@ def test_manual_adjustment_refusals(tree, amount, reason, code):
         transfer_id=tid(), worker=person, amount=amount, reason=reason, actor=officer
     )
 
-    assert _code(call) == code
+    assert error_code(call) == code
     account.refresh_from_db()
     assert account.posted == 100
 
@@ -160,7 +154,7 @@ def test_community_staff_cannot_adjust_a_worker_of_the_next_community(tree):
     call = lambda: services.manual_adjust(  # noqa: E731
         transfer_id=tid(), worker=person, amount=5, reason="x", actor=officer
     )
-    assert _code(call) == "auth.out_of_jurisdiction"
+    assert error_code(call) == "auth.out_of_jurisdiction"
 
 
 def test_a_worker_cannot_adjust_points(tree):
@@ -168,4 +162,4 @@ def test_a_worker_cannot_adjust_points(tree):
     call = lambda: services.manual_adjust(  # noqa: E731
         transfer_id=tid(), worker=person, amount=5, reason="x", actor=person
     )
-    assert _code(call) == "auth.out_of_jurisdiction"
+    assert error_code(call) == "auth.out_of_jurisdiction"

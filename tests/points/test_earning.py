@@ -7,6 +7,7 @@ from django.utils import timezone
 from nuanxin.core.errors import ApplicationError
 from nuanxin.points import services
 from nuanxin.points.models import Entry, EntryKind, TransferKey
+from tests.helpers import error_code
 from tests.points.factories import (
     assert_ledger_clean,
     city_admin,
@@ -16,12 +17,6 @@ from tests.points.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as error:
-        call()
-    return error.value.code
 
 
 def _earn(tree, person, points, transfer_id=None, community="A1a", **kwargs):
@@ -115,7 +110,9 @@ def test_a_pool_cannot_award_beyond_its_budget(tree):
     pool = funded_pool(tree, amount=30)
     person = worker(tree)
 
-    assert _code(lambda: _earn(tree, person, 40, transfer_id="e-1")) == "points.budget_exhausted"
+    assert (
+        error_code(lambda: _earn(tree, person, 40, transfer_id="e-1")) == "points.budget_exhausted"
+    )
     assert not TransferKey.objects.filter(pk="e-1").exists()
     pool.refresh_from_db()
     assert pool.posted == 30
@@ -147,16 +144,19 @@ def test_earn_id_reused_with_other_points_is_refused(tree):
     person = worker(tree)
     _earn(tree, person, 20, transfer_id="e-1")
 
-    assert _code(lambda: _earn(tree, person, 25, transfer_id="e-1")) == "points.transfer_id_reused"
+    assert (
+        error_code(lambda: _earn(tree, person, 25, transfer_id="e-1"))
+        == "points.transfer_id_reused"
+    )
 
 
 def test_earn_validates_its_input(tree):
     funded_pool(tree, amount=500)
     person = worker(tree)
 
-    assert _code(lambda: _earn(tree, person, 0)) == "points.bad_amount"
-    assert _code(lambda: _earn(tree, person, 5, source="")) == "points.reason_required"
-    assert _code(lambda: _earn(tree, person, 5, community="A1")) == "points.not_a_community"
+    assert error_code(lambda: _earn(tree, person, 0)) == "points.bad_amount"
+    assert error_code(lambda: _earn(tree, person, 5, source="")) == "points.reason_required"
+    assert error_code(lambda: _earn(tree, person, 5, community="A1")) == "points.not_a_community"
 
 
 def test_checkin_pays_once_per_local_day(tree):
@@ -198,4 +198,4 @@ def test_volunteer_points_use_the_policy_rate_and_cap(db, hours, per_hour, cap, 
 
 @pytest.mark.parametrize("hours", [Decimal("-1"), "abc", Decimal("NaN")])
 def test_volunteer_hours_must_be_a_non_negative_number(db, hours):
-    assert _code(lambda: services.volunteer_points(hours=hours)) == "points.bad_hours"
+    assert error_code(lambda: services.volunteer_points(hours=hours)) == "points.bad_hours"

@@ -4,9 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from nuanxin.core.errors import ApplicationError
 from nuanxin.points import services
 from nuanxin.points.models import Entry, EntryKind, Hold, HoldStatus
+from tests.helpers import error_code
 from tests.points.factories import assert_ledger_clean, tid, worker_with_points
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +30,6 @@ def _hold(account, shop, amount=40, **kwargs):
     )
 
 
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as error:
-        call()
-    return error.value.code
-
-
 def test_hold_reserves_points_without_posting_them(setup):
     _person, account, shop = setup
 
@@ -51,7 +45,7 @@ def test_hold_beyond_the_available_balance_is_refused(setup):
     _person, account, shop = setup
     _hold(account, shop, 60)
 
-    assert _code(lambda: _hold(account, shop, 41)) == "points.insufficient_balance"
+    assert error_code(lambda: _hold(account, shop, 41)) == "points.insufficient_balance"
     account.refresh_from_db()
     assert account.held == 60
 
@@ -103,10 +97,10 @@ def test_post_cannot_exceed_the_hold(setup):
     _person, account, shop = setup
     held = _hold(account, shop, 40)
 
-    assert _code(lambda: services.post_hold(transfer_id=tid(), hold=held, amount=41)) == (
+    assert error_code(lambda: services.post_hold(transfer_id=tid(), hold=held, amount=41)) == (
         "points.post_exceeds_hold"
     )
-    assert _code(lambda: services.post_hold(transfer_id=tid(), hold=held, amount=0)) == (
+    assert error_code(lambda: services.post_hold(transfer_id=tid(), hold=held, amount=0)) == (
         "points.bad_amount"
     )
     held.refresh_from_db()
@@ -130,13 +124,13 @@ def test_a_hold_is_resolved_at_most_once(setup):
     services.post_hold(transfer_id=tid(), hold=posted)
     services.void_hold(transfer_id=tid(), hold=voided)
 
-    assert _code(lambda: services.post_hold(transfer_id=tid(), hold=posted)) == (
+    assert error_code(lambda: services.post_hold(transfer_id=tid(), hold=posted)) == (
         "points.hold_not_pending"
     )
-    assert _code(lambda: services.void_hold(transfer_id=tid(), hold=posted)) == (
+    assert error_code(lambda: services.void_hold(transfer_id=tid(), hold=posted)) == (
         "points.hold_not_pending"
     )
-    assert _code(lambda: services.post_hold(transfer_id=tid(), hold=voided)) == (
+    assert error_code(lambda: services.post_hold(transfer_id=tid(), hold=voided)) == (
         "points.hold_not_pending"
     )
     assert_ledger_clean()
@@ -161,7 +155,7 @@ def test_void_id_reused_for_another_hold_is_refused(setup):
     one, two = _hold(account, shop, 10), _hold(account, shop, 10)
     services.void_hold(transfer_id="void-1", hold=one)
 
-    assert _code(lambda: services.void_hold(transfer_id="void-1", hold=two)) == (
+    assert error_code(lambda: services.void_hold(transfer_id="void-1", hold=two)) == (
         "points.transfer_id_reused"
     )
 
@@ -172,7 +166,10 @@ def test_an_expired_hold_cannot_be_posted_and_the_sweep_releases_it(setup, clock
     held = _hold(account, shop, 40, expires_at=start + dt.timedelta(minutes=15))
     clock.set(start + dt.timedelta(minutes=16))
 
-    assert _code(lambda: services.post_hold(transfer_id=tid(), hold=held)) == "points.hold_expired"
+    assert (
+        error_code(lambda: services.post_hold(transfer_id=tid(), hold=held))
+        == "points.hold_expired"
+    )
     assert services.expire_holds() == 1
     assert services.expire_holds() == 0
 
@@ -186,7 +183,7 @@ def test_hold_deadline_must_be_in_the_future(setup):
     _person, account, shop = setup
     past = timezone.now() - dt.timedelta(seconds=1)
 
-    assert _code(lambda: _hold(account, shop, expires_at=past)) == "points.bad_expiry"
+    assert error_code(lambda: _hold(account, shop, expires_at=past)) == "points.bad_expiry"
     assert not Hold.objects.exists()
 
 

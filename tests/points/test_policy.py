@@ -1,19 +1,13 @@
 import pytest
 
 from nuanxin.accounts.models import Role
-from nuanxin.core.errors import ApplicationError
 from nuanxin.core.models import AuditLog
 from nuanxin.points import services
 from tests.factories import staff
+from tests.helpers import error_code
 from tests.points.factories import city_admin
 
 pytestmark = pytest.mark.django_db
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as error:
-        call()
-    return error.value.code
 
 
 def test_city_admin_changes_the_policy_and_it_is_audited(tree):
@@ -36,7 +30,7 @@ def test_an_unchanged_policy_writes_no_audit_row(tree):
 def test_county_admin_cannot_change_the_policy(tree):
     county_admin = staff(Role.COUNTY_ADMIN, tree["A"])
 
-    assert _code(lambda: services.policy_update(actor=county_admin, checkin_points=5)) == (
+    assert error_code(lambda: services.policy_update(actor=county_admin, checkin_points=5)) == (
         "points.policy_forbidden"
     )
     assert services.current_policy().checkin_points == 2
@@ -53,12 +47,12 @@ def test_county_admin_cannot_change_the_policy(tree):
     ],
 )
 def test_bad_policy_values_are_refused(tree, fields):
-    assert _code(lambda: services.policy_update(actor=city_admin(tree), **fields)) == (
+    assert error_code(lambda: services.policy_update(actor=city_admin(tree), **fields)) == (
         "points.bad_policy_value"
     )
 
 
 def test_unknown_policy_field_is_refused(tree):
-    assert _code(lambda: services.policy_update(actor=city_admin(tree), bonus=1)) == (
+    assert error_code(lambda: services.policy_update(actor=city_admin(tree), bonus=1)) == (
         "points.unknown_policy_field"
     )

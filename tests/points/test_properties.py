@@ -8,10 +8,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nuanxin.core.errors import ApplicationError
 from nuanxin.points import services
 from nuanxin.points.checks import ledger_check
 from nuanxin.points.models import Account, HoldStatus
+from tests.helpers import error_code
 from tests.points.factories import city_admin, funded_pool, worker
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def _apply(ledger, model: Model, step: int, op: tuple, done: list, holds: list, 
             reference="r",
         )
         if granted > model.posted[pool.pk]:
-            assert _code(call) == "points.budget_exhausted"
+            assert error_code(call) == "points.budget_exhausted"
             return
         result = call()
         assert result.granted == granted
@@ -100,7 +100,7 @@ def _apply(ledger, model: Model, step: int, op: tuple, done: list, holds: list, 
                 transfer_id=tid, debit=debit, credit=credit, amount=b, reason="a.b"
             )
         if model.available(debit) < b:
-            assert _code(call) == "points.insufficient_balance"
+            assert error_code(call) == "points.insufficient_balance"
             return
         result = call()
         if kind == "hold":
@@ -119,10 +119,10 @@ def _apply(ledger, model: Model, step: int, op: tuple, done: list, holds: list, 
         else:
             call = lambda: services.void_hold(transfer_id=tid, hold=target)  # noqa: E731
         if status != HoldStatus.PENDING:
-            assert _code(call) == "points.hold_not_pending"
+            assert error_code(call) == "points.hold_not_pending"
             return
         if kind == "post" and amount is not None and amount > target.amount:
-            assert _code(call) == "points.post_exceeds_hold"
+            assert error_code(call) == "points.post_exceeds_hold"
             return
         result = call()
         model.held[target.debit_id] -= target.amount
@@ -136,11 +136,11 @@ def _apply(ledger, model: Model, step: int, op: tuple, done: list, holds: list, 
             transfer_id=tid, entry=target, actor=ledger["officer"], reason="x"
         )
         if target.kind == "reversal":
-            assert _code(call) == "points.not_reversible"
+            assert error_code(call) == "points.not_reversible"
         elif target.pk in model.reversed_ids:
-            assert _code(call) == "points.already_reversed"
+            assert error_code(call) == "points.already_reversed"
         elif model.posted[target.credit_id] - model.held[target.credit_id] < target.amount:
-            assert _code(call) == "points.insufficient_balance"
+            assert error_code(call) == "points.insufficient_balance"
         else:
             result = call()
             model.reversed_ids.add(target.pk)
@@ -156,12 +156,6 @@ def _apply(ledger, model: Model, step: int, op: tuple, done: list, holds: list, 
             else result.pk
         )
         assert again == first
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as error:
-        call()
-    return error.value.code
 
 
 @settings(

@@ -1,20 +1,14 @@
 import pytest
 
 from nuanxin.accounts.models import Role
-from nuanxin.core.errors import ApplicationError
 from nuanxin.core.models import AuditLog
 from nuanxin.points import services
 from nuanxin.points.models import Entry, EntryKind
 from tests.factories import staff
+from tests.helpers import error_code
 from tests.points.factories import assert_ledger_clean, tid, worker_with_points
 
 pytestmark = pytest.mark.django_db
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as error:
-        call()
-    return error.value.code
 
 
 @pytest.fixture
@@ -54,7 +48,7 @@ def test_an_entry_is_reversed_at_most_once(earned):
     services.reverse(transfer_id=tid(), entry=entry, actor=officer, reason="x")
 
     call = lambda: services.reverse(transfer_id=tid(), entry=entry, actor=officer, reason="x")  # noqa: E731
-    assert _code(call) == "points.already_reversed"
+    assert error_code(call) == "points.already_reversed"
 
 
 def test_a_reversal_is_not_reversible(earned):
@@ -62,14 +56,14 @@ def test_a_reversal_is_not_reversible(earned):
     reversal = services.reverse(transfer_id=tid(), entry=entry, actor=officer, reason="x")
 
     call = lambda: services.reverse(transfer_id=tid(), entry=reversal, actor=officer, reason="x")  # noqa: E731
-    assert _code(call) == "points.not_reversible"
+    assert error_code(call) == "points.not_reversible"
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_reverse_needs_a_reason(earned, reason):
     _account, entry, officer = earned
     call = lambda: services.reverse(transfer_id=tid(), entry=entry, actor=officer, reason=reason)  # noqa: E731
-    assert _code(call) == "points.reason_required"
+    assert error_code(call) == "points.reason_required"
 
 
 def test_reverse_of_spent_points_is_refused(earned):
@@ -79,5 +73,5 @@ def test_reverse_of_spent_points_is_refused(earned):
     )
 
     call = lambda: services.reverse(transfer_id=tid(), entry=entry, actor=officer, reason="x")  # noqa: E731
-    assert _code(call) == "points.insufficient_balance"
+    assert error_code(call) == "points.insufficient_balance"
     assert not Entry.objects.filter(kind=EntryKind.REVERSAL).exists()

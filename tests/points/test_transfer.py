@@ -4,15 +4,10 @@ from django.db import IntegrityError, transaction
 from nuanxin.core.errors import ApplicationError
 from nuanxin.points import services
 from nuanxin.points.models import Account, Entry, EntryKind, TransferKey
+from tests.helpers import error_code
 from tests.points.factories import assert_ledger_clean, tid, worker_with_points
 
 pytestmark = pytest.mark.django_db
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as error:
-        call()
-    return error.value.code
 
 
 def _state():
@@ -75,7 +70,9 @@ def test_reused_transfer_id_with_other_content_is_refused(tree, change):
     services.transfer(**kwargs)
     before = _state()
 
-    assert _code(lambda: services.transfer(**{**kwargs, **change})) == "points.transfer_id_reused"
+    assert (
+        error_code(lambda: services.transfer(**{**kwargs, **change})) == "points.transfer_id_reused"
+    )
     assert _state() == before
 
 
@@ -84,7 +81,7 @@ def test_transfer_id_is_one_namespace_across_operations(tree):
     shop = services.shop_sink()
     services.hold(transfer_id="x-1", debit=account, credit=shop, amount=10, reason="store.x")
 
-    code = _code(
+    code = error_code(
         lambda: services.transfer(
             transfer_id="x-1", debit=account, credit=shop, amount=10, reason="store.x"
         )
@@ -111,7 +108,7 @@ def test_held_points_are_not_available_for_a_transfer(tree):
     shop = services.shop_sink()
     services.hold(transfer_id=tid(), debit=account, credit=shop, amount=80, reason="a.b")
 
-    code = _code(
+    code = error_code(
         lambda: services.transfer(
             transfer_id=tid(), debit=account, credit=shop, amount=21, reason="a.b"
         )
@@ -126,7 +123,7 @@ def test_amount_must_be_a_positive_integer(tree, amount):
     call = lambda: services.transfer(  # noqa: E731
         transfer_id=tid(), debit=account, credit=services.shop_sink(), amount=amount, reason="a.b"
     )
-    assert _code(call) == "points.bad_amount"
+    assert error_code(call) == "points.bad_amount"
 
 
 def test_debit_and_credit_must_differ(tree):
@@ -134,7 +131,7 @@ def test_debit_and_credit_must_differ(tree):
     call = lambda: services.transfer(  # noqa: E731
         transfer_id=tid(), debit=account, credit=account, amount=1, reason="a.b"
     )
-    assert _code(call) == "points.same_account"
+    assert error_code(call) == "points.same_account"
 
 
 @pytest.mark.parametrize(
@@ -152,7 +149,7 @@ def test_reason_must_be_a_dotted_code(tree, reason, code):
     call = lambda: services.transfer(  # noqa: E731
         transfer_id=tid(), debit=account, credit=services.shop_sink(), amount=1, reason=reason
     )
-    assert _code(call) == code
+    assert error_code(call) == code
 
 
 @pytest.mark.parametrize("transfer_id", ["", "   ", " padded", "x" * 129])
@@ -161,14 +158,14 @@ def test_transfer_id_must_be_present_and_short(tree, transfer_id):
     call = lambda: services.transfer(  # noqa: E731
         transfer_id=transfer_id, debit=account, credit=services.shop_sink(), amount=1, reason="a"
     )
-    assert _code(call) == "points.bad_transfer_id"
+    assert error_code(call) == "points.bad_transfer_id"
 
 
 def test_unsaved_account_is_refused():
     call = lambda: services.transfer(  # noqa: E731
         transfer_id=tid(), debit=Account(key="x"), credit=services.shop_sink(), amount=1, reason="a"
     )
-    assert _code(call) == "points.unknown_account"
+    assert error_code(call) == "points.unknown_account"
 
 
 def test_issuance_account_alone_may_go_negative(db):
@@ -181,7 +178,7 @@ def test_issuance_account_alone_may_go_negative(db):
 
     issuance.refresh_from_db()
     assert issuance.posted == -5 and issuance.may_go_negative
-    assert _code(call) == "points.insufficient_balance"
+    assert error_code(call) == "points.insufficient_balance"
     assert_ledger_clean()
 
 
@@ -216,5 +213,5 @@ def test_pool_and_fund_accounts_need_the_right_region_level(tree):
     assert services.community_pool(tree["A1a"]).region == tree["A1a"]
     assert services.fund_account(tree["A"]).region == tree["A"]
     assert services.fund_account(tree.city).region == tree.city
-    assert _code(lambda: services.community_pool(tree["A1"])) == "points.not_a_community"
-    assert _code(lambda: services.fund_account(tree["A1"])) == "points.not_a_fund_region"
+    assert error_code(lambda: services.community_pool(tree["A1"])) == "points.not_a_community"
+    assert error_code(lambda: services.fund_account(tree["A1"])) == "points.not_a_fund_region"

@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 
 from nuanxin.accounts.models import Role
-from nuanxin.core.errors import ApplicationError
 from nuanxin.registry.importing.engine import registry_import, rows_workbook
 from nuanxin.registry.models import SurveyFinding
 from nuanxin.registry.selectors import campaign_summary
@@ -15,15 +14,10 @@ from nuanxin.registry.services import (
     finding_record_organisation,
 )
 from tests.factories import staff
+from tests.helpers import error_code
 from tests.registry.factories import make_enterprise, make_worker
 
 pytestmark = pytest.mark.django_db
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as caught:
-        call()
-    return caught.value.code
 
 
 @pytest.fixture
@@ -48,7 +42,7 @@ def test_campaign_create__keeps_the_figures_before_as_baseline(campaign, city):
 
 
 def test_campaign_create__targets_must_be_in_the_jurisdiction(city):
-    code = _code(lambda: campaign_create(
+    code = error_code(lambda: campaign_create(
         actor=staff(Role.STREET_ADMIN, city["nandiao"]), name="x", start_date=dt.date(2024, 1, 1),
         end_date=dt.date(2024, 2, 1), target_regions=[city["potou"]],
     ))  # fmt: skip
@@ -86,7 +80,7 @@ def test_findings__new_updated_confirmed_and_the_change_kept(campaign, city):
 def test_findings__a_member_must_be_a_party_member(campaign, city):
     masses = make_worker(city["haisheng"])
 
-    code = _code(lambda: finding_record_member(campaign=campaign, actor=None, worker=masses))
+    code = error_code(lambda: finding_record_member(campaign=campaign, actor=None, worker=masses))
     revealed = finding_record_member(
         campaign=campaign, actor=None, worker=masses, data={"political_status": "预备党员"}
     )
@@ -100,19 +94,19 @@ def test_findings__outside_the_targets_or_after_closing_are_refused(campaign, ci
     elsewhere = make_enterprise(city["xinyuan_c"])
     inside = make_enterprise(city["potou_c"])
 
-    outside = _code(lambda: finding_record_enterprise(
+    outside = error_code(lambda: finding_record_enterprise(
         campaign=campaign, actor=None, enterprise=elsewhere
     ))  # fmt: skip
     finding_record_organisation(
         campaign=campaign, actor=None, name="南调街道快递员工会", organisation_kind="union",
         region=city["nandiao"],
     )  # fmt: skip
-    twice = _code(lambda: finding_record_organisation(
+    twice = error_code(lambda: finding_record_organisation(
         campaign=campaign, actor=None, name="南调街道快递员工会", organisation_kind="union",
         region=city["nandiao"],
     ))  # fmt: skip
     campaign_close(campaign=campaign, actor=None)
-    closed = _code(lambda: finding_record_enterprise(
+    closed = error_code(lambda: finding_record_enterprise(
         campaign=campaign, actor=None, enterprise=inside
     ))  # fmt: skip
 

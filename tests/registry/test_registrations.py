@@ -14,13 +14,8 @@ from nuanxin.registry.services import (
     registration_withdraw,
 )
 from tests.factories import UserFactory, staff
+from tests.helpers import error_code
 from tests.registry.factories import build_city, make_enterprise, make_worker
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as caught:
-        call()
-    return caught.value.code
 
 
 @pytest.mark.django_db
@@ -47,7 +42,9 @@ def test_registration__accepted_ones_count_up_the_tree(city):
 def test_registration__only_to_a_community(city):
     worker = make_worker(city["haisheng"])
 
-    code = _code(lambda: registration_submit(community=city["nandiao"], actor=None, worker=worker))
+    code = error_code(
+        lambda: registration_submit(community=city["nandiao"], actor=None, worker=worker)
+    )
 
     assert code == "registry.not_a_community"
 
@@ -57,7 +54,7 @@ def test_registration__one_open_registration_per_subject_until_withdrawn(city):
     worker = make_worker(city["haisheng"])
     first = registration_submit(community=city["haisheng"], actor=None, worker=worker)
 
-    again = _code(lambda: registration_submit(
+    again = error_code(lambda: registration_submit(
         community=city["nandiao_c"], actor=None, worker=worker
     ))  # fmt: skip
     registration_withdraw(registration=first, actor=None)
@@ -75,7 +72,7 @@ def test_registration__community_staff_cannot_accept_in_the_next_community(city)
     )
     neighbour = staff(Role.COMMUNITY_STAFF, city["nandiao_c"])
 
-    code = _code(lambda: registration_accept(registration=registration, reviewer=neighbour))
+    code = error_code(lambda: registration_accept(registration=registration, reviewer=neighbour))
 
     assert code == "auth.out_of_jurisdiction"
     assert Registration.objects.get(pk=registration.pk).status == "submitted"
@@ -88,11 +85,11 @@ def test_registration__reject_needs_a_reason_and_cannot_be_decided_twice(city):
         community=city["haisheng"], actor=None, worker=make_worker(city["haisheng"])
     )
 
-    no_reason = _code(lambda: registration_reject(
+    no_reason = error_code(lambda: registration_reject(
         registration=registration, reviewer=clerk, reason=" "
     ))  # fmt: skip
     registration_reject(registration=registration, reviewer=clerk, reason="不在本社区工作")
-    twice = _code(lambda: registration_accept(registration=registration, reviewer=clerk))
+    twice = error_code(lambda: registration_accept(registration=registration, reviewer=clerk))
 
     registration.refresh_from_db()
     assert (no_reason, twice) == ("registry.reason_required", "registry.registration_not_pending")
@@ -106,10 +103,10 @@ def test_registration__a_worker_registers_only_themself(city):
     someone_else = make_worker(city["haisheng"])
 
     mine = registration_submit(community=city["haisheng"], actor=account, worker=own)
-    theirs = _code(lambda: registration_submit(
+    theirs = error_code(lambda: registration_submit(
         community=city["haisheng"], actor=account, worker=someone_else
     ))  # fmt: skip
-    accept_own = _code(lambda: registration_submit(
+    accept_own = error_code(lambda: registration_submit(
         community=city["nandiao_c"], actor=account, enterprise=make_enterprise(city["haisheng"]),
     ))  # fmt: skip
 
@@ -126,7 +123,7 @@ def test_registration__staff_may_register_and_accept_at_once_in_their_community(
         community=city["haisheng"], actor=clerk, worker=make_worker(city["haisheng"]),
         channel="staff", accept_now=True,
     )  # fmt: skip
-    outside = _code(lambda: registration_submit(
+    outside = error_code(lambda: registration_submit(
         community=city["nandiao_c"], actor=clerk, worker=make_worker(city["haisheng"]),
         accept_now=True,
     ))  # fmt: skip

@@ -1,7 +1,6 @@
 import pytest
 
 from nuanxin.accounts.models import Role
-from nuanxin.core.errors import ApplicationError
 from nuanxin.core.models import AuditLog
 from nuanxin.registry.models import Enterprise, Worker
 from nuanxin.registry.services import (
@@ -13,15 +12,10 @@ from nuanxin.registry.services import (
     worker_update,
 )
 from tests.factories import UserFactory, staff
+from tests.helpers import error_code
 from tests.registry.factories import credit_code, id_number, make_enterprise, make_worker
 
 pytestmark = pytest.mark.django_db
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as caught:
-        call()
-    return caught.value.code
 
 
 def test_enterprise_create__writes_an_audit_entry_with_the_phone_masked(city):
@@ -58,8 +52,8 @@ def test_enterprise_create__duplicates_are_refused(city):
     code = credit_code()
     make_enterprise(city["haisheng"], name="美团外卖南调站", credit_code=code)
 
-    same_name = _code(lambda: make_enterprise(city["potou_c"], name="美团外卖南调站"))
-    same_code = _code(lambda: make_enterprise(city["potou_c"], name="别的", credit_code=code))
+    same_name = error_code(lambda: make_enterprise(city["potou_c"], name="美团外卖南调站"))
+    same_code = error_code(lambda: make_enterprise(city["potou_c"], name="别的", credit_code=code))
 
     assert (same_name, same_code) == ("registry.duplicate_name", "registry.duplicate_credit_code")
     assert Enterprise.objects.count() == 1
@@ -68,7 +62,7 @@ def test_enterprise_create__duplicates_are_refused(city):
 def test_enterprise_create__community_staff_cannot_register_in_the_next_community(city):
     clerk = staff(Role.COMMUNITY_STAFF, city["haisheng"])
 
-    code = _code(lambda: enterprise_create(
+    code = error_code(lambda: enterprise_create(
         actor=clerk, name="某站", kind="station", industry="express", region=city["nandiao_c"]
     ))  # fmt: skip
 
@@ -76,7 +70,7 @@ def test_enterprise_create__community_staff_cannot_register_in_the_next_communit
 
 
 def test_enterprise_create__city_is_too_coarse(city):
-    code = _code(lambda: enterprise_create(
+    code = error_code(lambda: enterprise_create(
         actor=None, name="某站", kind="station", industry="express", region=city["city"]
     ))  # fmt: skip
 
@@ -97,7 +91,7 @@ def test_enterprise_set_liaisons__only_users_with_the_liaison_role(city):
     enterprise = make_enterprise(city["haisheng"])
     worker_user = UserFactory(role=Role.WORKER)
 
-    code = _code(lambda: enterprise_set_liaisons(
+    code = error_code(lambda: enterprise_set_liaisons(
         enterprise=enterprise, liaisons=[worker_user], actor=None
     ))  # fmt: skip
 
@@ -108,7 +102,7 @@ def test_worker_create__id_number_decides_gender_and_birth_year(city):
     number = id_number(birth="19920601", seq=12)
 
     worker = make_worker(city["haisheng"], id_number=number)
-    mismatch = _code(lambda: make_worker(
+    mismatch = error_code(lambda: make_worker(
         city["haisheng"], id_number=id_number(birth="19920601", seq=14), gender="男"
     ))  # fmt: skip
 
@@ -130,8 +124,8 @@ def test_worker_create__duplicate_phone_or_id_is_refused(city):
     number = id_number()
     make_worker(city["haisheng"], phone="13900001111", id_number=number)
 
-    phone = _code(lambda: make_worker(city["haisheng"], phone="139 0000 1111"))
-    same_id = _code(lambda: make_worker(city["haisheng"], id_number=number))
+    phone = error_code(lambda: make_worker(city["haisheng"], phone="139 0000 1111"))
+    same_id = error_code(lambda: make_worker(city["haisheng"], id_number=number))
 
     assert (phone, same_id) == ("registry.duplicate_phone", "registry.duplicate_id_number")
 
@@ -142,7 +136,7 @@ def test_worker_create__region_from_the_enterprise_when_no_place_is_given(city):
     worker = worker_create(
         actor=None, name="李四", phone="13900003333", occupation="courier", enterprises=[enterprise]
     )
-    nowhere = _code(lambda: worker_create(
+    nowhere = error_code(lambda: worker_create(
         actor=None, name="王五", phone="13900004444", occupation="courier"
     ))  # fmt: skip
 
@@ -169,7 +163,7 @@ def test_worker_update__liaison_moves_only_their_own_enterprise_links(city):
     worker = make_worker(city["haisheng"], enterprises=[theirs, other])
 
     worker_update(worker=worker, actor=liaison, changes={}, enterprises=[also_theirs])
-    refused = _code(lambda: worker_update(
+    refused = error_code(lambda: worker_update(
         worker=worker, actor=liaison, changes={}, enterprises=[other]
     ))  # fmt: skip
 

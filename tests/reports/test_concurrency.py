@@ -1,38 +1,14 @@
-import threading
-
 import pytest
-from django.db import connection
 
-from nuanxin.core.errors import ApplicationError
 from nuanxin.points.models import Entry
 from nuanxin.points.selectors import balance_of
 from nuanxin.reports.models import Report, State
 from nuanxin.reports.services import report_accept, report_submit
+from tests.helpers import race
 from tests.points.factories import funded_pool
 from tests.reports import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except ApplicationError as exc:
-            results[i] = exc.code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_two_reviewers_accepting_at_once_pay_the_reporter_once(tree):
@@ -40,9 +16,11 @@ def test_two_reviewers_accepting_at_once_pay_the_reporter_once(tree):
     report = f.submitted(tree, cat=f.category(points=9))
     first, second = f.community_staff(tree), f.community_staff(tree)
 
-    results = run_together(
-        lambda: report_accept(report=Report.objects.get(pk=report.pk), reviewer=first).state,
-        lambda: report_accept(report=Report.objects.get(pk=report.pk), reviewer=second).state,
+    results = race(
+        [
+            lambda: report_accept(report=Report.objects.get(pk=report.pk), reviewer=first).state,
+            lambda: report_accept(report=Report.objects.get(pk=report.pk), reviewer=second).state,
+        ]
     )
 
     assert sorted(results) == ["accepted", "reports.invalid_transition"]
@@ -63,7 +41,7 @@ def test_the_same_submit_key_sent_twice_at_once_makes_one_report(tree):
             submit_key="same",
         ).pk
 
-    results = run_together(send, send)
+    results = race([send, send])
 
     assert results[0] == results[1]
     assert Report.objects.filter(state=State.SUBMITTED).count() == 1

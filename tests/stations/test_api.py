@@ -1,5 +1,4 @@
 import datetime as dt
-import json
 
 import pytest
 from openapi_spec_validator import validate
@@ -10,20 +9,10 @@ from nuanxin.geo.coords import wgs84_to_bd09, wgs84_to_gcj02
 from nuanxin.stations import services
 from nuanxin.stations.models import Station, Visit
 from tests.factories import UserFactory, staff
+from tests.helpers import send
 from tests.stations.factories import make_station
 
 pytestmark = pytest.mark.django_db
-
-
-def send(client, method, url, body=None, user=None, **headers):
-    if user is not None:
-        client.force_login(user)
-    return getattr(client, method)(
-        url,
-        data=json.dumps(body) if body is not None else None,
-        content_type="application/json",
-        headers=headers,
-    )
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 Idempotency-Key replay, the report export."""
 
 import io
-import json
 
 import pytest
 from openpyxl import load_workbook
@@ -11,21 +10,11 @@ from nuanxin.accounts.models import Role
 from nuanxin.store import services
 from nuanxin.store.models import Order, OrderStatus
 from tests.factories import staff
+from tests.helpers import send
 from tests.store.factories import city_admin, keeper_of, make_item, make_shop, worker_with_points
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/store"
-
-
-def send(client, method, url, body=None, user=None, **headers):
-    if user is not None:
-        client.force_login(user)
-    return getattr(client, method)(
-        url,
-        data=json.dumps(body) if body is not None else None,
-        content_type="application/json",
-        headers=headers,
-    )
 
 
 @pytest.fixture

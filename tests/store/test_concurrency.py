@@ -1,15 +1,12 @@
 """Contention with real commits (threads, each with its own connection), on SQLite and
 PostgreSQL: nothing is oversold, no points are held twice, a retried order is one order."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from nuanxin.core.errors import ApplicationError
 from nuanxin.points.checks import ledger_check
 from nuanxin.store import services
 from nuanxin.store.models import Order, OrderStatus, Stock
+from tests.helpers import race
 from tests.store.factories import (
     assert_store_clean,
     keeper_of,
@@ -22,28 +19,6 @@ from tests.store.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(calls):
-    """Run every call at once in its own thread; returns the results (orders or error codes)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except ApplicationError as error:
-            results[index] = error.code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def _assert_books_clean():
     assert_store_clean()
     assert ledger_check().problems == []
@@ -53,7 +28,7 @@ def test_fifty_workers_racing_for_the_last_three_units(tree):
     station, item = stocked(tree, quantity=3, price=20)
     people = [worker_with_points(tree, 50)[0] for _ in range(50)]
 
-    results = _race(
+    results = race(
         [lambda p=p: services.order_create(worker=p, station=station, item=item) for p in people]
     )
 
@@ -73,7 +48,7 @@ def test_one_worker_with_100_points_cannot_hold_two_80_point_items_at_once(tree)
         services.stock_restock(actor=None, station=station, item=item, quantity=5)
     person, account = worker_with_points(tree, 100)
 
-    results = _race(
+    results = race(
         [
             lambda item=item: services.order_create(worker=person, station=station, item=item)
             for item in items * 3
@@ -91,7 +66,7 @@ def test_a_retried_order_from_several_connections_is_one_order(tree):
     station, item = stocked(tree, quantity=5, price=10)
     person, account = worker_with_points(tree, 100)
 
-    results = _race(
+    results = race(
         [
             lambda: services.order_create(
                 worker=person, station=station, item=item, request_id="phone-retry-1"
@@ -116,7 +91,7 @@ def test_cancel_expire_and_pickup_racing_for_one_order_resolve_it_once(tree, mon
     person, account = worker_with_points(tree, 100)
     order = services.order_create(worker=person, station=station, item=item)
 
-    results = _race(
+    results = race(
         [
             lambda: services.order_cancel(actor=person, order=order),
             lambda: services.pickup_confirm(actor=keeper, station=station, code=order.pickup_code),
@@ -144,7 +119,7 @@ def test_restocks_and_orders_at_once_keep_the_stock_balanced(tree):
         lambda: services.stock_restock(actor=None, station=station, item=item, quantity=1)
     ] * 4
 
-    results = _race(calls)
+    results = race(calls)
 
     orders = sum(isinstance(r, Order) for r in results)
     stock = Stock.objects.get(station=station, item=item)

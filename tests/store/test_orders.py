@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 
-from nuanxin.core.errors import ApplicationError
 from nuanxin.core.models import AuditLog
 from nuanxin.points import services as points
 from nuanxin.points.models import HoldStatus
 from nuanxin.stations import services as stations
 from nuanxin.store import services
 from nuanxin.store.models import Movement, Order, OrderStatus, Stock
+from tests.helpers import error_code
 from tests.store.factories import (
     assert_store_clean,
     city_admin,
@@ -23,12 +23,6 @@ from tests.store.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as caught:
-        call()
-    return caught.value.code
 
 
 def _stock(station, item) -> Stock:
@@ -74,7 +68,7 @@ def test_a_request_id_reused_for_another_item_is_refused(tree, clock):
     person, _account = worker_with_points(tree, 100)
     services.order_create(worker=person, station=station, item=item, request_id="r-1")
 
-    code = _code(
+    code = error_code(
         lambda: services.order_create(worker=person, station=station, item=other, request_id="r-1")
     )
 
@@ -86,7 +80,7 @@ def test_not_enough_points_changes_nothing(tree, clock):
     station, item = stocked(tree, price=80)
     person, account = worker_with_points(tree, 50)
 
-    assert _code(lambda: services.order_create(worker=person, station=station, item=item)) == (
+    assert error_code(lambda: services.order_create(worker=person, station=station, item=item)) == (
         "store.insufficient_points"
     )
     account.refresh_from_db()
@@ -101,7 +95,7 @@ def test_a_worker_with_100_points_cannot_hold_two_80_point_items(tree, clock):
     person, _account = worker_with_points(tree, 100)
     services.order_create(worker=person, station=station, item=item)
 
-    code = _code(lambda: services.order_create(worker=person, station=station, item=other))
+    code = error_code(lambda: services.order_create(worker=person, station=station, item=other))
 
     assert code == "store.insufficient_points"
 
@@ -112,7 +106,7 @@ def test_the_last_unit_goes_once_then_sold_out(tree, clock):
     second, _ = worker_with_points(tree, 100)
     services.order_create(worker=first, station=station, item=item)
 
-    code = _code(lambda: services.order_create(worker=second, station=station, item=item))
+    code = error_code(lambda: services.order_create(worker=second, station=station, item=item))
 
     assert code == "store.sold_out"
     assert_store_clean()
@@ -122,7 +116,7 @@ def test_an_item_the_station_never_stocked(tree, clock):
     station = make_shop(tree)
     item = make_item(tree)
     person, _ = worker_with_points(tree, 100)
-    assert _code(lambda: services.order_create(worker=person, station=station, item=item)) == (
+    assert error_code(lambda: services.order_create(worker=person, station=station, item=item)) == (
         "store.not_stocked"
     )
 
@@ -132,7 +126,7 @@ def test_a_station_without_a_shop(tree, clock):
     station = station_at(lon=110.06, lat=21.06)
     item = make_item(tree)
     person, _ = worker_with_points(tree, 100)
-    assert _code(lambda: services.order_create(worker=person, station=station, item=item)) == (
+    assert error_code(lambda: services.order_create(worker=person, station=station, item=item)) == (
         "store.no_shop"
     )
 
@@ -141,12 +135,12 @@ def test_a_paused_shop_and_a_suspended_station_take_no_orders(tree, clock):
     station, item = stocked(tree, price=10)
     person, _ = worker_with_points(tree, 100)
     services.shop_update(actor=None, station=station, is_open=False)
-    assert _code(lambda: services.order_create(worker=person, station=station, item=item)) == (
+    assert error_code(lambda: services.order_create(worker=person, station=station, item=item)) == (
         "store.shop_closed"
     )
     services.shop_update(actor=None, station=station, is_open=True)
     stations.station_set_status(station=station, actor=None, status="suspended", note="装修")
-    assert _code(lambda: services.order_create(worker=person, station=station, item=item)) == (
+    assert error_code(lambda: services.order_create(worker=person, station=station, item=item)) == (
         "store.shop_closed"
     )
 
@@ -162,7 +156,7 @@ def test_items_outside_their_window_or_retired_cannot_be_ordered(tree, clock, ch
         services.item_update(actor=admin, item=item, active_from=clock.at + dt.timedelta(days=1))
     else:
         services.item_update(actor=admin, item=item, active_until=clock.at)
-    assert _code(lambda: services.order_create(worker=person, station=station, item=item)) == (
+    assert error_code(lambda: services.order_create(worker=person, station=station, item=item)) == (
         "store.item_unavailable"
     )
 
@@ -174,7 +168,7 @@ def test_monthly_limit_per_worker_counts_waiting_and_picked_up_orders(tree, cloc
     first = services.order_create(worker=person, station=station, item=item)
     services.order_create(worker=person, station=station, item=item)
 
-    assert _code(lambda: services.order_create(worker=person, station=station, item=item)) == (
+    assert error_code(lambda: services.order_create(worker=person, station=station, item=item)) == (
         "store.monthly_limit"
     )
     services.order_cancel(actor=person, order=first)
@@ -213,7 +207,7 @@ def test_staff_cancel_needs_a_reason_and_tells_the_worker(tree, clock):
     person, _ = worker_with_points(tree, 100)
     order = services.order_create(worker=person, station=station, item=item)
 
-    assert _code(lambda: services.order_cancel(actor=keeper, order=order)) == (
+    assert error_code(lambda: services.order_cancel(actor=keeper, order=order)) == (
         "store.reason_required"
     )
     with pytest.MonkeyPatch.context() as patch:
@@ -230,7 +224,9 @@ def test_another_worker_cannot_cancel(tree, clock):
     person, _ = worker_with_points(tree, 100)
     stranger, _ = worker_with_points(tree, 10)
     order = services.order_create(worker=person, station=station, item=item)
-    assert _code(lambda: services.order_cancel(actor=stranger, order=order)) == "store.forbidden"
+    assert (
+        error_code(lambda: services.order_cancel(actor=stranger, order=order)) == "store.forbidden"
+    )
 
 
 def test_orders_past_their_deadline_expire_once(tree, clock):
@@ -249,7 +245,7 @@ def test_orders_past_their_deadline_expire_once(tree, clock):
     assert order.status == OrderStatus.EXPIRED
     assert account.held == 0
     assert _stock(station, item).on_shelf == 2
-    assert _code(lambda: services.order_cancel(actor=person, order=order)) == (
+    assert error_code(lambda: services.order_cancel(actor=person, order=order)) == (
         "store.order_not_pending"
     )
     assert_store_clean()

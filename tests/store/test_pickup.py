@@ -3,13 +3,13 @@
 import pytest
 
 from nuanxin.accounts.models import Role
-from nuanxin.core.errors import ApplicationError
 from nuanxin.points import services as points
 from nuanxin.points.models import HoldStatus
 from nuanxin.store import services
 from nuanxin.store.models import Movement, OrderStatus, Stock
 from nuanxin.store.services.pickup import MAX_FAILURES_PER_USER
 from tests.factories import staff
+from tests.helpers import error_code
 from tests.store.factories import (
     assert_store_clean,
     keeper_of,
@@ -19,12 +19,6 @@ from tests.store.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _code(call) -> str:
-    with pytest.raises(ApplicationError) as caught:
-        call()
-    return caught.value.code
 
 
 @pytest.fixture
@@ -79,14 +73,14 @@ def test_a_repeated_confirmation_of_the_same_order_changes_nothing(setup):
     account.refresh_from_db()
     assert account.posted == 40
     # Without the order it was shown, the used code names nothing any more.
-    assert _code(lambda: services.pickup_confirm(**kwargs)) == "store.code_not_found"
+    assert error_code(lambda: services.pickup_confirm(**kwargs)) == "store.code_not_found"
 
 
 def test_a_code_does_not_work_at_another_station(setup, tree):
     _keeper, _station, item, _person, _account, order = setup
     other_keeper, other = _other_shop(tree, item)
 
-    assert _code(
+    assert error_code(
         lambda: services.pickup_confirm(actor=other_keeper, station=other, code=order.pickup_code)
     ) == ("store.code_not_found")
     order.refresh_from_db()
@@ -96,7 +90,7 @@ def test_a_code_does_not_work_at_another_station(setup, tree):
 def test_a_keeper_cannot_act_for_a_station_they_do_not_keep(setup, tree):
     _keeper, station, item, _person, _account, order = setup
     other_keeper, _other = _other_shop(tree, item)
-    assert _code(
+    assert error_code(
         lambda: services.pickup_find(actor=other_keeper, station=station, code=order.pickup_code)
     ) == ("stations.forbidden")
 
@@ -107,15 +101,15 @@ def test_region_staff_of_the_community_may_hand_out(setup, tree):
     done = services.pickup_confirm(actor=community, station=station, code=order.pickup_code)
     assert done.status == OrderStatus.PICKED_UP
     outsider = staff(Role.COMMUNITY_STAFF, tree["B1a"])
-    assert _code(lambda: services.pickup_find(actor=outsider, station=station, code="123456")) == (
-        "auth.out_of_jurisdiction"
-    )
+    assert error_code(
+        lambda: services.pickup_find(actor=outsider, station=station, code="123456")
+    ) == ("auth.out_of_jurisdiction")
 
 
 @pytest.mark.parametrize("typed", ["12345", "abcdef", "", "1234567"])
 def test_malformed_codes(setup, typed):
     keeper, station, *_ = setup
-    assert _code(lambda: services.pickup_find(actor=keeper, station=station, code=typed)) == (
+    assert error_code(lambda: services.pickup_find(actor=keeper, station=station, code=typed)) == (
         "store.bad_code"
     )
 
@@ -130,21 +124,21 @@ def test_guessing_is_stopped_after_a_few_wrong_codes(setup):
     keeper, station, *_rest, order = setup
     wrong = f"{(int(order.pickup_code) + 1) % 1_000_000:06d}"
     for _ in range(MAX_FAILURES_PER_USER):
-        assert _code(lambda: services.pickup_find(actor=keeper, station=station, code=wrong)) == (
-            "store.code_not_found"
-        )
+        assert error_code(
+            lambda: services.pickup_find(actor=keeper, station=station, code=wrong)
+        ) == ("store.code_not_found")
 
     # Even the right code is refused now: the lookups are blocked for a while.
-    error_code = _code(
+    refused = error_code(
         lambda: services.pickup_find(actor=keeper, station=station, code=order.pickup_code)
     )
-    assert error_code == "store.too_many_attempts"
+    assert refused == "store.too_many_attempts"
 
 
 def test_an_expired_order_cannot_be_picked_up(setup, clock):
     keeper, station, *_rest, order = setup
     clock.advance(hours=73)
-    assert _code(
+    assert error_code(
         lambda: services.pickup_confirm(actor=keeper, station=station, code=order.pickup_code)
     ) == ("store.order_expired")
     order.refresh_from_db()
@@ -155,7 +149,7 @@ def test_a_code_shown_for_one_order_cannot_confirm_another(setup, tree):
     keeper, station, item, *_rest, order = setup
     second_worker, _ = worker_with_points(tree, 100)
     second = services.order_create(worker=second_worker, station=station, item=item)
-    assert _code(
+    assert error_code(
         lambda: services.pickup_confirm(
             actor=keeper, station=station, code=second.pickup_code, order_id=order.public_id
         )
@@ -172,6 +166,6 @@ def test_with_a_redemption_day_goods_go_out_only_on_that_day(tree, clock):
     order = services.order_create(worker=person, station=station, item=item)
     kwargs = {"actor": keeper, "station": station, "code": order.pickup_code}
 
-    assert _code(lambda: services.pickup_confirm(**kwargs)) == "store.not_redemption_day"
+    assert error_code(lambda: services.pickup_confirm(**kwargs)) == "store.not_redemption_day"
     clock.set(2030, 5, 20, 15, 0)
     assert services.pickup_confirm(**kwargs).status == OrderStatus.PICKED_UP

@@ -5,11 +5,11 @@ import itertools
 import zoneinfo
 
 from nuanxin.accounts.models import Role
-from nuanxin.core.errors import ApplicationError
 from nuanxin.points import services as points
 from nuanxin.volunteering import services
 from nuanxin.volunteering.models import Claim, Project, ProjectKind
 from tests.factories import UserFactory, staff
+from tests.helpers import error_code as code_of  # noqa: F401 - used by the tests
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 # The standard session: a Monday, 09:00-11:00 local time, far from any real date.
@@ -17,15 +17,6 @@ DAY = dt.date(2031, 3, 3)
 START, END = dt.time(9, 0), dt.time(11, 0)
 
 _phones = itertools.count(1)
-
-
-def code_of(call) -> str:
-    """The code of the ApplicationError that ``call`` raises (fails if it raises none)."""
-    try:
-        call()
-    except ApplicationError as error:
-        return error.code
-    raise AssertionError("no ApplicationError raised")
 
 
 def community_staff(tree, community: str = "A1a"):

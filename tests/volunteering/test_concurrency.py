@@ -1,45 +1,20 @@
 """Claims racing for the last places: run on SQLite and PostgreSQL (threads, real commits)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from nuanxin.core.errors import ApplicationError
 from nuanxin.volunteering import services
 from nuanxin.volunteering.models import Claim, ClaimStatus
+from tests.helpers import race
 from tests.volunteering.factories import make_project, only_session, worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(calls):
-    """Run every call at once in its own thread; returns the results (claims or error codes)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except ApplicationError as error:
-            results[index] = error.code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_ten_workers_racing_for_three_places_seat_exactly_three(tree, clock):
     session = only_session(make_project(tree, places=3))
     people = [worker(tree) for _ in range(10)]
 
-    results = _race([lambda p=p: services.claim_create(session=session, worker=p) for p in people])
+    results = race([lambda p=p: services.claim_create(session=session, worker=p) for p in people])
 
     assert all(isinstance(r, Claim) for r in results), results
     statuses = sorted(Claim.objects.filter(session=session).values_list("status", flat=True))
@@ -55,7 +30,7 @@ def test_last_place_freed_by_a_withdrawal_goes_to_exactly_one(tree, clock):
 
     calls = [lambda: services.claim_withdraw(claim=holder, worker=holder.worker)]
     calls += [lambda p=p: services.claim_create(session=session, worker=p) for p in people]
-    _race(calls)
+    race(calls)
 
     assert Claim.objects.filter(session=session, status=ClaimStatus.CLAIMED).count() == 2
     assert Claim.objects.filter(session=session, status=ClaimStatus.WAITLISTED).count() == 5
@@ -65,7 +40,7 @@ def test_one_worker_claiming_from_several_phones_gets_one_claim(tree, clock):
     session = only_session(make_project(tree, places=5))
     person = worker(tree)
 
-    results = _race([lambda: services.claim_create(session=session, worker=person)] * 5)
+    results = race([lambda: services.claim_create(session=session, worker=person)] * 5)
 
     assert sum(isinstance(r, Claim) for r in results) == 1
     assert results.count("volunteering.already_claimed") == 4

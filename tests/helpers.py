@@ -1,0 +1,53 @@
+"""Small helpers the tests of every app share."""
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from nuanxin.core.errors import ApplicationError
+
+
+def error_code(call: Callable[[], Any]) -> str:
+    """The code of the ApplicationError that ``call`` raises (the test fails if it raises none)."""
+    with pytest.raises(ApplicationError) as caught:
+        call()
+    return caught.value.code
+
+
+def race(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run every call at once, each in its own thread and database connection, with real
+    commits; returns each call's result, or the code of the ApplicationError it raised."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[index] = call()
+        except ApplicationError as error:
+            results[index] = error.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def send(client: Any, method: str, url: str, body: Any = None, user: Any = None, **headers: str):
+    """A JSON API call through Django's test client, logged in as ``user`` when given."""
+    if user is not None:
+        client.force_login(user)
+    return getattr(client, method)(
+        url,
+        data=json.dumps(body) if body is not None else None,
+        content_type="application/json",
+        headers=headers,
+    )
