@@ -1,5 +1,6 @@
 """Small helpers the tests of every app share."""
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Callable
@@ -7,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from nuanxin.core.errors import ApplicationError
 
@@ -51,3 +53,15 @@ def send(client: Any, method: str, url: str, body: Any = None, user: Any = None,
         content_type="application/json",
         headers=headers,
     )
+
+
+class Clock:
+    """Holds the services' notion of now (django.utils.timezone.now) at a chosen moment."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, at: dt.datetime) -> None:
+        self.at = at
+        monkeypatch.setattr(timezone, "now", lambda: self.at)
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.at += dt.timedelta(**delta)
+        return self.at

@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from tests import helpers
+
 
 @pytest.fixture(autouse=True)
 def _no_remembered_failures():
@@ -13,23 +15,14 @@ def _no_remembered_failures():
     cache.clear()
 
 
-class Clock:
-    """Holds the services' notion of now (django.utils.timezone.now) at a chosen moment."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.at = timezone.make_aware(dt.datetime(2030, 5, 15, 10, 0))
-        monkeypatch.setattr(timezone, "now", lambda: self.at)
-
+class Clock(helpers.Clock):
     def set(self, *args: int) -> dt.datetime:
+        """Local wall time: ``set(2030, 5, 20, 15, 0)``."""
         self.at = timezone.make_aware(dt.datetime(*args))
-        return self.at
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.at += dt.timedelta(**delta)
         return self.at
 
 
 @pytest.fixture
 def clock(monkeypatch):
     """2030-05-15 10:00 in the city's time zone, moved by the test."""
-    return Clock(monkeypatch)
+    return Clock(monkeypatch, timezone.make_aware(dt.datetime(2030, 5, 15, 10, 0)))

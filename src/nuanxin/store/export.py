@@ -6,25 +6,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from nuanxin.core.xlsx import add_sheet
 from nuanxin.store.selectors import ReportRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _sheet(book: Workbook, title: str, headers: list[str], rows: list[list[Any]]) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for index, header in enumerate(headers, start=1):
-        width = max([len(str(header)) * 2, *(len(str(r[index - 1])) * 2 for r in rows[:200])])
-        sheet.column_dimensions[get_column_letter(index)].width = min(48, width + 2)
-    sheet.freeze_panes = "A2"
 
 
 def _totals(rows: list[ReportRow], key: Any) -> list[list[Any]]:
@@ -39,7 +25,7 @@ def report_workbook(rows: list[ReportRow], year: int, month: int) -> bytes:
     book = Workbook()
     book.remove(book.active)
     count, points = _("兑换件数"), _("消耗积分")
-    _sheet(
+    add_sheet(
         book,
         _("%(y)d年%(m)d月兑换明细") % {"y": year, "m": month},
         [
@@ -59,14 +45,14 @@ def report_workbook(rows: list[ReportRow], year: int, month: int) -> bytes:
     )
     by_station = _totals(rows, lambda r: (r.county, r.street, r.station_code, r.station))
     total = [sum(r.count for r in rows), sum(r.points for r in rows)]
-    _sheet(
+    add_sheet(
         book,
         _("按兑换点"),
         [_("县（市、区）"), _("街道（镇）"), _("兑换点编号"), _("兑换点"), count, points],
         [*by_station, [_("合计"), "", "", "", *total]],
     )
     by_item = _totals(rows, lambda r: (r.item, r.category))
-    _sheet(
+    add_sheet(
         book,
         _("按商品"),
         [_("商品"), _("类别"), count, points],

@@ -15,11 +15,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from nuanxin.core.masking import mask_phone
 from nuanxin.core.scoping import scope_to_jurisdiction
+from nuanxin.core.xlsx import add_sheet
 from nuanxin.geo.models import Region
 from nuanxin.volunteering.models import Attendance, Claim, ClaimStatus, Outcome, Project, Session
 
@@ -176,19 +175,6 @@ def attendance_rows(user: Any, flt: StatsFilter | None = None) -> QuerySet[Atten
     )
 
 
-def _sheet(book: Workbook, title: str, headers: list[str], rows: list[list[Any]]) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for index, header in enumerate(headers, start=1):
-        width = max([len(str(header)) * 2, *(len(str(r[index - 1])) for r in rows[:200])])
-        sheet.column_dimensions[get_column_letter(index)].width = min(40, width + 2)
-    sheet.freeze_panes = "A2"
-
-
 def stats_workbook(user: Any, flt: StatsFilter | None = None) -> bytes:
     """The statistics as an .xlsx with Chinese headers: streets, projects, workers, details."""
     flt = flt or StatsFilter()
@@ -214,13 +200,13 @@ def stats_workbook(user: Any, flt: StatsFilter | None = None) -> bytes:
             row["points"],
         ]
 
-    _sheet(
+    add_sheet(
         book,
         _("街道统计"),
         [_("街道"), _("项目数"), *figure_headers],
         [[r["street"], r["projects"], *figures(r)] for r in [*streets, total]],
     )
-    _sheet(
+    add_sheet(
         book,
         _("项目统计"),
         [
@@ -247,7 +233,7 @@ def stats_workbook(user: Any, flt: StatsFilter | None = None) -> bytes:
             for r in project_stats(user, flt)
         ],
     )
-    _sheet(
+    add_sheet(
         book,
         _("人员统计"),
         [
@@ -276,7 +262,7 @@ def stats_workbook(user: Any, flt: StatsFilter | None = None) -> bytes:
             for r in worker_stats(user, flt)
         ],
     )
-    _sheet(
+    add_sheet(
         book,
         _("服务明细"),
         [
