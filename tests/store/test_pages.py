@@ -5,10 +5,11 @@ import pytest
 from django.urls import reverse
 
 from nuanxin.accounts.models import Role
+from nuanxin.core.models import AuditLog
 from nuanxin.store import services
-from nuanxin.store.models import Order, OrderStatus, Stock
+from nuanxin.store.models import Item, Order, OrderStatus, Stock
 from tests.factories import staff
-from tests.store.factories import keeper_of, make_item, make_shop, worker_with_points
+from tests.store.factories import city_admin, keeper_of, make_item, make_shop, worker_with_points
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +153,18 @@ def test_admin_lists_stock_and_orders_by_jurisdiction_without_codes(client, shop
     client.force_login(outside)
     assert station.name not in client.get("/admin/store/stock/").content.decode()
     assert client.get(f"/admin/store/order/{order.pk}/change/").status_code == 302
+
+
+def test_city_admin_adds_an_item_in_the_admin_and_bad_input_is_an_error(client, tree):
+    client.force_login(city_admin(tree))
+    form = {"name": "电动车充电器", "category": "digital", "points_price": "0", "description": ""}
+    refused = client.post("/admin/store/item/add/", form)
+    assert refused.status_code == 200
+    assert "所需积分必须是 1 到 1000000 之间的整数。" in refused.content.decode()
+    assert not Item.objects.exists()
+
+    client.post("/admin/store/item/add/", {**form, "points_price": "200", "monthly_limit": "1"})
+
+    item = Item.objects.get(name="电动车充电器")
+    assert (item.points_price, item.monthly_limit) == (200, 1)
+    assert AuditLog.objects.filter(action="store.item_create", object_id=str(item.pk)).exists()

@@ -5,6 +5,7 @@ staff pages or the actions below. Pickup codes are never shown to staff: only th
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from nuanxin.core.errors import ApplicationError
 from nuanxin.store import services
 from nuanxin.store.models import Item, Movement, Order, Shop, Stock
 from nuanxin.store.services._common import ITEM_AUDIT_FIELDS, is_catalogue_manager
+from nuanxin.store.services.catalogue import clean_item
 
 
 class _ReadOnly(ScopedAdmin):
@@ -37,6 +39,23 @@ class ItemAdmin(ScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_catalogue_manager(request.user)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        base = super().get_form(request, obj, **kwargs)
+
+        class CheckedForm(base):  # type: ignore[valid-type, misc]
+            """Shows the service's own checks as form errors, before anything is saved."""
+
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean()
+                fields = {name: cleaned.get(name) for name in ITEM_AUDIT_FIELDS}
+                try:
+                    clean_item(Item(**fields))
+                except ApplicationError as error:
+                    raise ValidationError(error.message) from error
+                return cleaned
+
+        return CheckedForm
 
     def save_model(self, request: HttpRequest, obj: Item, form: Any, change: bool) -> None:
         values = {name: form.cleaned_data.get(name) for name in ITEM_AUDIT_FIELDS}

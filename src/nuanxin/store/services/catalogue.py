@@ -27,7 +27,9 @@ MAX_PRICE = 1_000_000
 MAX_PICKUP_HOURS = 24 * 30
 
 
-def _clean_item(item: Item) -> None:
+def clean_item(item: Item) -> None:
+    """Check and tidy an item's fields (raises store.bad_*); the services and the admin form
+    use it."""
     item.name = (item.name or "").strip()
     if not item.name or len(item.name) > 60:
         raise ApplicationError("store.bad_name", _("商品名称必须是 1 到 60 个字。"))
@@ -83,7 +85,7 @@ def item_create(
         active_from=active_from,
         active_until=active_until,
     )
-    _clean_item(item)
+    clean_item(item)
     _save_item(item)
     audit_record(
         actor=actor, action="store.item_create", obj=item, after=snapshot(item, ITEM_AUDIT_FIELDS)
@@ -105,7 +107,7 @@ def item_update(*, actor: Any, item: Item, **changes: Any) -> Item:
     before = snapshot(item, ITEM_AUDIT_FIELDS)
     for name, value in changes.items():
         setattr(item, name, value)
-    _clean_item(item)
+    clean_item(item)
     after = snapshot(item, ITEM_AUDIT_FIELDS)
     if after == before:
         return item
