@@ -58,7 +58,11 @@ def server(tmp_path):
 
 
 def _jobs_processes(parent_pid: int) -> list[str]:
-    out = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout
+    # -ww: without it ps cuts lines at 80 columns when not on a terminal, and a long checkout
+    # path pushes "jobs --loop" out of sight.
+    out = subprocess.run(
+        ["ps", "-ww", "-eo", "pid,ppid,args"], capture_output=True, text=True
+    ).stdout
     return [
         line for line in out.splitlines() if "jobs --loop" in line and f" {parent_pid} " in line
     ]
