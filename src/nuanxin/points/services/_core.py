@@ -152,7 +152,7 @@ _LOCK_FIND_SQL_FOR_UPDATE = {
 def lock_and_find(
     ids: tuple[int, ...], transfer_id: str, kind: str, digest: str
 ) -> tuple[dict[int, Locked], TransferKey | None]:
-    """``lock_accounts`` and ``prior_key`` in one statement (one round trip fewer per posting).
+    """``lock_accounts`` and the transfer id's key in one statement (one round trip fewer).
 
     On PostgreSQL the key subquery sees the snapshot taken when the statement began, before it
     waited for the row locks; a retry that waited behind its first attempt may therefore miss
@@ -194,24 +194,6 @@ def reused(transfer_id: str) -> ApplicationError:
         "points.transfer_id_reused",
         _("该交易编号已用于另一笔内容不同的交易。"),
         transfer_id=transfer_id,
-    )
-
-
-def prior_key(transfer_id: str, kind: str, digest: str) -> TransferKey | None:
-    """The key of an earlier request with this id; refuses an id reused for other content."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT kind, fingerprint, granted, limited_by, created_at FROM points_transferkey "
-            "WHERE transfer_id = %s",
-            [transfer_id],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    if row[0] != kind or row[1] != digest:
-        raise reused(transfer_id)
-    return TransferKey(
-        transfer_id=transfer_id, kind=row[0], fingerprint=row[1], granted=row[2], limited_by=row[3]
     )
 
 
