@@ -6,7 +6,9 @@ database's write lock), then looks up its transfer id, and only then checks bala
 Looking up the id *after* taking the locks matters on PostgreSQL: a retry that waited for the
 first attempt's locks sees the first attempt's key in its next statement (READ COMMITTED) and
 replays it. Two attempts with the same id that lock different accounts race to insert the key;
-the loser's unique violation rolls back its savepoint and it answers as a retry.
+the loser's unique violation rolls back its savepoint and it answers as a retry. On PostgreSQL
+the plain postings (``ledger.post_entry``) run these steps inside the database instead, see
+``_pg``.
 """
 
 import hashlib
@@ -182,11 +184,16 @@ def require_available(
 ) -> None:
     if account.may_go_negative or account.available >= amount:
         return
+    raise shortage(code, available=account.available, requested=amount)
+
+
+def shortage(code: str, *, available: int, requested: int) -> ApplicationError:
+    """The error of a debit that lacks the points (``code`` names whose points they are)."""
     if code == "points.budget_exhausted":
         message = _("社区积分预算不足，无法发放。")
     else:
         message = _("可用积分不足。")
-    raise conflict(code, message, available=account.available, requested=amount)
+    return conflict(code, message, available=available, requested=requested)
 
 
 def reused(transfer_id: str) -> ApplicationError:
@@ -331,6 +338,40 @@ def create_entry(
             cursor.execute(_MOVE[bool(release)], move_values)
             if key is not None:
                 cursor.execute(_INSERT_KEY, key_values)
+    return saved_entry(
+        entry_id,
+        transfer_id=transfer_id,
+        kind=kind,
+        debit_id=debit_id,
+        credit_id=credit_id,
+        amount=amount,
+        reason=reason,
+        reference=reference,
+        actor_id=actor_id,
+        note=note,
+        at=at,
+        hold=hold,
+        reverses=reverses,
+    )
+
+
+def saved_entry(
+    entry_id: int,
+    *,
+    transfer_id: str,
+    kind: str,
+    debit_id: int,
+    credit_id: int,
+    amount: int,
+    reason: str,
+    reference: str,
+    actor_id: int | None,
+    note: str,
+    at: Any,
+    hold: Hold | None = None,
+    reverses: Entry | None = None,
+) -> Entry:
+    """The ``Entry`` just inserted as row ``entry_id``, built without reading it back."""
     entry = Entry(
         id=entry_id,
         transfer_id=transfer_id,
