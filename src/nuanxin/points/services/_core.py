@@ -1,14 +1,14 @@
 """The building blocks every ledger operation is made of.
 
-An operation runs ``run_once``: inside one transaction (``ledger_atomic``: on SQLite, behind the
-ledger writers' file lock) it locks the accounts it touches (row locks in ascending id order on
-PostgreSQL; SQLite's IMMEDIATE transaction already holds the database's write lock), then looks
-up its transfer id, and only then checks balances and writes. Looking up the id *after* taking
-the locks matters on PostgreSQL: a retry that waited for the first attempt's locks sees the
-first attempt's key in its next statement (READ COMMITTED) and replays it. Two attempts with the
-same id that lock different accounts race to insert the key; the loser's unique violation rolls
-back its savepoint and it answers as a retry. On PostgreSQL the plain postings
-(``ledger.post_entry``) run these steps inside the database instead, see ``_pg``.
+An operation runs ``run_once``: inside one transaction it locks the accounts it touches (row
+locks in ascending id order on PostgreSQL; SQLite's IMMEDIATE transaction already holds the
+database's write lock), then looks up its transfer id, and only then checks balances and writes.
+Looking up the id *after* taking the locks matters on PostgreSQL: a retry that waited for the
+first attempt's locks sees the first attempt's key in its next statement (READ COMMITTED) and
+replays it. Two attempts with the same id that lock different accounts race to insert the key;
+the loser's unique violation rolls back its savepoint and it answers as a retry. On PostgreSQL
+the plain postings (``ledger.post_entry``) run these steps inside the database instead, see
+``_pg``.
 """
 
 import hashlib
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.points.models import Account, Entry, Hold, TransferKey
 from nuanxin.points.reasons import is_valid_reason
-from nuanxin.points.services._writelock import ledger_atomic
 
 T = TypeVar("T")
 TRANSFER_ID_MAX_LENGTH = 128
@@ -403,7 +402,7 @@ def run_once(
     """Run ``body`` in its own transaction (a savepoint inside a caller's); if a concurrent
     request with the same id committed first, answer as its retry (or refuse other content)."""
     try:
-        with ledger_atomic():
+        with transaction.atomic():
             return body()
     except IntegrityError:
         key = TransferKey.objects.filter(pk=transfer_id).first()

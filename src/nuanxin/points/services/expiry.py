@@ -9,6 +9,7 @@ count because any debit that touched newer points found the older ones already u
 
 import datetime as dt
 
+from django.db import transaction
 from django.db.models import Sum
 
 from nuanxin.core.timeutil import start_of_local_day
@@ -21,7 +22,6 @@ from nuanxin.points.services._core import (
     lock_accounts,
     now,
 )
-from nuanxin.points.services._writelock import ledger_atomic
 from nuanxin.points.services.accounts import expiry_sink
 from nuanxin.points.services.policy import current_policy
 
@@ -32,7 +32,7 @@ def expiry_cutoff(today: dt.date, years: int) -> dt.datetime:
 
 
 def _expire_account(account_id: int, sink_id: int, cutoff: dt.datetime) -> int:
-    with ledger_atomic():
+    with transaction.atomic():
         locked = lock_accounts(account_id, sink_id)[account_id]
         old = (
             Entry.objects.filter(credit_id=account_id, created_at__lt=cutoff).aggregate(

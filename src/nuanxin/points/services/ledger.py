@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record
@@ -35,7 +35,6 @@ from nuanxin.points.services._core import (
     run_once,
 )
 from nuanxin.points.services._pg import post_entry_pg
-from nuanxin.points.services._writelock import ledger_atomic
 
 
 def _entry_of(key: TransferKey) -> Entry:
@@ -304,7 +303,7 @@ def expire_holds(*, at: dt.datetime | None = None) -> int:
         "pk", "debit_id"
     )
     for hold_pk, debit_id in list(due.order_by("pk")):
-        with ledger_atomic():
+        with transaction.atomic():
             lock_accounts(debit_id)
             current = Hold.objects.select_for_update().get(pk=hold_pk)
             if current.status != HoldStatus.PENDING:
