@@ -6,7 +6,9 @@ database's write lock), then looks up its transfer id, and only then checks bala
 Looking up the id *after* taking the locks matters on PostgreSQL: a retry that waited for the
 first attempt's locks sees the first attempt's key in its next statement (READ COMMITTED) and
 replays it. Two attempts with the same id that lock different accounts race to insert the key;
-the loser's unique violation rolls back its savepoint and it answers as a retry.
+the loser's unique violation rolls back its savepoint and it answers as a retry. On PostgreSQL
+the plain postings (``ledger.post_entry``) run these steps inside the database instead, see
+``_pg``.
 """
 
 import hashlib
@@ -152,7 +154,7 @@ _LOCK_FIND_SQL_FOR_UPDATE = {
 def lock_and_find(
     ids: tuple[int, ...], transfer_id: str, kind: str, digest: str
 ) -> tuple[dict[int, Locked], TransferKey | None]:
-    """``lock_accounts`` and ``prior_key`` in one statement (one round trip fewer per posting).
+    """``lock_accounts`` and the transfer id's key in one statement (one round trip fewer).
 
     On PostgreSQL the key subquery sees the snapshot taken when the statement began, before it
     waited for the row locks; a retry that waited behind its first attempt may therefore miss
@@ -182,11 +184,16 @@ def require_available(
 ) -> None:
     if account.may_go_negative or account.available >= amount:
         return
+    raise shortage(code, available=account.available, requested=amount)
+
+
+def shortage(code: str, *, available: int, requested: int) -> ApplicationError:
+    """The error of a debit that lacks the points (``code`` names whose points they are)."""
     if code == "points.budget_exhausted":
         message = _("社区积分预算不足，无法发放。")
     else:
         message = _("可用积分不足。")
-    raise conflict(code, message, available=account.available, requested=amount)
+    return conflict(code, message, available=available, requested=requested)
 
 
 def reused(transfer_id: str) -> ApplicationError:
@@ -194,24 +201,6 @@ def reused(transfer_id: str) -> ApplicationError:
         "points.transfer_id_reused",
         _("该交易编号已用于另一笔内容不同的交易。"),
         transfer_id=transfer_id,
-    )
-
-
-def prior_key(transfer_id: str, kind: str, digest: str) -> TransferKey | None:
-    """The key of an earlier request with this id; refuses an id reused for other content."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT kind, fingerprint, granted, limited_by, created_at FROM points_transferkey "
-            "WHERE transfer_id = %s",
-            [transfer_id],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    if row[0] != kind or row[1] != digest:
-        raise reused(transfer_id)
-    return TransferKey(
-        transfer_id=transfer_id, kind=row[0], fingerprint=row[1], granted=row[2], limited_by=row[3]
     )
 
 
@@ -349,6 +338,40 @@ def create_entry(
             cursor.execute(_MOVE[bool(release)], move_values)
             if key is not None:
                 cursor.execute(_INSERT_KEY, key_values)
+    return saved_entry(
+        entry_id,
+        transfer_id=transfer_id,
+        kind=kind,
+        debit_id=debit_id,
+        credit_id=credit_id,
+        amount=amount,
+        reason=reason,
+        reference=reference,
+        actor_id=actor_id,
+        note=note,
+        at=at,
+        hold=hold,
+        reverses=reverses,
+    )
+
+
+def saved_entry(
+    entry_id: int,
+    *,
+    transfer_id: str,
+    kind: str,
+    debit_id: int,
+    credit_id: int,
+    amount: int,
+    reason: str,
+    reference: str,
+    actor_id: int | None,
+    note: str,
+    at: Any,
+    hold: Hold | None = None,
+    reverses: Entry | None = None,
+) -> Entry:
+    """The ``Entry`` just inserted as row ``entry_id``, built without reading it back."""
     entry = Entry(
         id=entry_id,
         transfer_id=transfer_id,

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record
@@ -34,6 +34,7 @@ from nuanxin.points.services._core import (
     require_available,
     run_once,
 )
+from nuanxin.points.services._pg import post_entry_pg
 
 
 def _entry_of(key: TransferKey) -> Entry:
@@ -55,12 +56,28 @@ def post_entry(
     on_post: Callable[[Entry], None] | None = None,
 ) -> Entry:
     """Validate and post one entry of ``kind`` idempotently; the shared body of the services
-    that move posted points (transfer, earn without caps, allocations, adjustments)."""
+    that move posted points (transfer, top-ups, allocations, adjustments). On PostgreSQL the
+    database function ``points_post_entry`` does the work in one statement (``_pg``)."""
     check_transfer_id(transfer_id)
     check_amount(amount)
     check_reason(reason)
     check_distinct(debit, credit)
     digest = fingerprint(kind, debit.pk, credit.pk, amount, reason, reference or "", note or "")
+    if connection.vendor == "postgresql":
+        return post_entry_pg(
+            transfer_id=transfer_id,
+            kind=kind,
+            digest=digest,
+            debit_id=debit.pk,
+            credit_id=credit.pk,
+            amount=amount,
+            reason=reason,
+            reference=reference,
+            actor=actor,
+            note=note,
+            shortage_code=shortage_code,
+            on_post=on_post,
+        )
 
     def body() -> Entry:
         locked, key = lock_and_find((debit.pk, credit.pk), transfer_id, kind, digest)
