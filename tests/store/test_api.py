@@ -4,7 +4,9 @@ Idempotency-Key replay, the report export."""
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
+from PIL import Image
 
 from nuanxin.accounts.models import Role
 from nuanxin.store import services
@@ -188,3 +190,20 @@ def test_openapi_lists_the_store(client):
     schema = client.get("/api/v1/openapi.json").json()
     paths = [p for p in schema["paths"] if p.startswith(f"{API}/")]
     assert f"{API}/orders" in paths and f"{API}/staff/pickup/confirm" in paths
+
+
+def test_city_admin_uploads_an_item_picture(client, tree):
+    admin = city_admin(tree)
+    item = make_item(tree)
+    client.force_login(admin)
+    raw = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(raw, "PNG")
+    upload = SimpleUploadedFile("rice.png", raw.getvalue(), content_type="image/png")
+
+    answer = client.post(f"{API}/staff/items/{item.pk}/picture", {"picture": upload})
+
+    assert answer.status_code == 200
+    assert answer.json()["picture_url"].endswith(".jpg")
+    bad = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    refused = client.post(f"{API}/staff/items/{item.pk}/picture", {"picture": bad})
+    assert refused.status_code == 400 and refused.json()["code"] == "store.bad_picture"

@@ -80,7 +80,7 @@ def test_a_picture_is_re_encoded_without_metadata(tree):
         assert not stored.getexif()
     assert error_code(
         lambda: services.item_set_picture(actor=city_admin(tree), item=item, data=b"not an image")
-    ) == ("stations.bad_photo")
+    ) == ("store.bad_picture")
 
 
 def test_shops_are_opened_by_region_staff_in_their_area(tree):

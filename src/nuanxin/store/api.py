@@ -6,7 +6,8 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.geo.coords import to_wgs84
@@ -209,6 +210,14 @@ def staff_item_create(request: HttpRequest, payload: ItemIn) -> Status:
 def staff_item_update(request: HttpRequest, item_id: int, payload: ItemPatch) -> ItemOut:
     changes = payload.dict(exclude_unset=True)
     item = services.item_update(actor=request.auth, item=item_get(item_id), **changes)
+    return ItemOut.of(item)
+
+
+@staff.post("/items/{item_id}/picture", response=ItemOut, summary="上传商品图片（市级管理员）")
+def staff_item_picture(request: HttpRequest, item_id: int, picture: File[UploadedFile]) -> ItemOut:
+    item = services.item_set_picture(
+        actor=request.auth, item=item_get(item_id), data=picture.read()
+    )
     return ItemOut.of(item)
 
 

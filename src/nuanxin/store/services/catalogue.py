@@ -121,7 +121,13 @@ def item_set_picture(*, actor: Any, item: Item, data: bytes) -> Item:
     """Replace the item's picture with a re-encoded copy of ``data`` (no metadata kept)."""
     require_catalogue_manager(actor)
     item = Item.objects.select_for_update().get(pk=item.pk)
-    cleaned = clean_image(data)
+    try:
+        cleaned = clean_image(data)
+    except ApplicationError as error:  # the station photo cleaner's codes, in the store's terms
+        code = (
+            "store.picture_too_large" if error.code.endswith("too_large") else "store.bad_picture"
+        )
+        raise ApplicationError(code, error.message) from error
     old = item.picture.name
     item.picture.save(f"{uuid.uuid4().hex}.jpg", ContentFile(cleaned), save=False)
     item.save(update_fields=["picture", "updated_at"])
