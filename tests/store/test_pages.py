@@ -168,3 +168,23 @@ def test_city_admin_adds_an_item_in_the_admin_and_bad_input_is_an_error(client, 
     item = Item.objects.get(name="电动车充电器")
     assert (item.points_price, item.monthly_limit) == (200, 1)
     assert AuditLog.objects.filter(action="store.item_create", object_id=str(item.pk)).exists()
+
+
+def test_the_keeper_cancels_a_waiting_order_with_a_reason(client, shop):
+    keeper, station, item, person = shop
+    order = services.order_create(worker=person, station=station, item=item)
+    client.force_login(keeper)
+    page = client.get(reverse("store:verify"), {"station": station.pk, "code": order.pickup_code})
+    assert "取消订单" in page.content.decode()
+
+    refused = client.post(
+        reverse("store:staff_cancel"), {"order": order.public_id, "reason": ""}, follow=True
+    )
+    assert "请填写原因。" in refused.content.decode()
+    done = client.post(
+        reverse("store:staff_cancel"), {"order": order.public_id, "reason": "商品破损"}, follow=True
+    )
+
+    assert "订单已取消，积分已退回兑换人。" in done.content.decode()
+    order.refresh_from_db()
+    assert (order.status, order.note) == (OrderStatus.CANCELLED, "商品破损")

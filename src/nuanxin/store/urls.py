@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/<uuid:public_id>/cancel/", worker.order_cancel, name="order_cancel"),
     path("verify/", staff.verify, name="verify"),
     path("verify/confirm/", staff.confirm, name="confirm"),
+    path("verify/cancel/", staff.cancel, name="staff_cancel"),
     path("stock/", staff.stock, name="stock"),
     path("stock/<str:action>/", staff.stock_change, name="stock_change"),
     path("report/", staff.report, name="report"),

@@ -84,6 +84,22 @@ def confirm(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+@require_POST
+@staff_page
+def cancel(request: HttpRequest) -> HttpResponse:
+    """Cancel a waiting order at the counter (the goods are damaged, the person is not the
+    one who ordered), with a reason the worker is told."""
+    order = selectors.order_managed(request.user, request.POST.get("order") or "")
+    run(
+        request,
+        lambda: services.order_cancel(
+            actor=request.user, order=order, reason=request.POST.get("reason", "")
+        ),
+        _("订单已取消，积分已退回兑换人。"),
+    )
+    return redirect(f"{reverse('store:verify')}?station={order.station_id}")
+
+
 @staff_page
 def stock(request: HttpRequest) -> HttpResponse:
     shops = list(selectors.shops_managed_by(request.user))
