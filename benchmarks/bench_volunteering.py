@@ -26,13 +26,11 @@ import multiprocessing
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from engines import box, median_ms, run_engines, setup_django
+
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "200"))
 PLACES = 50
@@ -42,18 +40,6 @@ NEARBY_CEILING_MS = 50.0
 PG_DB = "test_volunteering_bench"
 
 
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nuanxin.settings")
-    import django
-
-    django.setup()
-
-
-def _box(lon: float, lat: float, size: float) -> dict:
-    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
-    return {"type": "Polygon", "coordinates": [ring]}
-
-
 def _city() -> dict:
     """A city of one county, one street and four communities in a 0.4-degree square."""
     from nuanxin.accounts.models import Role
@@ -61,12 +47,12 @@ def _city() -> dict:
     from nuanxin.geo.services import region_save
     from nuanxin.points import services as points
 
-    city, _ = region_save(code="BCITY", name="基准市", level="city", boundary=_box(110, 21, 0.4))
+    city, _ = region_save(code="BCITY", name="基准市", level="city", boundary=box(110, 21, 0.4))
     county, _ = region_save(
-        code="BCOUNTY", name="基准区", level="county", parent=city, boundary=_box(110, 21, 0.4)
+        code="BCOUNTY", name="基准区", level="county", parent=city, boundary=box(110, 21, 0.4)
     )
     street, _ = region_save(
-        code="BSTREET", name="基准街道", level="street", parent=county, boundary=_box(110, 21, 0.4)
+        code="BSTREET", name="基准街道", level="street", parent=county, boundary=box(110, 21, 0.4)
     )
     communities = []
     for i in range(4):
@@ -75,7 +61,7 @@ def _city() -> dict:
             name=f"基准社区{i}",
             level="community",
             parent=street,
-            boundary=_box(110 + (i % 2) * 0.2, 21 + (i // 2) * 0.2, 0.2),
+            boundary=box(110 + (i % 2) * 0.2, 21 + (i // 2) * 0.2, 0.2),
         )
         communities.append(community)
     admin = user_create(phone="13600000001", role=Role.CITY_ADMIN, region=city)
@@ -123,7 +109,7 @@ def _project(staff_id: int, street_id: int, places: int, day: dt.date, **extra: 
 
 
 def _claimer(session_id: int, worker_ids: list[int], start: object, out: object) -> None:
-    _setup()
+    setup_django()
     from django.db import connection
 
     from nuanxin.accounts.models import User
@@ -190,10 +176,6 @@ def _analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-def _median_ms(samples: list[float]) -> float:
-    return round(statistics.median(samples) * 1000, 2)
-
-
 def _latencies(city: dict) -> dict:
     from django.utils import timezone
 
@@ -215,7 +197,7 @@ def _latencies(city: dict) -> dict:
         t = time.perf_counter()
         services.attendance_verify(claim=claim, staff=staff, outcome="full")
         verify_times.append(time.perf_counter() - t)
-    return {"claim_ms": _median_ms(claim_times), "verify_ms": _median_ms(verify_times)}
+    return {"claim_ms": median_ms(claim_times), "verify_ms": median_ms(verify_times)}
 
 
 def _nearby(city: dict) -> dict:
@@ -266,7 +248,7 @@ def _nearby(city: dict) -> dict:
             cards = projects_for_worker(worker, lon=lon, lat=lat, radius_m=5000)
             times.append(time.perf_counter() - t)
             found.append(len(cards))
-        figures[f"{label}_ms"] = _median_ms(times)
+        figures[f"{label}_ms"] = median_ms(times)
         figures[f"{label}_cards"] = statistics.median(found)
     figures["nearby_over_ceiling"] = round(figures["nearby_ms"] / NEARBY_CEILING_MS, 2)
     return figures
@@ -314,7 +296,7 @@ def _export(city: dict) -> dict:
 
 
 def run_engine() -> dict:
-    _setup()
+    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -327,44 +309,8 @@ def run_engine() -> dict:
     return figures
 
 
-def _pg(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def main() -> dict:
-    engines = {"sqlite": None}
-    if pg := os.environ.get("BENCH_PG_URL"):
-        engines["postgresql"] = pg
-    results = {}
-    for name, url in engines.items():
-        data = tempfile.mkdtemp(prefix="nuanxin-bench-vol-")
-        env = {**os.environ, "NUANXIN_DATA_DIR": data, "BENCH_ENGINE": name}
-        env.pop("DATABASE_URL", None)
-        if url:
-            _pg(url, f"DROP DATABASE IF EXISTS {PG_DB}")
-            _pg(url, f"CREATE DATABASE {PG_DB}")
-            env["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{PG_DB}"
-        try:
-            out = subprocess.run(
-                [sys.executable, __file__, "--engine"],
-                env=env,
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        finally:
-            if url:
-                _pg(url, f"DROP DATABASE IF EXISTS {PG_DB}")
-        results[name] = json.loads(out.strip().splitlines()[-1])
-    for name, figures in results.items():
-        print(f"== {name}")
-        for key, value in figures.items():
-            print(f"  {key:<26}{value}")
-    return results
+    return run_engines(__file__, PG_DB)
 
 
 if __name__ == "__main__":
