@@ -1,7 +1,6 @@
 """The store API at /api/v1/store/: the worker's shop and orders, and under /staff the
 keepers' pickup, stock, shops, orders, the catalogue and the monthly report."""
 
-import datetime as dt
 import uuid
 
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +11,7 @@ from ninja.files import UploadedFile
 from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.geo.coords import to_wgs84
 from nuanxin.store import selectors, services
-from nuanxin.store.export import XLSX, report_workbook
+from nuanxin.store.export import report_response
 from nuanxin.store.models import OrderStatus
 from nuanxin.store.schemas import (
     CancelIn,
@@ -221,29 +220,18 @@ def staff_item_picture(request: HttpRequest, item_id: int, picture: File[Uploade
     return ItemOut.of(item)
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    try:
-        first = dt.date.fromisoformat(f"{text}-01")
-    except ValueError as exc:
-        raise ApplicationError("store.bad_month", _("月份格式应为 YYYY-MM。")) from exc
-    return first.year, first.month
-
-
 @staff.get("/report", response=list[ReportRowOut], summary="月度兑换统计（按兑换点和商品）")
 def staff_report(request: HttpRequest, query: Query[MonthQuery]) -> list[ReportRowOut]:
     _require_staff(request)
-    year, month = parse_month(query.month)
+    year, month = selectors.parse_month(query.month)
     return [ReportRowOut.of(row) for row in selectors.monthly_report(request.auth, year, month)]
 
 
 @staff.get("/report.xlsx", summary="月度兑换统计导出 .xlsx")
 def staff_report_xlsx(request: HttpRequest, query: Query[MonthQuery]) -> HttpResponse:
     _require_staff(request)
-    year, month = parse_month(query.month)
-    content = report_workbook(selectors.monthly_report(request.auth, year, month), year, month)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="store-{year}{month:02d}.xlsx"'
-    return response
+    year, month = selectors.parse_month(query.month)
+    return report_response(selectors.monthly_report(request.auth, year, month), year, month)
 
 
 router.add_router("/staff", staff)

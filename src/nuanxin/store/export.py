@@ -4,6 +4,7 @@ import io
 from collections import defaultdict
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -61,3 +62,10 @@ def report_workbook(rows: list[ReportRow], year: int, month: int) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def report_response(rows: list[ReportRow], year: int, month: int) -> HttpResponse:
+    """The report as an .xlsx download, named for its month."""
+    response = HttpResponse(report_workbook(rows, year, month), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="store-{year}{month:02d}.xlsx"'
+    return response

@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nuanxin.core.errors import not_found
+from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.timeutil import start_of_local_day
 from nuanxin.geo.coords import haversine_m
 from nuanxin.geo.models import Region
@@ -125,16 +125,21 @@ def orders_of(worker: Any) -> QuerySet[Order]:
     return Order.objects.filter(worker=worker).select_related("item", "station")
 
 
-def order_of_worker(worker: Any, public_id: uuid.UUID | str) -> Order:
-    """One of the worker's own orders (another person's is "not found")."""
+def _one_order(orders: QuerySet[Order], public_id: uuid.UUID | str) -> Order:
+    """The order of ``orders`` with this public id; a malformed id is "not found" too."""
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
         key = None
-    order = orders_of(worker).filter(public_id=key).first() if key else None
+    order = orders.filter(public_id=key).first() if key else None
     if order is None:
         raise not_found("store.order_not_found", _("兑换订单不存在。"))
     return order
+
+
+def order_of_worker(worker: Any, public_id: uuid.UUID | str) -> Order:
+    """One of the worker's own orders (another person's is "not found")."""
+    return _one_order(orders_of(worker), public_id)
 
 
 def shops_managed_by(user: Any) -> QuerySet[Shop]:
@@ -161,14 +166,7 @@ def orders_managed_by(user: Any) -> QuerySet[Order]:
 
 
 def order_managed(user: Any, public_id: uuid.UUID | str) -> Order:
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        key = None
-    order = orders_managed_by(user).filter(public_id=key).first() if key else None
-    if order is None:
-        raise not_found("store.order_not_found", _("兑换订单不存在。"))
-    return order
+    return _one_order(orders_managed_by(user), public_id)
 
 
 @dataclass(frozen=True)
@@ -181,6 +179,15 @@ class ReportRow:
     category: str
     count: int
     points: int
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``"2026-11"`` -> (2026, 11); raises store.bad_month."""
+    try:
+        first = dt.date.fromisoformat(f"{text}-01")
+    except ValueError as exc:
+        raise ApplicationError("store.bad_month", _("月份格式应为 YYYY-MM。")) from exc
+    return first.year, first.month
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:

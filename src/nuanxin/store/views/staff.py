@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.pages import guarded, run
 from nuanxin.store import selectors, services
-from nuanxin.store.api import parse_month
-from nuanxin.store.export import XLSX, report_workbook
+from nuanxin.store.export import report_response
 from nuanxin.store.services._common import item_get
-from nuanxin.store.views.worker import _int
+from nuanxin.store.views.worker import form_int
 
 staff_page = partial(guarded, staff_code="store.staff_only")
 
@@ -66,7 +65,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_page
 def confirm(request: HttpRequest) -> HttpResponse:
-    station = selectors.station_get(_int(request.POST.get("station")))
+    station = selectors.station_get(form_int(request.POST.get("station")))
     try:
         order_id = uuid.UUID(request.POST.get("order") or "")
     except ValueError as exc:
@@ -124,9 +123,9 @@ def stock(request: HttpRequest) -> HttpResponse:
 def stock_change(request: HttpRequest, action: str) -> HttpResponse:
     if action not in ("restock", "remove"):
         raise ApplicationError("store.bad_request", _("请求参数无效。"), status=404)
-    station = selectors.station_get(_int(request.POST.get("station")))
-    item = item_get(_int(request.POST.get("item")))
-    quantity = _int(request.POST.get("quantity"))
+    station = selectors.station_get(form_int(request.POST.get("station")))
+    item = item_get(form_int(request.POST.get("item")))
+    quantity = form_int(request.POST.get("quantity"))
     if action == "restock":
         run(
             request,
@@ -156,7 +155,7 @@ def stock_change(request: HttpRequest, action: str) -> HttpResponse:
 
 def _month(request: HttpRequest) -> tuple[int, int]:
     text = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
-    return parse_month(text)
+    return selectors.parse_month(text)
 
 
 @staff_page
@@ -180,7 +179,4 @@ def report(request: HttpRequest) -> HttpResponse:
 @staff_page
 def report_export(request: HttpRequest) -> HttpResponse:
     year, month = _month(request)
-    content = report_workbook(selectors.monthly_report(request.user, year, month), year, month)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="store-{year}{month:02d}.xlsx"'
-    return response
+    return report_response(selectors.monthly_report(request.user, year, month), year, month)

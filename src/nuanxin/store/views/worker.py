@@ -26,7 +26,8 @@ def _float(value: str | None) -> float | None:
         return None
 
 
-def _int(value: str | None) -> int:
+def form_int(value: str | None) -> int:
+    """A whole number from a form field; anything else is store.bad_request."""
     try:
         return int(value or "")
     except ValueError as exc:
@@ -58,8 +59,8 @@ def order(request: HttpRequest) -> HttpResponse:
     try:
         created = services.order_create(
             worker=request.user,
-            station=selectors.station_get(_int(request.POST.get("station"))),
-            item=item_get(_int(request.POST.get("item"))),
+            station=selectors.station_get(form_int(request.POST.get("station"))),
+            item=item_get(form_int(request.POST.get("item"))),
             request_id=request.POST.get("request_id", ""),
         )
     except ApplicationError as error:
