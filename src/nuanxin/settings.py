@@ -199,6 +199,13 @@ SMS_CODE_RESEND_SECONDS = 60
 SMS_CODE_MAX_ATTEMPTS = 5
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
+# Manual points adjustments: the most one adjustment may move, the most one staff member may
+# adjust in a month (credits and debits alike), and above how many points an adjustment waits
+# for a second, more senior approver.
+POINTS_ADJUSTMENT_MAX = int(os.environ.get("POINTS_ADJUSTMENT_MAX", "1000"))
+POINTS_ADJUSTMENT_MONTHLY_MAX = int(os.environ.get("POINTS_ADJUSTMENT_MONTHLY_MAX", "5000"))
+POINTS_ADJUSTMENT_APPROVAL_ABOVE = int(os.environ.get("POINTS_ADJUSTMENT_APPROVAL_ABOVE", "100"))
+
 NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {

@@ -3,7 +3,7 @@ import pytest
 from nuanxin.accounts.models import Role
 from nuanxin.core.models import AuditLog
 from nuanxin.points import services
-from nuanxin.points.models import Entry, EntryKind
+from nuanxin.points.models import Adjustment, AdjustmentStatus, Entry, EntryKind
 from tests.factories import staff
 from tests.points.factories import city_admin, funded_pool, worker_with_points
 
@@ -33,6 +33,7 @@ def test_entry_list_is_scoped(client, tree):
 
 def test_admin_adjustment_goes_through_the_service_once(client, tree):
     _person, account = worker_with_points(tree, 10)
+    pool = funded_pool(tree, "A1a", 100)
     officer = staff(Role.COMMUNITY_STAFF, tree["A1a"])
     client.force_login(officer)
     url = f"/admin/points/account/{account.pk}/adjust/"
@@ -44,9 +45,38 @@ def test_admin_adjustment_goes_through_the_service_once(client, tree):
 
     assert first.status_code == second.status_code == 302
     account.refresh_from_db()
-    assert account.posted == 17
+    pool.refresh_from_db()
+    assert (account.posted, pool.posted) == (17, 93)
     assert Entry.objects.filter(kind=EntryKind.ADJUSTMENT).count() == 1
     assert AuditLog.objects.filter(action="points.manual_adjust", actor=officer).exists()
+
+
+def test_admin_large_adjustment_waits_and_a_street_admin_approves_it(client, tree, settings):
+    settings.POINTS_ADJUSTMENT_APPROVAL_ABOVE = 100
+    _person, account = worker_with_points(tree, 10)
+    funded_pool(tree, "A1a", 500)
+    officer = staff(Role.COMMUNITY_STAFF, tree["A1a"])
+    client.force_login(officer)
+    form = {"transfer_id": "admin-form-big", "amount": "300", "reason": "暴雨补贴"}
+
+    response = client.post(f"/admin/points/account/{account.pk}/adjust/", form, follow=True)
+
+    assert "已提交上级审批" in response.content.decode()
+    adjustment = Adjustment.objects.get()
+    assert adjustment.status == AdjustmentStatus.PENDING
+    decide = f"/admin/points/adjustment/{adjustment.pk}/decide/"
+    own = client.post(decide, {"note": "", "approve": "1"})
+    assert "不能审批自己提交的调整" in own.content.decode()
+
+    client.force_login(staff(Role.STREET_ADMIN, tree["A1"]))
+    assert "暴雨补贴" in client.get("/admin/points/adjustment/").content.decode()
+    done = client.post(decide, {"note": "同意", "approve": "1"})
+
+    assert done.status_code == 302
+    account.refresh_from_db()
+    assert account.posted == 310
+    client.force_login(staff(Role.STREET_ADMIN, tree["A2"]))
+    assert client.get(decide).status_code == 404
 
 
 def test_admin_adjustment_needs_a_reason(client, tree):

@@ -91,6 +91,7 @@ def test_accounts_list_shows_workers_and_pools_in_the_jurisdiction(client, tree)
 
 def test_adjustment_api_goes_through_the_service_and_a_retry_adjusts_once(client, tree):
     person, account = worker_with_points(tree, 10)
+    funded_pool(tree, "A1a", 100)
     officer = staff(Role.COMMUNITY_STAFF, tree["A1a"])
     client.force_login(officer)
     body = {"transfer_id": "adj-1", "worker_id": person.pk, "amount": 5, "reason": "补发"}
@@ -99,7 +100,8 @@ def test_adjustment_api_goes_through_the_service_and_a_retry_adjusts_once(client
     again = post(client, "/api/v1/points/adjustments", body, **{"Idempotency-Key": "k1"})
     same_id = post(client, "/api/v1/points/adjustments", body)
 
-    assert first.status_code == 200 and first.json()["reason_label"] == "人工调整"
+    assert first.status_code == 200
+    assert (first.json()["status"], first.json()["amount"]) == ("posted", 5)
     assert again.json() == first.json() == same_id.json()
     account.refresh_from_db()
     assert account.posted == 15
@@ -122,9 +124,80 @@ def test_adjustment_api_refuses_a_blank_reason_and_the_next_community(client, tr
         {"transfer_id": "a2", "worker_id": person.pk, "amount": 5, "reason": "x"},
     )
 
-    assert blank.status_code == 400 and blank.json()["code"] == "points.reason_required"
-    assert outside.status_code == 403 and outside.json()["code"] == "auth.out_of_jurisdiction"
+    missing = post(
+        client,
+        "/api/v1/points/adjustments",
+        {"transfer_id": "a3", "worker_id": person.pk + 1000, "amount": 5, "reason": "x"},
+    )
+
+    assert blank.status_code == 404 and blank.json()["code"] == "points.unknown_worker"
+    assert outside.status_code == missing.status_code == 404
+    assert outside.json()["code"] == missing.json()["code"] == "points.unknown_worker"
     assert not Entry.objects.filter(kind=EntryKind.ADJUSTMENT).exists()
+
+
+def test_adjustment_api_refuses_a_blank_reason(client, tree):
+    person = worker(tree, "A1a")
+    client.force_login(staff(Role.COMMUNITY_STAFF, tree["A1a"]))
+
+    blank = post(
+        client,
+        "/api/v1/points/adjustments",
+        {"transfer_id": "a1", "worker_id": person.pk, "amount": 5, "reason": " "},
+    )
+
+    assert blank.status_code == 400 and blank.json()["code"] == "points.reason_required"
+
+
+@pytest.mark.parametrize("amount", ["100", True, 1.5, 2**62, 2**63, 1e30, None])
+def test_adjustment_amounts_are_strict_bounded_json_integers(client, tree, amount):
+    person = worker(tree, "A1a")
+    funded_pool(tree, "A1a", 1_000)
+    client.force_login(staff(Role.COMMUNITY_STAFF, tree["A1a"]))
+
+    response = post(
+        client,
+        "/api/v1/points/adjustments",
+        {"transfer_id": "s1", "worker_id": person.pk, "amount": amount, "reason": "x"},
+    )
+
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
+    assert not Entry.objects.filter(kind=EntryKind.ADJUSTMENT).exists()
+
+
+def test_adjustment_api_lists_and_decides_pending_adjustments_in_scope(client, tree, settings):
+    settings.POINTS_ADJUSTMENT_APPROVAL_ABOVE = 100
+    person = worker(tree, "A1a")
+    funded_pool(tree, "A1a", 1_000)
+    officer = staff(Role.COMMUNITY_STAFF, tree["A1a"])
+    client.force_login(officer)
+    made = post(
+        client,
+        "/api/v1/points/adjustments",
+        {"transfer_id": "big", "worker_id": person.pk, "amount": 400, "reason": "补贴"},
+    ).json()
+    url = f"/api/v1/points/adjustments/{made['id']}"
+
+    assert made["status"] == "pending" and made["entry_transfer_id"] is None
+    own = post(client, f"{url}/approve", {})
+    assert own.status_code == 403 and own.json()["code"] == "points.approver_is_requester"
+
+    client.force_login(staff(Role.STREET_ADMIN, tree["B1"]))
+    hidden = post(client, f"{url}/approve", {})
+    gone = post(
+        client, "/api/v1/points/adjustments/00000000-0000-0000-0000-000000000000/approve", {}
+    )
+    assert hidden.status_code == gone.status_code == 404
+    assert hidden.json() == gone.json()
+    assert client.get("/api/v1/points/adjustments").json() == []
+
+    client.force_login(staff(Role.STREET_ADMIN, tree["A1"]))
+    listed = client.get("/api/v1/points/adjustments?status=pending").json()
+    approved = post(client, f"{url}/approve", {"note": "同意"})
+
+    assert [a["id"] for a in listed] == [made["id"]]
+    assert approved.status_code == 200 and approved.json()["status"] == "posted"
+    assert services.worker_account(person).posted == 400
 
 
 def test_my_points_page_shows_balance_and_history_in_chinese(client, tree):

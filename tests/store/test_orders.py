@@ -4,12 +4,14 @@ import datetime as dt
 
 import pytest
 
+from nuanxin.accounts.models import Role
 from nuanxin.core.models import AuditLog
 from nuanxin.points import services as points
 from nuanxin.points.models import HoldStatus
 from nuanxin.stations import services as stations
 from nuanxin.store import services
 from nuanxin.store.models import Movement, Order, OrderStatus, Stock
+from tests.factories import staff
 from tests.helpers import error_code
 from tests.store.factories import (
     assert_store_clean,
@@ -281,3 +283,18 @@ def test_with_a_redemption_day_orders_wait_until_the_end_of_that_day(tree, clock
     assert after_day.expires_at.astimezone(clock.at.tzinfo).replace(tzinfo=None) == (
         dt.datetime(2030, 6, 21, 0, 0)
     )
+
+
+@pytest.mark.parametrize(
+    "role", [Role.STATION_KEEPER, Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.CITY_ADMIN]
+)
+def test_only_workers_order(tree, clock, role):
+    station, item = stocked(tree, quantity=1, price=10)
+    region = {Role.STREET_ADMIN: tree["A1"], Role.CITY_ADMIN: tree.city}.get(role, tree["A1a"])
+    officer = staff(role, region)
+
+    call = lambda: services.order_create(worker=officer, station=station, item=item)  # noqa: E731
+
+    assert error_code(call) == "store.workers_only"
+    assert not Order.objects.exists()
+    assert_store_clean()

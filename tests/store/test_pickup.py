@@ -169,3 +169,21 @@ def test_with_a_redemption_day_goods_go_out_only_on_that_day(tree, clock):
     assert error_code(lambda: services.pickup_confirm(**kwargs)) == "store.not_redemption_day"
     clock.set(2030, 5, 20, 15, 0)
     assert services.pickup_confirm(**kwargs).status == OrderStatus.PICKED_UP
+
+
+def test_a_keeper_never_confirms_an_order_of_their_own(setup):
+    keeper, station, _item, person, _account, order = setup
+    # the worker later becomes this station's keeper, with the order still waiting
+    person.role = Role.STATION_KEEPER
+    person.save(update_fields=["role"])
+    station.keepers.add(person)
+
+    call = lambda: services.pickup_confirm(  # noqa: E731
+        actor=person, station=station, code=order.pickup_code
+    )
+
+    assert error_code(call) == "store.own_order"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+    assert services.pickup_confirm(actor=keeper, station=station, code=order.pickup_code)
+    assert_store_clean()

@@ -1,4 +1,5 @@
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from ninja import Router
 
 from nuanxin.accounts.schemas import (
@@ -19,7 +20,10 @@ from nuanxin.accounts.services import (
 router = Router(tags=["账号"])
 
 
-def _token_for(user, created: bool = False) -> TokenOut:
+def _token_for(response: HttpResponse, user, created: bool = False) -> TokenOut:
+    """A fresh bearer token. The answer is marked ``no-store``: no cache keeps it, and the
+    Idempotency-Key store does not either (a retry logs in again)."""
+    patch_cache_control(response, no_store=True)
     secret, token = token_issue(user=user, name="api-login")
     return TokenOut(
         token=secret, expires_at=token.expires_at, user=MeOut.from_user(user), created=created
@@ -27,8 +31,8 @@ def _token_for(user, created: bool = False) -> TokenOut:
 
 
 @router.post("/login", auth=None, response=TokenOut, summary="手机号 + 密码登录，签发令牌")
-def login(request: HttpRequest, payload: PasswordLoginIn) -> TokenOut:
-    return _token_for(password_login(phone=payload.phone, password=payload.password))
+def login(request: HttpRequest, response: HttpResponse, payload: PasswordLoginIn) -> TokenOut:
+    return _token_for(response, password_login(phone=payload.phone, password=payload.password))
 
 
 @router.post("/sms/send", auth=None, response=SmsSendOut, summary="发送短信验证码")
@@ -39,9 +43,9 @@ def sms_send(request: HttpRequest, payload: SmsSendIn) -> SmsSendOut:
 @router.post(
     "/sms/login", auth=None, response=TokenOut, summary="短信验证码登录（新号码自动注册为劳动者）"
 )
-def sms_login(request: HttpRequest, payload: SmsLoginIn) -> TokenOut:
+def sms_login(request: HttpRequest, response: HttpResponse, payload: SmsLoginIn) -> TokenOut:
     user, created = sms_code_login(phone=payload.phone, code=payload.code)
-    return _token_for(user, created)
+    return _token_for(response, user, created)
 
 
 @router.get("/me", response=MeOut, summary="当前用户")

@@ -105,6 +105,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_superuser or self.role in STAFF_ROLES
 
     @property
+    def is_worker(self) -> bool:
+        """Workers alone hold spendable points and order in the shop; staff never do."""
+        return self.role == Role.WORKER and not self.is_superuser
+
+    @property
     def is_region_staff(self) -> bool:
         return self.role in ROLE_REGION_LEVEL
 

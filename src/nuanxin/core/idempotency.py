@@ -6,6 +6,11 @@ and replayed byte for byte, so the retry creates nothing new. The record is writ
 transaction as the work, so a crash leaves neither. A reused key with a different request is
 refused with ``idempotency.key_reused``. Answers that are errors are not stored: they changed
 nothing, so running the request again is safe.
+
+Answers marked ``Cache-Control: no-store`` (the ones that carry a secret: a login's bearer
+token, a revealed phone number) are never stored either, so no secret lies in this table in
+clear; their work commits and the key is forgotten, so a retry runs the request again (a
+retried login gets a fresh token, or a clear refusal such as a used SMS code).
 """
 
 import hashlib
@@ -46,6 +51,12 @@ def request_fingerprint(request: HttpRequest) -> str:
     else:
         digest.update(request.body)
     return digest.hexdigest()
+
+
+def carries_secret(response: HttpResponse) -> bool:
+    """Whether the answer must never be kept: it says so with ``Cache-Control: no-store``."""
+    directives = response.get("Cache-Control", "").lower().replace(" ", "").split(",")
+    return "no-store" in directives
 
 
 def _error(code: str, message: str, status: int) -> JsonResponse:
@@ -90,6 +101,9 @@ class IdempotencyMiddleware:
                 response = self.get_response(request)
                 if not 200 <= response.status_code < 300 or getattr(response, "streaming", False):
                     raise _Discard(response)
+                if carries_secret(response):
+                    record.delete()
+                    return response
                 record.status_code = response.status_code
                 record.content_type = response.get("Content-Type", "")
                 record.body = response.content

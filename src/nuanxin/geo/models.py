@@ -67,5 +67,13 @@ class Region(models.Model):
         by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
         return [by_code[code] for code in codes if code in by_code]
 
+    def ancestor_at(self, level: str) -> "Region | None":
+        """This region or its ancestor at ``level`` (None when it lies above that level)."""
+        if self.level == level:
+            return self
+        if self.depth <= LEVEL_DEPTH[level]:
+            return None
+        return next((region for region in self.ancestors() if region.level == level), None)
+
     def full_name(self) -> str:
         return "".join(region.name for region in self.ancestors() if region.depth > 0)

@@ -1,25 +1,34 @@
-"""The points API: a worker's balance and history; staff pools, accounts and adjustments."""
+"""The points API: a worker's balance and history; staff pools, accounts and adjustments
+(request, list, approve, reject)."""
 
+import uuid
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 
 from nuanxin.accounts.models import User
 from nuanxin.core.errors import forbidden, not_found
 from nuanxin.core.scoping import jurisdiction_path
-from nuanxin.points.models import AccountKind, Entry
+from nuanxin.points.models import AccountKind, Adjustment, AdjustmentStatus
 from nuanxin.points.schemas import (
     AccountOut,
     AdjustmentIn,
+    AdjustmentOut,
     BalanceOut,
-    EntryOut,
+    DecisionIn,
     HistoryLineOut,
     PoolOut,
 )
-from nuanxin.points.selectors import balance_of, history_of, pool_summaries, scoped_accounts
-from nuanxin.points.services import manual_adjust
+from nuanxin.points.selectors import (
+    adjustments_in_scope,
+    balance_of,
+    history_of,
+    pool_summaries,
+    scoped_accounts,
+)
+from nuanxin.points.services import adjustment_approve, adjustment_reject, adjustment_request
 
 router = Router(tags=["积分"])
 
@@ -84,25 +93,77 @@ def accounts(
     ]
 
 
-@router.post("/adjustments", response=EntryOut, summary="人工调整劳动者积分（工作人员，须填原因）")
-def adjustment(request: HttpRequest, payload: AdjustmentIn) -> EntryOut:
+def _adjustment(request: HttpRequest, public_id: uuid.UUID) -> Adjustment:
+    """An adjustment the caller may see; one outside their jurisdiction answers as missing."""
+    found = adjustments_in_scope(_staff(request)).filter(public_id=public_id).first()
+    if found is None:
+        raise not_found("points.unknown_adjustment", _("该调整申请不存在。"))
+    return found
+
+
+@router.post(
+    "/adjustments",
+    response=AdjustmentOut,
+    summary="人工调整劳动者积分（工作人员，须填原因；从社区积分池支出，大额须上级审批）",
+)
+def adjustment(request: HttpRequest, payload: AdjustmentIn) -> AdjustmentOut:
     user = _staff(request)
     worker = User.objects.select_related("region").filter(pk=payload.worker_id).first()
     if worker is None:
         raise not_found("points.unknown_worker", _("劳动者不存在。"), worker_id=payload.worker_id)
-    entry: Entry = manual_adjust(
+    created = adjustment_request(
         transfer_id=payload.transfer_id,
         worker=worker,
         amount=payload.amount,
         reason=payload.reason,
         actor=user,
     )
-    return EntryOut(
-        id=entry.pk,
-        transfer_id=entry.transfer_id,
-        amount=payload.amount,
-        reason=entry.reason,
-        reason_label=entry.reason_label,
-        note=entry.note,
-        at=entry.created_at,
+    return AdjustmentOut.of(created)
+
+
+@router.get(
+    "/adjustments", response=list[AdjustmentOut], summary="辖区人工调整（工作人员，新到旧）"
+)
+def adjustments(
+    request: HttpRequest,
+    status: AdjustmentStatus | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
+) -> list[AdjustmentOut]:
+    qs = adjustments_in_scope(_staff(request))
+    if status is not None:
+        qs = qs.filter(status=status)
+    return [AdjustmentOut.of(found) for found in qs[offset : offset + limit]]
+
+
+@router.get("/adjustments/{adjustment_id}", response=AdjustmentOut, summary="一笔人工调整")
+def adjustment_detail(request: HttpRequest, adjustment_id: uuid.UUID) -> AdjustmentOut:
+    return AdjustmentOut.of(_adjustment(request, adjustment_id))
+
+
+@router.post(
+    "/adjustments/{adjustment_id}/approve",
+    response=AdjustmentOut,
+    summary="审批通过大额人工调整（须为申请人的上级）",
+)
+def adjustment_approve_api(
+    request: HttpRequest, adjustment_id: uuid.UUID, payload: DecisionIn
+) -> AdjustmentOut:
+    found = _adjustment(request, adjustment_id)
+    return AdjustmentOut.of(
+        adjustment_approve(adjustment=found, actor=request.auth, note=payload.note)
+    )
+
+
+@router.post(
+    "/adjustments/{adjustment_id}/reject",
+    response=AdjustmentOut,
+    summary="驳回大额人工调整（须填意见）",
+)
+def adjustment_reject_api(
+    request: HttpRequest, adjustment_id: uuid.UUID, payload: DecisionIn
+) -> AdjustmentOut:
+    found = _adjustment(request, adjustment_id)
+    return AdjustmentOut.of(
+        adjustment_reject(adjustment=found, actor=request.auth, note=payload.note)
     )

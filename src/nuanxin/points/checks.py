@@ -4,16 +4,30 @@ Used by ``nuanxin points check`` and by the tests after every workload. It check
 account's ``posted`` equals its credits minus its debits, that ``held`` equals its pending holds,
 that no account that may not go negative has a negative available balance, that all debits equal
 all credits and all balances add up to zero, that every posted hold has exactly one posting and
-no other hold has any, and that every reversal mirrors the entry it reverses.
+no other hold has any, that every reversal mirrors the entry it reverses, and that no amount or
+balance lies outside its bounds (or, on SQLite, is not an integer at all).
+
+It reports what it finds and never stops at it: a ledger damaged outside the services (a restore
+of an old copy, a hand-written statement) is exactly what it is for. Where the database cannot
+add up the amounts (SQLite's SUM refuses to overflow 64 bits), Python adds them up instead.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from nuanxin.points.models import Account, Entry, EntryKind, Hold, HoldStatus
+from nuanxin.points.models import (
+    AMOUNT_MAX,
+    BALANCE_MAX,
+    Account,
+    Entry,
+    EntryKind,
+    Hold,
+    HoldStatus,
+)
 
 
 @dataclass
@@ -31,22 +45,57 @@ class CheckReport:
         return not self.problems
 
 
-def _sums(rows: object) -> dict[int, int]:
-    return {pk: total or 0 for pk, total in rows}
+def _sums(qs: QuerySet[Any], by: str) -> dict[int, int]:
+    """Total ``amount`` per ``by``, exact whatever the values."""
+    try:
+        with transaction.atomic():  # a savepoint: PostgreSQL aborts a transaction on error
+            rows = list(qs.values_list(by).annotate(Sum("amount")).order_by())
+        return {pk: total or 0 for pk, total in rows}
+    except DatabaseError:
+        totals: dict[int, int] = defaultdict(int)
+        for pk, amount in qs.values_list(by, "amount").iterator(chunk_size=10_000):
+            totals[pk] += amount
+        return totals
+
+
+_NOT_INTEGER_SQL = {
+    "points_account": "SELECT key FROM points_account "
+    "WHERE typeof(posted) <> 'integer' OR typeof(held) <> 'integer' ORDER BY id",
+    "points_entry": "SELECT transfer_id FROM points_entry "
+    "WHERE typeof(amount) <> 'integer' ORDER BY id",
+    "points_hold": "SELECT transfer_id FROM points_hold "
+    "WHERE typeof(amount) <> 'integer' ORDER BY id",
+}
+
+
+def _check_bounds(report: "CheckReport") -> None:
+    """Values no service writes: the constraints refuse them, but a damaged copy may hold them."""
+    out_of_range = Account.objects.filter(
+        Q(posted__gt=BALANCE_MAX) | Q(posted__lt=-BALANCE_MAX) | Q(held__gt=BALANCE_MAX)
+    ).values_list("key", flat=True)
+    for key in out_of_range:
+        report.problems.append(f"account {key}: balance outside ±{BALANCE_MAX}")
+    for model, label in ((Entry, "entry"), (Hold, "hold")):
+        bad = model.objects.filter(Q(amount__lte=0) | Q(amount__gt=AMOUNT_MAX))
+        for transfer_id in bad.values_list("transfer_id", flat=True):
+            report.problems.append(f"{label} {transfer_id}: amount outside 1..{AMOUNT_MAX}")
+    if connection.vendor != "sqlite":
+        return  # bigint columns hold nothing but integers
+    with connection.cursor() as cursor:
+        for table, sql in _NOT_INTEGER_SQL.items():
+            cursor.execute(sql)
+            for (name,) in cursor.fetchall():
+                report.problems.append(f"{table} {name}: a value is not an integer")
 
 
 def ledger_check() -> CheckReport:
     """Check the whole ledger from one consistent snapshot (a read transaction)."""
     report = CheckReport()
     with transaction.atomic():
-        credits = _sums(Entry.objects.values_list("credit_id").annotate(Sum("amount")).order_by())
-        debits = _sums(Entry.objects.values_list("debit_id").annotate(Sum("amount")).order_by())
-        held = _sums(
-            Hold.objects.filter(status=HoldStatus.PENDING)
-            .values_list("debit_id")
-            .annotate(Sum("amount"))
-            .order_by()
-        )
+        _check_bounds(report)
+        credits = _sums(Entry.objects.all(), "credit_id")
+        debits = _sums(Entry.objects.all(), "debit_id")
+        held = _sums(Hold.objects.filter(status=HoldStatus.PENDING), "debit_id")
         accounts = list(
             Account.objects.values_list("pk", "key", "posted", "held", "may_go_negative")
         )

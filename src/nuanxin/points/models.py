@@ -8,12 +8,20 @@ explain them, and the database refuses a negative available balance where the ac
 Entries are never updated or deleted (database triggers enforce it, see migration 0002).
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from nuanxin.points.reasons import reason_label
+
+# The largest amount one entry or hold may move, and the largest balance any account may reach
+# (2^53 - 1: still exact in every JSON client). Check constraints hold both on every engine, so
+# no arithmetic on a balance can overflow 64 bits, and SQLite never turns a balance into REAL.
+AMOUNT_MAX = 1_000_000_000
+BALANCE_MAX = 2**53 - 1
 
 
 class AccountKind(models.TextChoices):
@@ -68,6 +76,12 @@ class Account(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(held__gte=0), name="points_account_held_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    posted__gte=-BALANCE_MAX, posted__lte=BALANCE_MAX, held__lte=BALANCE_MAX
+                ),
+                name="points_account_balance_in_range",
             ),
         ]
 
@@ -159,6 +173,9 @@ class Entry(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="points_entry_amount_positive"),
             models.CheckConstraint(
+                condition=Q(amount__lte=AMOUNT_MAX), name="points_entry_amount_in_range"
+            ),
+            models.CheckConstraint(
                 condition=~Q(debit=F("credit")), name="points_entry_distinct_accounts"
             ),
         ]
@@ -226,6 +243,9 @@ class Hold(models.Model):
         indexes = [models.Index(fields=["status", "expires_at"], name="points_hold_status_exp")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="points_hold_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__lte=AMOUNT_MAX), name="points_hold_amount_in_range"
+            ),
             models.CheckConstraint(
                 condition=~Q(debit=F("credit")), name="points_hold_distinct_accounts"
             ),
@@ -302,3 +322,97 @@ class EarningPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("当前积分规则"))
+
+
+class AdjustmentStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    POSTED = "posted", _("已入账")
+    REJECTED = "rejected", _("已驳回")
+
+
+class Adjustment(models.Model):
+    """A manual correction of a worker's points, decided by staff with a written reason.
+
+    The points come out of (or go back into) the pool of the worker's community, never straight
+    from issuance. An adjustment above the approval threshold stays ``pending`` until a second,
+    more senior staff member approves it; only then does ``entry`` exist. The requester's
+    ``transfer_id`` makes a retried request return the first adjustment.
+    """
+
+    public_id = models.UUIDField(_("编号"), default=uuid.uuid4, unique=True, editable=False)
+    transfer_id = models.CharField(_("请求编号"), max_length=128, unique=True)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("劳动者"),
+        on_delete=models.PROTECT,
+        related_name="points_adjustments",
+    )
+    pool = models.ForeignKey(
+        Account,
+        verbose_name=_("积分池"),
+        on_delete=models.PROTECT,
+        related_name="adjustments",
+    )
+    amount = models.BigIntegerField(_("调整积分"), help_text=_("正数补发，负数扣减。"))
+    reason = models.TextField(_("原因"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=AdjustmentStatus.choices,
+        default=AdjustmentStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    entry = models.OneToOneField(
+        Entry,
+        verbose_name=_("积分流水"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjustment",
+    )
+
+    class Meta:
+        verbose_name = _("人工调整")
+        verbose_name_plural = _("人工调整")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "requested_at"], name="points_adj_requester_at"),
+            models.Index(fields=["status", "requested_at"], name="points_adj_status_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(amount=0) & Q(amount__gte=-AMOUNT_MAX, amount__lte=AMOUNT_MAX),
+                name="points_adjustment_amount_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(worker=F("requested_by")), name="points_adjustment_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="points_adjustment_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="posted", entry__isnull=False)
+                | (~Q(status="posted") & Q(entry__isnull=True)),
+                name="points_adjustment_entry_iff_posted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.amount:+d} ({self.get_status_display()})"

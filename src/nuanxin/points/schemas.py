@@ -1,6 +1,10 @@
 import datetime as dt
+import uuid
 
 from ninja import Field, Schema
+from pydantic import StrictInt
+
+from nuanxin.points.models import AMOUNT_MAX
 
 
 class BalanceOut(Schema):
@@ -45,16 +49,52 @@ class AccountOut(Schema):
 
 class AdjustmentIn(Schema):
     transfer_id: str = Field(max_length=128, description="调用方生成的唯一交易编号，重试时不变")
-    worker_id: int
-    amount: int = Field(description="正数补发，负数扣减")
+    worker_id: StrictInt = Field(ge=1, le=2**63 - 1)
+    amount: StrictInt = Field(
+        ge=-AMOUNT_MAX, le=AMOUNT_MAX, description="正数补发，负数扣减；超过审批门槛的须上级审批"
+    )
     reason: str = Field(max_length=500)
 
 
-class EntryOut(Schema):
-    id: int
+class DecisionIn(Schema):
+    note: str = Field("", max_length=500, description="审批意见；驳回时必填")
+
+
+class AdjustmentOut(Schema):
+    id: uuid.UUID
     transfer_id: str
-    amount: int
+    worker_id: int
+    worker: str
+    amount: int = Field(description="正数补发，负数扣减")
     reason: str
-    reason_label: str
-    note: str
-    at: dt.datetime
+    status: str = Field(description="pending 待审批 / posted 已入账 / rejected 已驳回")
+    status_label: str
+    pool_region_code: str
+    pool_region_name: str
+    requested_by: str
+    requested_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str
+    entry_transfer_id: str | None
+
+    @staticmethod
+    def of(adjustment) -> "AdjustmentOut":
+        return AdjustmentOut(
+            id=adjustment.public_id,
+            transfer_id=adjustment.transfer_id,
+            worker_id=adjustment.worker_id,
+            worker=str(adjustment.worker),
+            amount=adjustment.amount,
+            reason=adjustment.reason,
+            status=adjustment.status,
+            status_label=str(adjustment.get_status_display()),
+            pool_region_code=adjustment.pool.region.code,
+            pool_region_name=adjustment.pool.region.name,
+            requested_by=str(adjustment.requested_by),
+            requested_at=adjustment.requested_at,
+            decided_by=str(adjustment.decided_by) if adjustment.decided_by_id else None,
+            decided_at=adjustment.decided_at,
+            decision_note=adjustment.decision_note,
+            entry_transfer_id=adjustment.entry.transfer_id if adjustment.entry_id else None,
+        )

@@ -7,7 +7,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from nuanxin.core.scoping import jurisdiction_path, scope_to_jurisdiction
-from nuanxin.points.models import Account, AccountKind, Entry, EntryKind, Hold, HoldStatus
+from nuanxin.points.models import (
+    Account,
+    AccountKind,
+    Adjustment,
+    Entry,
+    EntryKind,
+    Hold,
+    HoldStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -122,3 +130,14 @@ def pool_summaries(user: Any, *, kind: str = AccountKind.COMMUNITY_POOL) -> Quer
         )
         .order_by("region__path")
     )
+
+
+def adjustments_in_scope(user: Any) -> QuerySet[Adjustment]:
+    """Manual adjustments of workers in the user's jurisdiction, newest first."""
+    return scope_to_jurisdiction(
+        Adjustment.objects.select_related(
+            "worker", "requested_by", "decided_by", "pool__region", "entry"
+        ),
+        user,
+        region_field="worker__region",
+    ).order_by("-id")

@@ -3,8 +3,9 @@
 Accounts: ``worker_account``, ``community_pool``, ``fund_account``, ``shop_sink``,
 ``expiry_sink``, ``issuance_account``. Ledger: ``transfer``, ``hold``, ``post_hold``,
 ``void_hold``, ``reverse``, ``expire_holds``. Earning: ``earn``, ``earn_checkin``,
-``volunteer_points``. Budgets: ``fund_top_up``, ``budget_allocate``,
-``manual_adjust``. Rules: ``policy_update``. Expiry: ``expire_points``.
+``volunteer_points``. Budgets: ``fund_top_up``, ``budget_allocate``. Manual adjustments:
+``adjustment_request``, ``adjustment_approve``, ``adjustment_reject``. Rules: ``policy_update``.
+Expiry: ``expire_points``.
 """
 
 from nuanxin.points.services.accounts import (
@@ -15,7 +16,12 @@ from nuanxin.points.services.accounts import (
     shop_sink,
     worker_account,
 )
-from nuanxin.points.services.budget import budget_allocate, fund_top_up, manual_adjust
+from nuanxin.points.services.adjustments import (
+    adjustment_approve,
+    adjustment_reject,
+    adjustment_request,
+)
+from nuanxin.points.services.budget import budget_allocate, fund_top_up
 from nuanxin.points.services.earning import (
     EarnResult,
     checkin_transfer_id,
@@ -36,6 +42,9 @@ from nuanxin.points.services.policy import current_policy, policy_update
 
 __all__ = [
     "EarnResult",
+    "adjustment_approve",
+    "adjustment_reject",
+    "adjustment_request",
     "budget_allocate",
     "checkin_transfer_id",
     "community_pool",
@@ -49,7 +58,6 @@ __all__ = [
     "fund_top_up",
     "hold",
     "issuance_account",
-    "manual_adjust",
     "policy_update",
     "post_hold",
     "reverse",

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError, conflict
-from nuanxin.points.models import Account, Entry, Hold, TransferKey
+from nuanxin.points.models import AMOUNT_MAX, Account, Entry, Hold, TransferKey
 from nuanxin.points.reasons import is_valid_reason
 
 T = TypeVar("T")
@@ -66,9 +66,12 @@ def check_transfer_id(transfer_id: str) -> str:
 
 
 def check_amount(amount: object) -> int:
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+    """A strict integer from 1 to ``AMOUNT_MAX`` (no bools, floats or strings)."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= AMOUNT_MAX:
         raise ApplicationError(
-            "points.bad_amount", _("积分数额必须是正整数。"), extra={"amount": str(amount)}
+            "points.bad_amount",
+            _("积分数额必须是 1 到 %(max)d 之间的整数。") % {"max": AMOUNT_MAX},
+            extra={"amount": str(amount)[:40], "max": AMOUNT_MAX},
         )
     return amount
 

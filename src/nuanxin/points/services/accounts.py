@@ -6,7 +6,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from nuanxin.core.errors import ApplicationError
+from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.points.models import Account, AccountKind
 
@@ -25,9 +25,14 @@ def _account(key: str, kind: str, **fields: Any) -> Account:
 
 
 def worker_account(user: Any) -> Account:
-    """The points account of a person (created on first use)."""
+    """The points account of a worker (created on first use). Only workers hold spendable
+    points: staff and superusers get ``points.not_a_worker``."""
     if getattr(user, "pk", None) is None:
         raise ApplicationError("points.unknown_account", _("积分账户不存在。"), status=404)
+    if not user.is_worker:
+        raise forbidden(
+            "points.not_a_worker", _("只有劳动者持有积分，工作人员账号不能获得或使用积分。")
+        )
     return _account(f"worker:{user.pk}", AccountKind.WORKER, user=user)
 
 

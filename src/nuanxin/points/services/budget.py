@@ -3,7 +3,7 @@
 Points enter the ledger only here: the city fund is topped up from the issuance account, funds
 allocate down the region tree (city fund -> county fund -> community pool, or city fund ->
 community pool directly), and a community awards only what its pool holds. Manual adjustments
-move points between a worker and the issuance account, with a mandatory written reason.
+of a worker's points go through the pool too (``adjustments``).
 """
 
 from typing import Any
@@ -15,14 +15,8 @@ from nuanxin.core.errors import ApplicationError
 from nuanxin.core.scoping import require_jurisdiction
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.points.models import Account, AccountKind, Entry, EntryKind
-from nuanxin.points.reasons import BUDGET_ALLOCATION, BUDGET_TOP_UP, MANUAL_ADJUSTMENT
-from nuanxin.points.services._core import check_amount, check_text_reason
-from nuanxin.points.services.accounts import (
-    community_pool,
-    fund_account,
-    issuance_account,
-    worker_account,
-)
+from nuanxin.points.reasons import BUDGET_ALLOCATION, BUDGET_TOP_UP
+from nuanxin.points.services.accounts import community_pool, fund_account, issuance_account
 from nuanxin.points.services.ledger import post_entry
 
 
@@ -117,30 +111,4 @@ def budget_allocate(
         on_post=_audit(
             "points.budget_allocate", actor, community, note, fund=source.code, to=community.code
         ),
-    )
-
-
-def manual_adjust(*, transfer_id: str, worker: Any, amount: int, reason: str, actor: Any) -> Entry:
-    """Credit (amount > 0) or debit (amount < 0) a worker's points by hand, against the issuance
-    account. Staff only, inside their jurisdiction, with a written reason; audited."""
-    note = check_text_reason(reason)
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
-        raise ApplicationError(
-            "points.bad_amount", _("调整积分必须是非零整数。"), extra={"amount": str(amount)}
-        )
-    check_amount(abs(amount))
-    require_jurisdiction(actor, worker.region)
-    account, issuance = worker_account(worker), issuance_account()
-    debit, credit = (issuance, account) if amount > 0 else (account, issuance)
-    return post_entry(
-        transfer_id=transfer_id,
-        kind=EntryKind.ADJUSTMENT,
-        debit=debit,
-        credit=credit,
-        amount=abs(amount),
-        reason=MANUAL_ADJUSTMENT,
-        reference=f"user:{worker.pk}",
-        actor=actor,
-        note=note,
-        on_post=_audit("points.manual_adjust", actor, worker.region, note, delta=amount),
     )

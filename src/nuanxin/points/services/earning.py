@@ -41,6 +41,8 @@ from nuanxin.points.services.policy import current_policy
 
 DAILY_CAP = "daily_cap"
 MONTHLY_CAP = "monthly_cap"
+# Staff earn nothing: only workers hold spendable points.
+NOT_A_WORKER = "not_worker"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ def _earn(
     note: str,
 ) -> EarnResult:
     pool = community_pool(community)
+    if not worker.is_worker:
+        return EarnResult(None, 0, points, NOT_A_WORKER)
     account = worker_account(worker)
 
     def replay(key: TransferKey) -> EarnResult:

@@ -128,10 +128,13 @@ def order_create(
     """Redeem one unit of ``item`` at ``station``: hold the points, reserve the unit, issue a
     pickup code. A retry with the same ``request_id`` returns the first order.
 
-    Raises store.no_shop, store.shop_closed, store.item_unavailable, store.not_stocked,
-    store.sold_out, store.monthly_limit, store.insufficient_points, store.request_reused.
+    Raises store.workers_only, store.no_shop, store.shop_closed, store.item_unavailable,
+    store.not_stocked, store.sold_out, store.monthly_limit, store.insufficient_points,
+    store.request_reused.
     """
     require_person(worker)
+    if not worker.is_worker:
+        raise forbidden("store.workers_only", _("积分兑换仅限劳动者，工作人员账号不能下单。"))
     request_id = _clean_request_id(request_id)
     account = points.worker_account(worker)
     account = Account.objects.select_for_update().get(pk=account.pk)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record, snapshot
-from nuanxin.core.errors import ApplicationError, conflict, not_found
+from nuanxin.core.errors import ApplicationError, conflict, forbidden, not_found
 from nuanxin.core.notifications import notification_send
 from nuanxin.points import services as points
 from nuanxin.stations.models import Station
@@ -118,7 +118,8 @@ def pickup_confirm(
     """Hand out the order named by ``code`` at ``station``. With ``order_id`` (the order the
     keeper was shown), a repeated confirmation of that order returns it unchanged.
 
-    Raises what ``pickup_find`` raises, and store.code_mismatch, store.not_redemption_day.
+    Raises what ``pickup_find`` raises, and store.code_mismatch, store.own_order,
+    store.not_redemption_day.
     """
     require_person(actor)
     require_manager(actor, station)
@@ -135,6 +136,8 @@ def pickup_confirm(
     if order_id is not None and found.public_id != order_id:
         raise conflict("store.code_mismatch", _("取货码与所查看的订单不一致，请重新查询。"))
     order = lock_order(found.pk)
+    if order.worker_id == actor.pk:
+        raise forbidden("store.own_order", _("不能核销自己的兑换订单，请由其他工作人员办理。"))
     if order.status != OrderStatus.PENDING:
         raise conflict("store.order_not_pending", _("该订单已处理。"), status=order.status)
     at = now()
