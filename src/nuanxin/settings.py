@@ -206,6 +206,9 @@ POINTS_ADJUSTMENT_MAX = int(os.environ.get("POINTS_ADJUSTMENT_MAX", "1000"))
 POINTS_ADJUSTMENT_MONTHLY_MAX = int(os.environ.get("POINTS_ADJUSTMENT_MONTHLY_MAX", "5000"))
 POINTS_ADJUSTMENT_APPROVAL_ABOVE = int(os.environ.get("POINTS_ADJUSTMENT_APPROVAL_ABOVE", "100"))
 
+# Verified volunteer hours may exceed what the QR scans prove by this much without a written basis.
+VOLUNTEER_HOURS_TOLERANCE_MINUTES = int(os.environ.get("VOLUNTEER_HOURS_TOLERANCE_MINUTES", "15"))
+
 NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {

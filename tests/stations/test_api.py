@@ -283,7 +283,9 @@ def test_worker_checks_in_over_the_api_and_lists_visits(client, two, worker):
     again = send(client, "post", "/api/v1/stations/checkin", {"token": token})
     mine = send(client, "get", "/api/v1/stations/visits/mine").json()
 
-    assert first.json()["counted"] is True and first.json()["message"] == "签到成功！"
+    assert first.json()["counted"] is True and first.json()["message"].startswith(
+        "签到成功！欢迎来到有水驿站。"
+    )
     assert again.json()["counted"] is False
     assert [v["station"]["name"] for v in mine] == ["有水驿站"]
     assert mine[0]["scans"] == 2

@@ -125,7 +125,7 @@ def test_points_are_asked_for_once_per_counted_visit(station, worker, monkeypatc
 
     def award(visit):
         asked.append(visit.pk)
-        return 5
+        return 5, ""
 
     monkeypatch.setattr(visit_services, "_award_checkin_points", award)
 

@@ -72,8 +72,8 @@ def test_a_repeated_confirmation_of_the_same_order_changes_nothing(setup):
     assert Movement.objects.filter(order=order, kind="hand_out").count() == 1
     account.refresh_from_db()
     assert account.posted == 40
-    # Without the order it was shown, the used code names nothing any more.
-    assert error_code(lambda: services.pickup_confirm(**kwargs)) == "store.code_not_found"
+    # Without the order it was shown, the used code is recognised as handed out already.
+    assert error_code(lambda: services.pickup_confirm(**kwargs)) == "store.already_picked_up"
 
 
 def test_a_code_does_not_work_at_another_station(setup, tree):
@@ -187,3 +187,22 @@ def test_a_keeper_never_confirms_an_order_of_their_own(setup):
     assert order.status == OrderStatus.PENDING
     assert services.pickup_confirm(actor=keeper, station=station, code=order.pickup_code)
     assert_store_clean()
+
+
+def test_a_repeated_confirmation_says_when_it_was_handed_out_and_is_no_wrong_code(setup):
+    keeper, station, _item, _person, _account, order = setup
+    services.pickup_confirm(actor=keeper, station=station, code=order.pickup_code)
+
+    calls = [
+        lambda: services.pickup_confirm(actor=keeper, station=station, code=order.pickup_code)
+        for _ in range(MAX_FAILURES_PER_USER + 1)
+    ]
+    codes = {error_code(call) for call in calls}
+
+    assert codes == {"store.already_picked_up"}
+    # a wrong code still gets the ordinary answer: the repeats were not counted against the keeper
+    wrong = "000000" if order.pickup_code != "000000" else "111111"
+    assert (
+        error_code(lambda: services.pickup_find(actor=keeper, station=station, code=wrong))
+        == "store.code_not_found"
+    )

@@ -230,7 +230,9 @@ def test_stats_endpoints_and_xlsx_export(tree, clock, client):
     claim = services.claim_create(session=session, worker=person)
     clock.set(DAY, 12)
     staff_user = community_staff(tree)
-    services.attendance_verify(claim=claim, staff=staff_user, outcome="full", quantity=40)
+    services.attendance_verify(
+        claim=claim, staff=staff_user, outcome="full", quantity=40, note="现场签到表"
+    )
     api = Api(client, staff_user)
 
     streets = api.get("/staff/stats/streets").json()

@@ -217,7 +217,9 @@ def test_stats_page_and_export(tree, clock, client):
     claim = services.claim_create(session=session, worker=worker(tree, name="骑手乙"))
     clock.set(DAY, 12)
     staff_user = community_staff(tree)
-    services.attendance_verify(claim=claim, staff=staff_user, outcome="full", quantity=30)
+    services.attendance_verify(
+        claim=claim, staff=staff_user, outcome="full", quantity=30, note="现场签到表"
+    )
     client.force_login(staff_user)
 
     page = client.get("/volunteer/staff/stats/", {"street": tree["A1"].code}).content.decode()

@@ -156,9 +156,46 @@ def test_staff_confirm_presence_without_any_scan_for_the_whole_session(tree, clo
     claim = seated(tree, only_session(make_project(tree)))
     clock.set(DAY, 12)
 
-    attendance = services.attendance_verify(claim=claim, staff=verifier, outcome=Outcome.FULL)
+    bare = code_of(
+        lambda: services.attendance_verify(claim=claim, staff=verifier, outcome=Outcome.FULL)
+    )
+    attendance = services.attendance_verify(
+        claim=claim, staff=verifier, outcome=Outcome.FULL, note="纸质签到表"
+    )
 
+    assert bare == "volunteering.hours_reason_required"
     assert (attendance.hours_verified, attendance.points_awarded) == (Decimal("2.00"), 20)
+    assert attendance.hours_beyond_scans and attendance.verify_note == "纸质签到表"
+
+
+def test_hours_beyond_the_scans_need_a_written_basis_and_are_flagged(tree, clock, verifier):
+    fund(tree)
+    # scanned in and out at the same minute: the scans show 0 hours
+    claim = attended(tree, clock, only_session(make_project(tree)), start=(9, 0), end=(9, 0))
+
+    bare = code_of(
+        lambda: services.attendance_verify(
+            claim=claim, staff=verifier, outcome=Outcome.PARTIAL, hours="1.5"
+        )
+    )
+    assert bare == "volunteering.hours_reason_required"
+    assert Attendance.objects.get(claim=claim).status == AttendanceStatus.CHECKED_OUT
+    attendance = services.attendance_verify(
+        claim=claim, staff=verifier, outcome=Outcome.PARTIAL, hours="1.5", note="忘记签退"
+    )
+
+    assert attendance.hours_beyond_scans and attendance.hours_verified == Decimal("1.50")
+
+
+def test_hours_within_the_scans_and_the_tolerance_need_no_note(tree, clock, verifier):
+    fund(tree)
+    claim = attended(tree, clock, only_session(make_project(tree)), start=(9, 0), end=(10, 0))
+
+    attendance = services.attendance_verify(
+        claim=claim, staff=verifier, outcome=Outcome.PARTIAL, hours="1.25"
+    )
+
+    assert not attendance.hours_beyond_scans
 
 
 def test_verification_waits_for_the_session_to_start(tree, clock, verifier):

@@ -12,12 +12,14 @@ from nuanxin.accounts.models import User
 from nuanxin.core.errors import forbidden, not_found
 from nuanxin.core.scoping import jurisdiction_path
 from nuanxin.points.models import AccountKind, Adjustment, AdjustmentStatus
+from nuanxin.points.rules import earning_rules
 from nuanxin.points.schemas import (
     AccountOut,
     AdjustmentIn,
     AdjustmentOut,
     BalanceOut,
     DecisionIn,
+    EarningRulesOut,
     HistoryLineOut,
     PoolOut,
 )
@@ -48,6 +50,19 @@ def balance(request: HttpRequest) -> BalanceOut:
 @router.get("/history", response=list[HistoryLineOut], summary="我的积分明细（新到旧）")
 def history(request: HttpRequest, limit: int = 50, before: int | None = None) -> list[Any]:
     return history_of(request.auth, limit=limit, before_id=before)
+
+
+@router.get("/rules", response=EarningRulesOut, summary="积分规则：哪些行为得分、每日/每月上限")
+def rules(request: HttpRequest) -> EarningRulesOut:
+    found = earning_rules(request.auth)
+    return EarningRulesOut(
+        rules=[rule.__dict__ for rule in found.rules],
+        daily_cap=found.daily_cap,
+        monthly_cap=found.monthly_cap,
+        expiry_years=found.expiry_years,
+        earned_today=found.earned_today,
+        earned_this_month=found.earned_this_month,
+    )
 
 
 @router.get("/pools", response=list[PoolOut], summary="辖区社区积分池与预算使用（工作人员）")

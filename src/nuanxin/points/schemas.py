@@ -98,3 +98,20 @@ class AdjustmentOut(Schema):
             decision_note=adjustment.decision_note,
             entry_transfer_id=adjustment.entry.transfer_id if adjustment.entry_id else None,
         )
+
+
+class EarningRuleOut(Schema):
+    source: str = Field(description="原因代码，与积分明细的 reason 相同")
+    label: str
+    points: int
+    per: str
+    note: str
+
+
+class EarningRulesOut(Schema):
+    rules: list[EarningRuleOut]
+    daily_cap: int | None = Field(description="每人每日积分上限；null 表示不设上限")
+    monthly_cap: int | None
+    expiry_years: int | None = Field(description="1 表示获得积分次年年底过期；null 表示不过期")
+    earned_today: int | None = Field(description="本人今天已获得的积分（劳动者）")
+    earned_this_month: int | None

@@ -7,4 +7,5 @@ app_name = "points"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("history/", views.history, name="history"),
+    path("rules/", views.rules, name="rules"),
 ]

@@ -1,9 +1,10 @@
-"""The worker's points page: balance, pending holds and history, newest first."""
+"""The worker's points pages: balance, pending holds and history, newest first; the rules."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from nuanxin.points.rules import earning_rules
 from nuanxin.points.selectors import balance_of, history_of, pending_holds_of
 
 PAGE_SIZE = 20
@@ -37,3 +38,8 @@ def history(request: HttpRequest) -> HttpResponse:
         "next_before": lines[-1].id if lines else None,
     }
     return render(request, "points/_history.html", context)
+
+
+def rules(request: HttpRequest) -> HttpResponse:
+    """What pays, the caps and expiry, and for a worker how much of today's cap is left."""
+    return render(request, "points/rules.html", {"rules": earning_rules(request.user)})

@@ -214,6 +214,12 @@ class Report(models.Model):
     resolution_note = models.TextField(_("处置说明"), blank=True)
     points_requested = models.PositiveIntegerField(_("应得积分"), default=0)
     points_awarded = models.PositiveIntegerField(_("已发积分"), default=0)
+    points_limited_by = models.CharField(
+        _("少发原因"),
+        max_length=16,
+        blank=True,
+        help_text=_("已发积分少于应得时的原因代码（每日/每月上限、工作人员账号）。"),
+    )
     support_count = models.PositiveIntegerField(_("附议人数"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("重新打开次数"), default=0)
     public_hidden = models.BooleanField(_("不在公开地图显示"), default=False)

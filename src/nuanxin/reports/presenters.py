@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from nuanxin.core.masking import mask_name, mask_phone
 from nuanxin.geo.coords import from_wgs84
+from nuanxin.points.rules import shortfall_text
 from nuanxin.reports.models import EventKind, Report, ReportPhoto, State
 from nuanxin.reports.selectors import is_overdue
 from nuanxin.reports.services._common import reopen_days
@@ -74,6 +75,7 @@ def for_reporter(report: Report, user: Any, crs: str = "wgs84") -> dict[str, Any
         "due_at": report.due_at,
         "points_requested": report.points_requested,
         "points_awarded": report.points_awarded,
+        "points_note": shortfall_text(report.points_limited_by),
         "reject_reason": report.reject_reason,
         "resolution_note": report.resolution_note,
         "duplicate_of": report.duplicate_of_id,
@@ -112,6 +114,7 @@ def for_staff(report: Report, crs: str = "wgs84", with_events: bool = False) -> 
         "overdue": is_overdue(report),
         "points_requested": report.points_requested,
         "points_awarded": report.points_awarded,
+        "points_note": shortfall_text(report.points_limited_by),
         "support_count": report.support_count,
         "duplicate_of": report.duplicate_of_id,
         "public_hidden": report.public_hidden,

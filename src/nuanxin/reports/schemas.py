@@ -97,6 +97,7 @@ class ReportOut(Schema):
     due_at: dt.datetime
     points_requested: int
     points_awarded: int
+    points_note: str = Field(description="已发积分少于应得时的原因（如已达每日上限）；否则为空")
     reject_reason: str
     resolution_note: str
     duplicate_of: int | None
@@ -139,6 +140,7 @@ class StaffReportOut(Schema):
     overdue: bool
     points_requested: int
     points_awarded: int
+    points_note: str = Field(description="已发积分少于应得时的原因（如已达每日上限）；否则为空")
     support_count: int
     duplicate_of: int | None
     public_hidden: bool

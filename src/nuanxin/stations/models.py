@@ -223,7 +223,8 @@ class Visit(models.Model):
 
     ``occupation`` is copied from the worker's registry record at check-in, so the counts by
     occupation survive when the visit itself is purged. ``points_awarded`` stays empty until the
-    points ledger grants something for the visit.
+    points ledger grants something for the visit; ``points_limited_by`` says why it granted less
+    than the rule (``points.rules.shortfall_text`` words it).
     """
 
     station = models.ForeignKey(
@@ -241,6 +242,12 @@ class Visit(models.Model):
     scans = models.PositiveIntegerField(_("扫码次数"), default=1)
     occupation = models.CharField(_("职业"), max_length=32, blank=True)
     points_awarded = models.IntegerField(_("获得积分"), null=True, blank=True)
+    points_limited_by = models.CharField(
+        _("未得积分原因"),
+        max_length=16,
+        blank=True,
+        help_text=_("打卡积分少于规则时的原因代码（每天一次、上限、积分池不足）。"),
+    )
 
     class Meta:
         verbose_name = _("签到记录")

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import from_wgs84
@@ -138,3 +139,23 @@ def nearest_data(
         "url": reverse("stations:detail", args=[station.pk]),
         "navigation": navigation_links(station),
     }
+
+
+def visit_points_note(visit: Any) -> str:
+    """Why a counted visit earned no (or fewer) points, in words ("" when it earned them)."""
+    from nuanxin.points.rules import shortfall_text
+
+    return shortfall_text(visit.points_limited_by)
+
+
+def checkin_message(result: Any) -> str:
+    """What the rider is told after scanning: counted or not, and what it earned and why."""
+    visit = result.visit
+    if not result.counted:
+        return str(_("今天已在本驿站签到过，无需重复签到。"))
+    text = _("签到成功！欢迎来到%(name)s。") % {"name": visit.station.name}
+    if visit.points_awarded:
+        return text + _("获得 %(n)d 积分。") % {"n": visit.points_awarded}
+    if note := visit_points_note(visit):
+        return text + _("本次未获得积分：%(why)s") % {"why": note}
+    return text

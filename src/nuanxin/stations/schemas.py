@@ -244,6 +244,7 @@ class VisitOut(Schema):
     last_at: dt.datetime
     scans: int
     points_awarded: int | None
+    points_note: str = Field(description="未获得（或少得）打卡积分的原因；否则为空")
 
 
 class CheckinOut(Schema):

@@ -15,7 +15,7 @@ from nuanxin.core.timeutil import local_date
 from nuanxin.stations.forms import ImportForm, StatsForm
 from nuanxin.stations.models import Station, Visit
 from nuanxin.stations.permissions import can_manage, require_manager
-from nuanxin.stations.presenters import station_data
+from nuanxin.stations.presenters import checkin_message, station_data, visit_points_note
 from nuanxin.stations.qr import checkin_url, qr_png, qr_svg
 from nuanxin.stations.selectors import (
     amenities_active,
@@ -96,12 +96,8 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         station = station_from_token(token)
         if request.method == "POST":
             result = visit_checkin(token=token, worker=request.user)
-            if result.counted:
-                messages.success(
-                    request, _("签到成功！欢迎来到%(name)s。") % {"name": station.name}
-                )
-            else:
-                messages.info(request, _("今天已在本驿站签到过，无需重复签到。"))
+            notify = messages.success if result.counted else messages.info
+            notify(request, checkin_message(result))
             return redirect(f"{reverse('stations:my_visits')}#visit-{result.visit.pk}")
     except ApplicationError as error:
         return _problem(request, error)
@@ -118,7 +114,10 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def my_visits(request: HttpRequest) -> HttpResponse:
-    context = {"visits": list(visits_of(request.user)), "retention_days": retention_days()}
+    visits = list(visits_of(request.user))
+    for visit in visits:
+        visit.points_note = visit_points_note(visit)
+    context = {"visits": visits, "retention_days": retention_days()}
     return render(request, "stations/my_visits.html", context)
 
 

@@ -324,6 +324,11 @@ class Attendance(models.Model):
     )
     verified_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
     verify_note = models.CharField(_("核验说明"), max_length=300, blank=True)
+    hours_beyond_scans = models.BooleanField(
+        _("核定时长超过扫码记录"),
+        default=False,
+        help_text=_("核定时长比签到签退记录的时长多出允许误差以上，须写明依据。"),
+    )
     points_awarded = models.PositiveIntegerField(_("已发放积分"), default=0)
     revision = models.PositiveSmallIntegerField(_("核验版本"), default=0)
 

@@ -13,15 +13,16 @@ def accept_transfer_id(report: Report) -> str:
     return f"report:{report.pk}:accept"
 
 
-def award_points(*, report: Report, reviewer: Any) -> int:
+def award_points(*, report: Report, reviewer: Any) -> tuple[int, str]:
     """Earn the category's points for the reporter from the community's pool; returns what was
-    granted (caps may grant less). Raises ``points.budget_exhausted`` when the pool cannot pay.
+    granted (caps may grant less) and why it is less (the ledger's ``limited_by``, "" when it
+    is not). Raises ``points.budget_exhausted`` when the pool cannot pay.
 
     The transfer id is derived from the report, so the ledger pays a report at most once even if
     this ran twice; the caller also skips it for a report that was accepted before.
     """
     if report.reporter_id is None or report.points_requested <= 0:
-        return 0
+        return 0, ""
     if report.community_id is None:
         raise ApplicationError(
             "reports.needs_community",
@@ -39,4 +40,4 @@ def award_points(*, report: Report, reviewer: Any) -> int:
         reference=f"report:{report.pk}",
         actor=reviewer,
     )
-    return result.granted
+    return result.granted, result.limited_by or ""

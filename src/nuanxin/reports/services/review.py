@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.scoping import scope_to_jurisdiction
+from nuanxin.points.rules import shortfall_text
 from nuanxin.reports.models import (
     EventKind,
     Report,
@@ -53,12 +54,21 @@ def report_accept(*, report: Report, reviewer: Any, note: str = "") -> Report:
     before, from_state = before_of(report), report.state
     first_time = report.accepted_at is None
     if first_time:
-        report.points_awarded = award_points(report=report, reviewer=reviewer)
+        report.points_awarded, report.points_limited_by = award_points(
+            report=report, reviewer=reviewer
+        )
         report.accepted_at = timezone.now()
     report.state = State.ACCEPTED
     report.state_changed_at = timezone.now()
     report.save(
-        update_fields=["state", "state_changed_at", "accepted_at", "points_awarded", "updated_at"]
+        update_fields=[
+            "state",
+            "state_changed_at",
+            "accepted_at",
+            "points_awarded",
+            "points_limited_by",
+            "updated_at",
+        ]
     )
     record(
         report,
@@ -71,6 +81,12 @@ def report_accept(*, report: Report, reviewer: Any, note: str = "") -> Report:
     )
     if first_time and report.points_awarded:
         body = _("感谢您的随手拍，获得 %(n)d 积分。") % {"n": report.points_awarded}
+        if report.points_limited_by:
+            body += " " + shortfall_text(report.points_limited_by)
+    elif first_time and report.points_requested and report.points_limited_by:
+        body = _("感谢您的随手拍。本次未获得积分：%(why)s") % {
+            "why": shortfall_text(report.points_limited_by)
+        }
     else:
         body = text or _("问题已受理，正在处置。")
     tell_reporter(

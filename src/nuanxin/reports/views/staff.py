@@ -14,6 +14,7 @@ from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.scoping import jurisdiction_path, scope_to_jurisdiction
 from nuanxin.geo.coords import from_wgs84
 from nuanxin.geo.models import Region, RegionLevel
+from nuanxin.points.rules import shortfall_text
 from nuanxin.reports import presenters, services
 from nuanxin.reports.models import Department, Report, State
 from nuanxin.reports.selectors import (
@@ -149,6 +150,7 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
         "view": presenters.for_staff(report, with_events=True),
         "overdue": is_overdue(report),
         "answers": _answer_lines(report),
+        "points_note": shortfall_text(report.points_limited_by),
         "departments": Department.objects.filter(is_active=True),
         "colleagues": colleagues,
         "nearby": nearby,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.points.rules import shortfall_text
 from nuanxin.reports import presenters, services
 from nuanxin.reports.models import Category, Report
 from nuanxin.reports.photos import MAX_PHOTOS
@@ -146,6 +147,7 @@ def mine_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "photos": [presenters.photo_urls(p) for p in report.photos.all()],
         "can_reopen": presenters.can_reopen(report, request.user),
         "answers": _answer_lines(report),
+        "points_note": shortfall_text(report.points_limited_by),
     }
     return render(request, "reports/mine_detail.html", context)
 

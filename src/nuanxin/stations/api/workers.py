@@ -3,10 +3,10 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
 from nuanxin.stations import services
 from nuanxin.stations.api import router
+from nuanxin.stations.presenters import checkin_message, visit_points_note
 from nuanxin.stations.schemas import (
     CheckinIn,
     CheckinOut,
@@ -26,13 +26,14 @@ def _visit_out(visit: Any) -> dict:
         "last_at": visit.last_at,
         "scans": visit.scans,
         "points_awarded": visit.points_awarded,
+        "points_note": visit_points_note(visit),
     }
 
 
 @router.post("/checkin", response=CheckinOut, summary="扫码签到（劳动者）")
 def checkin(request: HttpRequest, payload: CheckinIn) -> dict:
     result = services.visit_checkin(token=payload.token, worker=request.auth)
-    message = _("签到成功！") if result.counted else _("今天已在本驿站签到过，无需重复签到。")
+    message = checkin_message(result)
     return {"counted": result.counted, "message": message, "visit": _visit_out(result.visit)}
 
 

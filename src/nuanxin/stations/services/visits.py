@@ -95,19 +95,21 @@ def _community_of(station: Station) -> Region | None:
     return None
 
 
-def _award_checkin_points(visit: Visit) -> int | None:
-    """Points for a counted visit; the one place check-ins touch the points ledger.
+def _award_checkin_points(visit: Visit) -> tuple[int | None, str]:
+    """Points for a counted visit and why they are fewer than the rule ("" when they are not);
+    the one place check-ins touch the points ledger.
 
     Runs inside the check-in's transaction, so the visit and its ledger entry commit together.
     The ledger pays at most one check-in per worker and day, wherever it is: a second station
     the same day gets 0. A pool that cannot pay leaves the visit counted with no points (None)
     rather than refusing the rider a place to rest.
     """
+    from nuanxin.points.rules import ONCE_A_DAY, POOL_EMPTY
     from nuanxin.points.services import earn_checkin
 
     community = _community_of(visit.station)
     if community is None:
-        return None
+        return None, ""
     try:
         result = earn_checkin(
             worker=visit.worker,
@@ -117,9 +119,11 @@ def _award_checkin_points(visit: Visit) -> int | None:
         )
     except ApplicationError as error:
         if error.code == "points.budget_exhausted":
-            return None
+            return None, POOL_EMPTY
         raise
-    return 0 if result.replayed else result.granted
+    if result.replayed:
+        return 0, ONCE_A_DAY
+    return result.granted, result.limited_by or ""
 
 
 @dataclass(frozen=True)
@@ -169,10 +173,9 @@ def visit_record(*, station: Station, worker: Any, at: dt.datetime | None = None
             Visit.objects.filter(pk=visit.pk).update(scans=F("scans") + 1, last_at=at)
             visit.refresh_from_db()
             return CheckinResult(visit, counted=False)
-        points = _award_checkin_points(visit)
-        if points is not None:
-            visit.points_awarded = points
-            visit.save(update_fields=["points_awarded"])
+        visit.points_awarded, visit.points_limited_by = _award_checkin_points(visit)
+        if visit.points_awarded is not None or visit.points_limited_by:
+            visit.save(update_fields=["points_awarded", "points_limited_by"])
     return CheckinResult(visit, counted=True)
 
 

@@ -7,6 +7,7 @@ every server when ``REDIS_URL`` is set); past the limit, lookups are refused for
 makes guessing one of a station's few waiting codes among a million hopeless.
 """
 
+import datetime as dt
 import re
 import uuid
 from typing import Any
@@ -38,6 +39,8 @@ CODE_RE = re.compile(r"^\d{6}$")
 WINDOW_SECONDS = 15 * 60
 MAX_FAILURES_PER_USER = 10
 MAX_FAILURES_PER_STATION = 30
+# How long after a pickup its code is still recognised as "already handed out".
+REPEAT_WINDOW = dt.timedelta(days=1)
 
 
 def _keys(actor: Any, station: Station) -> list[tuple[str, int]]:
@@ -84,9 +87,33 @@ def _find(actor: Any, station: Station, code: Any) -> Order:
         .first()
     )
     if order is None:
+        _refuse_handed_out(station, code)
         _count_failure(actor, station)
         raise not_found("store.code_not_found", _("取货码无效，或不是本兑换点的订单。"))
     return order
+
+
+def _refuse_handed_out(station: Station, code: str) -> None:
+    """A code of an order this station handed out lately is a repeat, not a guess: say when it
+    was handed out, and do not count it as a wrong code. (After that, the code may name a new
+    order, so only recent pickups are recognised.)"""
+    done = (
+        Order.objects.filter(
+            station=station,
+            pickup_code=code,
+            status=OrderStatus.PICKED_UP,
+            resolved_at__gte=now() - REPEAT_WINDOW,
+        )
+        .order_by("-resolved_at")
+        .first()
+    )
+    if done is not None:
+        at = timezone.localtime(done.resolved_at)
+        raise conflict(
+            "store.already_picked_up",
+            _("该订单已于 %(at)s 领取，请勿重复发放。") % {"at": at.strftime("%m-%d %H:%M")},
+            picked_up_at=done.resolved_at.isoformat(),
+        )
 
 
 def pickup_find(*, actor: Any, station: Station, code: Any) -> Order:
@@ -118,7 +145,8 @@ def pickup_confirm(
     """Hand out the order named by ``code`` at ``station``. With ``order_id`` (the order the
     keeper was shown), a repeated confirmation of that order returns it unchanged.
 
-    Raises what ``pickup_find`` raises, and store.code_mismatch, store.own_order,
+    Raises what ``pickup_find`` raises (store.already_picked_up for a code handed out lately),
+    and store.code_mismatch, store.own_order,
     store.not_redemption_day.
     """
     require_person(actor)

@@ -36,6 +36,7 @@ ATTENDANCE_AUDIT_FIELDS = [
     "quantity_reported",
     "outcome",
     "hours_verified",
+    "hours_beyond_scans",
     "quantity_verified",
     "points_awarded",
     "revision",

@@ -22,6 +22,7 @@ import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -133,6 +134,33 @@ def _decision(
     return value, None if quantity is None else check_quantity(quantity)
 
 
+def scanned_hours(attendance: Attendance, session: Session) -> Decimal:
+    """The time the scans prove: check-in to check-out, or to now (at most the session's end)
+    while still checked in; 0 without any check-in."""
+    if attendance.checked_out_at is not None:
+        return attendance.hours_recorded or Decimal("0.00")
+    if attendance.checked_in_at is not None:
+        return hours_in_session(session, attendance.checked_in_at, min(now(), session.ends_at))
+    return Decimal("0.00")
+
+
+def _beyond_scans(attendance: Attendance, session: Session, hours: Decimal, note: str) -> bool:
+    """Whether ``hours`` exceed what the scans prove by more than the tolerance; such a
+    decision needs a written basis (a paper sign-in sheet, a colleague's word) and is flagged."""
+    tolerance = Decimal(settings.VOLUNTEER_HOURS_TOLERANCE_MINUTES) / 60
+    scanned = scanned_hours(attendance, session)
+    if hours <= scanned + tolerance:
+        return False
+    if not note:
+        raise ApplicationError(
+            "volunteering.hours_reason_required",
+            _("核定时长 %(hours)s 小时超过扫码记录的 %(scanned)s 小时，请填写核验说明。")
+            % {"hours": hours, "scanned": scanned.quantize(Decimal("0.01"))},
+            extra={"hours": str(hours), "scanned": str(scanned.quantize(Decimal("0.01")))},
+        )
+    return True
+
+
 def _same_decision(attendance: Attendance, outcome: str, hours: Decimal, qty: int | None) -> bool:
     return (
         attendance.outcome == outcome
@@ -236,6 +264,7 @@ def attendance_verify(
 
     Raises volunteering.claim_not_active, volunteering.session_not_started,
     volunteering.bad_outcome, volunteering.bad_hours, volunteering.bad_quantity,
+    volunteering.hours_reason_required (hours beyond the scans without a note),
     volunteering.already_verified, auth.out_of_jurisdiction.
     """
     project, session, locked = _lock_for_staff(claim, staff)
@@ -264,6 +293,8 @@ def attendance_verify(
             outcome=attendance.outcome,
             hours=str(attendance.hours_verified),
         )
+    note = (note or "").strip()[:300]
+    beyond = _beyond_scans(attendance, session, value, note)
     before = snapshot(attendance, ATTENDANCE_AUDIT_FIELDS) if attendance.pk else None
     attendance.status = AttendanceStatus.VERIFIED
     attendance.outcome = outcome
@@ -271,7 +302,8 @@ def attendance_verify(
     attendance.quantity_verified = qty
     attendance.verified_by = staff
     attendance.verified_at = now()
-    attendance.verify_note = (note or "").strip()[:300]
+    attendance.verify_note = note
+    attendance.hours_beyond_scans = beyond
     attendance.revision = 1
     attendance.save()
     award = _award(attendance, project, session, staff)
@@ -336,10 +368,12 @@ def attendance_correct(
     value, qty = _decision(locked, session, outcome, hours, quantity)
     if _same_decision(locked, outcome, value, qty):
         return locked
+    beyond = _beyond_scans(locked, session, value, reason)
     before = snapshot(locked, ATTENDANCE_AUDIT_FIELDS)
     _retire_current_award(locked, staff, reason)
     locked.outcome = outcome
     locked.hours_verified = value
+    locked.hours_beyond_scans = beyond
     locked.quantity_verified = qty
     locked.verified_by = staff
     locked.verified_at = now()
