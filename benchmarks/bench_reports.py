@@ -125,7 +125,7 @@ def bench_photo() -> dict:
         times.append(time.perf_counter() - started)
     return {
         "photo_in_bytes": len(data),
-        "photo_out_bytes": len(clean.image),
+        "photo_out_bytes": clean.size,
         "photo_out_size": f"{clean.width}x{clean.height}",
         "photo_clean_ms_median": round(statistics.median(times) * 1000),
     }

@@ -2,7 +2,9 @@
 
 import datetime as dt
 import json
+import struct
 import threading
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -65,3 +67,27 @@ class Clock:
     def advance(self, **delta: float) -> dt.datetime:
         self.at += dt.timedelta(**delta)
         return self.at
+
+
+def png_of_size(width: int, height: int) -> bytes:
+    """A valid, all-black 1-bit PNG of any size in a few kilobytes (12000 x 12000 is 17 KB):
+    the shape of a decompression bomb, made without ever holding its pixels."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    row = b"\0" * (1 + (width + 7) // 8)  # filter byte, then the row's bits
+    packer = zlib.compressobj(9)
+    rows_at_once = max(1, 1_000_000 // len(row))
+    body = []
+    for start in range(0, height, rows_at_once):
+        body.append(packer.compress(row * min(rows_at_once, height - start)))
+    body.append(packer.flush())
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"".join(body))
+        + chunk(b"IEND", b"")
+    )

@@ -178,6 +178,22 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# Uploaded images (report photos, station photos, shop item pictures) all go through
+# nuanxin.core.images under the same limits, checked from the file's header before any pixel is
+# decoded. Decoding costs about 4 bytes a pixel (a JPEG much less: it is decoded at a reduced
+# scale), so IMAGE_MAX_PIXELS bounds the memory one upload takes; Pillow's own limit (89 MP)
+# caps it. Each purpose says only how large the stored copy is.
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+IMAGE_MAX_WIDTH = int(os.environ.get("IMAGE_MAX_WIDTH", "10000"))
+IMAGE_MAX_HEIGHT = int(os.environ.get("IMAGE_MAX_HEIGHT", "10000"))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "40000000"))
+IMAGE_QUALITY = 82
+IMAGE_PURPOSES = {
+    "report_photo": {"max_edge": 2048, "thumbnail_edge": 360},
+    "station_photo": {"max_edge": 1600},
+    "store_picture": {"max_edge": 1600, "keep_transparency": True},
+}
+
 # Maps: with no tile URL the map pages draw region outlines on a plain background.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "wgs84")

@@ -111,7 +111,7 @@ def test_submit_without_login_is_401_and_bad_photo_is_the_exact_code(client, tre
     bad = submit(client, bearer(reporter), cat, photos=[upload("x.jpg", b"<svg></svg>")])
 
     assert anonymous.status_code == 401
-    assert bad.status_code == 400 and bad.json()["code"] == "reports.photo_not_image"
+    assert bad.status_code == 400 and bad.json()["code"] == "images.unsupported_format"
     assert Report.objects.count() == 0
 
 

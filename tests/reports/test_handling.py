@@ -92,7 +92,7 @@ def test_resolve__with_a_bad_photo_changes_nothing(tree, accepted, reviewer):
     with pytest.raises(ApplicationError) as err:
         report_resolve(report=accepted, reviewer=reviewer, note="好了", photo=b"nope")
 
-    assert err.value.code == "reports.photo_not_image"
+    assert err.value.code == "images.unsupported_format"
     accepted.refresh_from_db()
     assert accepted.state == State.ACCEPTED
 

@@ -174,7 +174,7 @@ def test_submit__bad_photo_creates_nothing_and_leaves_no_files(tree, reporter, c
     with pytest.raises(ApplicationError) as err:
         submit(tree, reporter, cat, photos=[f.jpeg_bytes(), b"not an image at all"])
 
-    assert err.value.code == "reports.photo_not_image"
+    assert err.value.code == "images.unsupported_format"
     assert Report.objects.count() == 0
     media = settings.MEDIA_ROOT / "reports"
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))

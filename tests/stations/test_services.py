@@ -320,7 +320,7 @@ def test_a_file_that_is_not_an_image_is_refused(tree, amenities):
     with pytest.raises(ApplicationError) as error:
         services.station_photo_add(station=station, actor=None, data=b"not an image")
 
-    assert error.value.code == "stations.bad_photo"
+    assert error.value.code == "images.unsupported_format"
     assert not station.photos.exists()
 
 

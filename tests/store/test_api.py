@@ -206,4 +206,4 @@ def test_city_admin_uploads_an_item_picture(client, tree):
     assert answer.json()["picture_url"].endswith(".jpg")
     bad = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
     refused = client.post(f"{API}/staff/items/{item.pk}/picture", {"picture": bad})
-    assert refused.status_code == 400 and refused.json()["code"] == "store.bad_picture"
+    assert refused.status_code == 400 and refused.json()["code"] == "images.unsupported_format"

@@ -4,19 +4,22 @@ staff pages or the actions below. Pickup codes are never shown to staff: only th
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from nuanxin.core.admin import ScopedAdmin
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.images import image_clean
 from nuanxin.store import services
 from nuanxin.store.models import Item, Movement, Order, Shop, Stock
 from nuanxin.store.services._common import ITEM_AUDIT_FIELDS, is_catalogue_manager
-from nuanxin.store.services.catalogue import clean_item
+from nuanxin.store.services.catalogue import PICTURE_PURPOSE, clean_item
 
 
 class _ReadOnly(ScopedAdmin):
@@ -33,6 +36,9 @@ class ItemAdmin(ScopedAdmin):
     list_filter = ["category", "retired"]
     search_fields = ["name"]
     fields = [*ITEM_AUDIT_FIELDS, "picture"]
+    # A plain file field: the image intake is the one judge of what a picture is (Django's
+    # ImageField would open the upload with Pillow first and answer with its own message).
+    formfield_overrides = {models.ImageField: {"form_class": forms.FileField}}
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return is_catalogue_manager(request.user)
@@ -53,6 +59,12 @@ class ItemAdmin(ScopedAdmin):
                     clean_item(Item(**fields))
                 except ApplicationError as error:
                     raise ValidationError(error.message) from error
+                picture = cleaned.get("picture")
+                if isinstance(picture, UploadedFile):
+                    try:
+                        image_clean(picture, purpose=PICTURE_PURPOSE)
+                    except ApplicationError as error:
+                        self.add_error("picture", ValidationError(error.message, code=error.code))
                 return cleaned
 
         return CheckedForm
@@ -67,9 +79,7 @@ class ItemAdmin(ScopedAdmin):
                 saved = services.item_create(actor=request.user, **values)
             picture = form.cleaned_data.get("picture")
             if isinstance(picture, UploadedFile):
-                saved = services.item_set_picture(
-                    actor=request.user, item=saved, data=picture.read()
-                )
+                saved = services.item_set_picture(actor=request.user, item=saved, data=picture)
         except ApplicationError as error:
             messages.error(request, error.message)
             return

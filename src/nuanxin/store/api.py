@@ -214,9 +214,7 @@ def staff_item_update(request: HttpRequest, item_id: int, payload: ItemPatch) ->
 
 @staff.post("/items/{item_id}/picture", response=ItemOut, summary="上传商品图片（市级管理员）")
 def staff_item_picture(request: HttpRequest, item_id: int, picture: File[UploadedFile]) -> ItemOut:
-    item = services.item_set_picture(
-        actor=request.auth, item=item_get(item_id), data=picture.read()
-    )
+    item = services.item_set_picture(actor=request.auth, item=item_get(item_id), data=picture)
     return ItemOut.of(item)
 
 

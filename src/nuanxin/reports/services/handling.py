@@ -2,7 +2,7 @@
 right community, assign to a colleague."""
 
 import datetime as dt
-from typing import IO, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from nuanxin.accounts.models import ROLE_REGION_LEVEL
 from nuanxin.core.errors import ApplicationError, conflict, forbidden
+from nuanxin.core.images import ImageSource
 from nuanxin.core.scoping import in_jurisdiction
 from nuanxin.geo.models import Region
 from nuanxin.reports.models import (
@@ -83,7 +84,7 @@ def report_dispatch(
 
 
 def report_resolve(
-    *, report: Report, reviewer: Any, note: str, photo: IO[bytes] | bytes | None = None
+    *, report: Report, reviewer: Any, note: str, photo: ImageSource | None = None
 ) -> Report:
     """Mark a report resolved with a note (shown to the reporter) and an optional photo."""
     text = clean_text(note, field="note", required=True)
@@ -108,7 +109,7 @@ def report_resolve(
                     thumbnail=thumb_name,
                     width=clean.width,
                     height=clean.height,
-                    size=len(clean.image),
+                    size=clean.size,
                     uploaded_by=reviewer,
                 )
             record(

@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError, conflict
+from nuanxin.core.images import CleanImage, ImageSource
 from nuanxin.core.timeutil import local_date, start_of_local_day
 from nuanxin.geo.coords import to_wgs84
 from nuanxin.reports.models import (
@@ -27,13 +28,7 @@ from nuanxin.reports.models import (
     ReportSupport,
     State,
 )
-from nuanxin.reports.photos import (
-    MAX_PHOTOS,
-    CleanPhoto,
-    photo_clean,
-    photo_files_delete,
-    photo_store,
-)
+from nuanxin.reports.photos import MAX_PHOTOS, photo_clean, photo_files_delete, photo_store
 from nuanxin.reports.questions import answers_clean
 from nuanxin.reports.routing import route_department, route_point
 from nuanxin.reports.services._common import (
@@ -120,7 +115,7 @@ def report_submit(
     lat: float,
     description: str,
     coord_system: str = "wgs84",
-    photos: Sequence[IO[bytes] | bytes] = (),
+    photos: Sequence[ImageSource] = (),
     answers: Mapping[str, Any] | None = None,
     address: str = "",
     media_url: str = "",
@@ -130,7 +125,7 @@ def report_submit(
     submit_key: str = "",
 ) -> Report:
     """File a report at a point (in ``coord_system``), routed to its grid/community and the
-    category's department. Photos are cleaned (see ``reports.photos``) before anything is written.
+    category's department. Photos are cleaned (``core.images``) before anything is written.
 
     ``submit_key`` makes a retry safe: the same reporter (and client) sending the same key gets
     the first report back and nothing new is created. ``reporter`` may be None only for a
@@ -208,7 +203,7 @@ def _create(
     client_id: str,
     submit_key: str,
     routing: Any,
-    photos: list[CleanPhoto],
+    photos: list[CleanImage],
     stored: list[str],
 ) -> Report:
     now = timezone.now()
@@ -245,7 +240,7 @@ def _create(
             thumbnail=thumb_name,
             width=clean.width,
             height=clean.height,
-            size=len(clean.image),
+            size=clean.size,
             uploaded_by=reporter,
         )
     record(
@@ -291,7 +286,7 @@ def report_support(*, report: Report, user: Any, note: str = "") -> ReportSuppor
     return support
 
 
-def report_photo_add(*, report: Report, user: Any, photo: IO[bytes] | bytes) -> ReportPhoto:
+def report_photo_add(*, report: Report, user: Any, photo: ImageSource) -> ReportPhoto:
     """Attach one more photo to one's own report while it waits for review (clients that can
     upload only one file per request send the report first, then its photos)."""
     clean = photo_clean(photo)
@@ -325,7 +320,7 @@ def report_photo_add(*, report: Report, user: Any, photo: IO[bytes] | bytes) -> 
                 thumbnail=thumb_name,
                 width=clean.width,
                 height=clean.height,
-                size=len(clean.image),
+                size=clean.size,
                 uploaded_by=user,
             )
             record(

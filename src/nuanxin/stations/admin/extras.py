@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from nuanxin.accounts.models import Role
 from nuanxin.core.admin import ScopedAdmin
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.images import image_clean
 from nuanxin.stations import services
 from nuanxin.stations.admin.base import KeeperAwareAdmin, ServiceForm, form_for
 from nuanxin.stations.excel import split_list
@@ -21,7 +22,7 @@ from nuanxin.stations.models import (
     StationPhoto,
 )
 from nuanxin.stations.permissions import stations_managed_by
-from nuanxin.stations.services.photos import clean_image
+from nuanxin.stations.services.photos import PURPOSE as PHOTO_PURPOSE
 
 
 class ExceptionForm(ServiceForm):
@@ -108,7 +109,9 @@ class HoursExceptionAdmin(KeeperAwareAdmin):
 
 class PhotoForm(ServiceForm):
     station = forms.ModelChoiceField(label=_("驿站"), queryset=Station.objects.none())
-    upload = forms.ImageField(label=_("照片"))
+    # A plain file field: the image intake is the one judge of what a picture is (Django's
+    # ImageField would open it with Pillow first and answer with its own message).
+    upload = forms.FileField(label=_("照片"))
     caption = forms.CharField(label=_("说明"), max_length=100, required=False)
 
     class Meta:
@@ -124,18 +127,17 @@ class PhotoForm(ServiceForm):
         data = forms.ModelForm.clean(self)
         upload = data.get("upload")
         if upload is not None:
-            self._bytes = upload.read()
             try:
-                clean_image(self._bytes)
+                image_clean(upload, purpose=PHOTO_PURPOSE)
             except ApplicationError as exc:
-                raise forms.ValidationError(exc.message, code=exc.code) from exc
+                self.add_error("upload", forms.ValidationError(exc.message, code=exc.code))
         return data
 
     def apply(self, actor: Any) -> StationPhoto:
         return services.station_photo_add(
             station=self.cleaned_data["station"],
             actor=actor,
-            data=self._bytes,
+            data=self.cleaned_data["upload"],
             caption=self.cleaned_data["caption"],
         )
 

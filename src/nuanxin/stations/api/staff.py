@@ -187,7 +187,7 @@ def photo_add(
     caption: Form[str] = "",
 ) -> Status:
     photo = services.station_photo_add(
-        station=station_get(station_id), actor=request.auth, data=image.read(), caption=caption
+        station=station_get(station_id), actor=request.auth, data=image, caption=caption
     )
     return Status(201, {"id": photo.pk, "url": photo.image.url, "caption": photo.caption})
 

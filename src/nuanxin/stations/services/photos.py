@@ -1,47 +1,28 @@
-"""Station photos: re-encoded on upload, so no EXIF (camera, GPS track, time) survives."""
+"""Station photos: cleaned by the one image intake (``core.images``, purpose ``station_photo``),
+so no EXIF (camera, GPS track, time) survives, and stored under random names."""
 
-import io
 import uuid
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from nuanxin.core.audit import audit_record
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.images import ImageSource, image_clean
 from nuanxin.stations.models import Station, StationPhoto
 from nuanxin.stations.permissions import require_manager
 
-MAX_UPLOAD_BYTES = 12 * 1024 * 1024
-MAX_SIDE = 1600
+PURPOSE = "station_photo"
 MAX_PHOTOS = 12
-
-
-def clean_image(data: bytes) -> bytes:
-    """A JPEG of the picture, upright, at most ``MAX_SIDE`` pixels wide, with no metadata."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ApplicationError("stations.photo_too_large", _("照片不能超过 12 MB。"))
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            out = io.BytesIO()
-            # A fresh image from pixels only: nothing of the original's info dict is written.
-            Image.frombytes("RGB", image.size, image.tobytes()).save(
-                out, "JPEG", quality=85, optimize=True
-            )
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ApplicationError("stations.bad_photo", _("无法识别的图片文件。")) from exc
-    return out.getvalue()
 
 
 @transaction.atomic
 def station_photo_add(
-    *, station: Station, actor: Any, data: bytes, caption: str = ""
+    *, station: Station, actor: Any, data: ImageSource, caption: str = ""
 ) -> StationPhoto:
+    """Add a photo (raises the ``images.*`` errors for a refused picture)."""
     station = Station.objects.select_for_update().select_related("region").get(pk=station.pk)
     if actor is not None:
         require_manager(actor, station)
@@ -51,7 +32,8 @@ def station_photo_add(
         )
     caption = (caption or "").strip()[:100]
     photo = StationPhoto(station=station, caption=caption, sort_order=station.photos.count() + 1)
-    photo.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(clean_image(data)), save=False)
+    clean = image_clean(data, purpose=PURPOSE)
+    photo.image.save(f"{uuid.uuid4().hex}{clean.extension}", ContentFile(clean.data), save=False)
     photo.save()
     audit_record(
         actor=actor,

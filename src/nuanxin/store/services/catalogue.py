@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict
+from nuanxin.core.images import ImageSource, image_clean
 from nuanxin.stations.models import Station
 from nuanxin.stations.permissions import require_manager, require_region_staff
-from nuanxin.stations.services.photos import clean_image
 from nuanxin.store.models import Item, ItemCategory, Shop
 from nuanxin.store.services._common import (
     ITEM_AUDIT_FIELDS,
@@ -25,6 +25,7 @@ ITEM_FIELDS = set(ITEM_AUDIT_FIELDS)
 SHOP_FIELDS = set(SHOP_AUDIT_FIELDS)
 MAX_PRICE = 1_000_000
 MAX_PICKUP_HOURS = 24 * 30
+PICTURE_PURPOSE = "store_picture"
 
 
 def clean_item(item: Item) -> None:
@@ -117,19 +118,15 @@ def item_update(*, actor: Any, item: Item, **changes: Any) -> Item:
 
 
 @transaction.atomic
-def item_set_picture(*, actor: Any, item: Item, data: bytes) -> Item:
-    """Replace the item's picture with a re-encoded copy of ``data`` (no metadata kept)."""
+def item_set_picture(*, actor: Any, item: Item, data: ImageSource) -> Item:
+    """Replace the item's picture with a re-encoded copy of ``data`` (no metadata kept; WebP
+    when the picture has transparent parts, else JPEG). Raises the ``images.*`` errors."""
     require_catalogue_manager(actor)
     item = Item.objects.select_for_update().get(pk=item.pk)
-    try:
-        cleaned = clean_image(data)
-    except ApplicationError as error:  # the station photo cleaner's codes, in the store's terms
-        code = (
-            "store.picture_too_large" if error.code.endswith("too_large") else "store.bad_picture"
-        )
-        raise ApplicationError(code, error.message) from error
+    cleaned = image_clean(data, purpose=PICTURE_PURPOSE)
     old = item.picture.name
-    item.picture.save(f"{uuid.uuid4().hex}.jpg", ContentFile(cleaned), save=False)
+    name = f"{uuid.uuid4().hex}{cleaned.extension}"
+    item.picture.save(name, ContentFile(cleaned.data), save=False)
     item.save(update_fields=["picture", "updated_at"])
     audit_record(
         actor=actor,
