@@ -82,3 +82,36 @@ def test_admin_add_with_mismatched_role_shows_an_error_and_creates_nothing(clien
     assert response.status_code == 200
     assert "该角色必须绑定到对应层级的区域。" in response.content.decode()
     assert not User.objects.filter(phone="13700001111").exists()
+
+
+ROLE_REGIONS = {
+    Role.WORKER: "A1a",
+    Role.STATION_KEEPER: "A1a",
+    Role.ENTERPRISE_LIAISON: "A1a",
+    Role.COMMUNITY_STAFF: "A1a",
+    Role.STREET_ADMIN: "A1",
+    Role.COUNTY_ADMIN: "A",
+    Role.CITY_ADMIN: "city",
+}
+
+
+@pytest.mark.parametrize("role", [*ROLE_REGIONS, "superuser"])
+def test_every_admin_list_and_add_page_answers_every_role_without_a_server_error(
+    client, tree, role
+):
+    from django.contrib import admin
+
+    if role == "superuser":
+        user = UserFactory(is_superuser=True, role=Role.CITY_ADMIN, region=tree.city)
+    else:
+        user = staff(role, tree[ROLE_REGIONS[role]])
+    client.force_login(user)
+    failures = []
+    for model in admin.site._registry:
+        opts = model._meta
+        for page in ("changelist", "add"):
+            url = f"/admin/{opts.app_label}/{opts.model_name}/" + ("add/" if page == "add" else "")
+            status = client.get(url).status_code
+            if status >= 500:
+                failures.append((url, status))
+    assert failures == []

@@ -12,19 +12,24 @@ from nuanxin.core.scoping import jurisdiction_path, scope_to_jurisdiction
 class ScopedAdmin(admin.ModelAdmin):
     """A model admin whose rows are limited to the user's region subtree.
 
-    Staff roles get view access to what they govern; ``staff_can_change``/``staff_can_add``
-    open writes, which subclasses route through services in ``save_model``. Deletion is off:
-    records are closed or reversed through services, never removed.
+    ``region_field`` is the lookup from the model to its region (None: the rows are regions);
+    ``city_wide`` rows belong to no region. Staff roles get view access to what they govern;
+    ``staff_can_change``/``staff_can_add`` open writes, which subclasses route through services
+    in ``save_model``. Deletion is off: records are closed or reversed through services, never
+    removed.
     """
 
     region_field: str | None = "region"
+    # Rows of the whole city (the shop's catalogue, categories): every governing user sees all.
+    city_wide = False
     staff_can_add = False
     staff_can_change = False
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return scope_to_jurisdiction(
-            super().get_queryset(request), request.user, region_field=self.region_field
-        )
+        qs = super().get_queryset(request)
+        if self.city_wide:
+            return qs if self._is_governing(request) else qs.none()
+        return scope_to_jurisdiction(qs, request.user, region_field=self.region_field)
 
     def _is_governing(self, request: HttpRequest) -> bool:
         return jurisdiction_path(request.user) is not None

@@ -21,13 +21,9 @@ from nuanxin.reports.services.categories import CATEGORY_FIELDS, require_city_ad
 class CityConfigAdmin(ScopedAdmin):
     """City-wide configuration: every governing user may look, only city admins change."""
 
-    region_field = None
+    city_wide = True
     staff_can_add = True
     staff_can_change = True
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        return qs if jurisdiction_path(request.user) is not None else qs.none()
 
     def _is_city_admin(self, request: HttpRequest) -> bool:
         try:

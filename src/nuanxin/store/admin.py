@@ -31,7 +31,7 @@ class _ReadOnly(ScopedAdmin):
 
 @admin.register(Item)
 class ItemAdmin(ScopedAdmin):
-    region_field = None
+    city_wide = True
     list_display = ["name", "category", "points_price", "monthly_limit", "active_until", "retired"]
     list_filter = ["category", "retired"]
     search_fields = ["name"]
