@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nuanxin.accounts.lockout import annotate_locked, can_manage_logins, login_lockout_lift
@@ -40,8 +41,8 @@ class _LoginAdmin(admin.ModelAdmin):
         return False
 
     @admin.display(description=_("时间"), ordering="attempt_time")
-    def at(self, obj: Any) -> Any:
-        return obj.attempt_time
+    def at(self, obj: Any) -> str:
+        return f"{timezone.localtime(obj.attempt_time):%Y-%m-%d %H:%M:%S}"
 
     @admin.display(description=_("手机号"))
     def phone(self, obj: Any) -> str:
@@ -126,8 +127,10 @@ class LoginRecordAdmin(_LoginAdmin):
     readonly_fields = fields
 
     @admin.display(description=_("退出时间"))
-    def logout(self, obj: LoginRecord) -> Any:
-        return obj.logout_time or "-"
+    def logout(self, obj: LoginRecord) -> str:
+        if obj.logout_time is None:
+            return "-"
+        return f"{timezone.localtime(obj.logout_time):%Y-%m-%d %H:%M:%S}"
 
 
 @admin.register(LoginFailureRecord)

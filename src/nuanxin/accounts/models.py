@@ -185,21 +185,30 @@ class SmsLoginFailure(models.Model):
 
 # django-axes keeps the password-login attempts; these proxies give its tables Chinese names in
 # the accounts section of the admin (accounts/admin_logins.py).
-class LoginAttempt(AccessAttempt):
+class _LoginRow:
+    username: str | None
+    attempt_time: object
+
+    def __str__(self) -> str:
+        at = timezone.localtime(self.attempt_time)
+        return f"{mask_phone(self.username)} @ {at:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginAttempt(_LoginRow, AccessAttempt):
     class Meta:
         proxy = True
         verbose_name = _("登录失败与锁定")
         verbose_name_plural = _("登录失败与锁定")
 
 
-class LoginRecord(AccessLog):
+class LoginRecord(_LoginRow, AccessLog):
     class Meta:
         proxy = True
         verbose_name = _("登录记录")
         verbose_name_plural = _("登录记录")
 
 
-class LoginFailureRecord(AccessFailureLog):
+class LoginFailureRecord(_LoginRow, AccessFailureLog):
     class Meta:
         proxy = True
         verbose_name = _("登录失败日志")
