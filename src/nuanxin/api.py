@@ -45,7 +45,12 @@ def _error(request: HttpRequest, status: int, code: str, message: str, extra: di
 
 @api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return _error(request, exc.status, exc.code, exc.message, exc.extra)
+    response = _error(request, exc.status, exc.code, exc.message, exc.extra)
+    # Every "too many" refusal says when to come back, in the header clients and proxies read.
+    retry_after = exc.extra.get("retry_after_seconds")
+    if exc.status == 429 and isinstance(retry_after, int):
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

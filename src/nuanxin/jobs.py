@@ -39,14 +39,26 @@ def _store_expire_orders() -> int:
 
 
 def _core_forget_old_requests() -> int:
-    """Idempotency records and SMS codes are only needed for a while after the request."""
-    from nuanxin.accounts.models import SmsCode
+    """Idempotency records, SMS codes and wrong-code counts are only needed for a while."""
+    from nuanxin.accounts.models import SmsCode, SmsLoginFailure
     from nuanxin.core.models import IdempotencyRecord
 
     cutoff = timezone.now() - dt.timedelta(days=7)
     records, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     codes, _ = SmsCode.objects.filter(created_at__lt=cutoff).delete()
-    return records + codes
+    failures, _ = SmsLoginFailure.objects.filter(created_at__lt=cutoff).delete()
+    return records + codes + failures
+
+
+def _accounts_forget_old_logins() -> int:
+    """Login records hold phones and addresses: kept LOGIN_LOG_RETENTION_DAYS, then gone."""
+    from axes.models import AccessFailureLog, AccessLog
+    from django.conf import settings
+
+    cutoff = timezone.now() - dt.timedelta(days=settings.LOGIN_LOG_RETENTION_DAYS)
+    logins, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
+    failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
+    return logins + failures
 
 
 JOBS = [
@@ -56,4 +68,5 @@ JOBS = [
     Job("points.expire", dt.timedelta(hours=6), _points_expire),
     Job("stations.purge_visits", dt.timedelta(hours=6), _stations_purge_visits),
     Job("core.forget_old_requests", dt.timedelta(hours=6), _core_forget_old_requests),
+    Job("accounts.forget_old_logins", dt.timedelta(hours=6), _accounts_forget_old_logins),
 ]

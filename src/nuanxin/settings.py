@@ -5,6 +5,7 @@ developer's machine (SQLite in ./data, DEBUG off, loopback hosts only). No secre
 without SECRET_KEY a random key is generated once and kept in the data folder.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -79,13 +81,20 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "nuanxin.core.idempotency.IdempotencyMiddleware",
+    # Last, as django-axes asks: it turns a login refused for a lockout into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 IDEMPOTENCY_PRINCIPAL = "nuanxin.accounts.services.request_principal"
 
 ROOT_URLCONF = "nuanxin.urls"
 WSGI_APPLICATION = "nuanxin.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The lockout backend comes first: it refuses a locked-out account or address before any
+# password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -209,10 +218,48 @@ NUANXIN_PUBLIC_URL = os.environ.get("NUANXIN_PUBLIC_URL", "")
 # Station visits are personal location data: kept this long, then only counts remain.
 STATION_VISIT_RETENTION_DAYS = int(os.environ.get("STATION_VISIT_RETENTION_DAYS", "180"))
 
+# Our reverse proxies (addresses or CIDR ranges). Only a request that arrives from one of them has
+# its X-Forwarded-For read for the client's address (nuanxin.core.net.client_ip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+
+# Password login lockout (django-axes, attempts kept in the database): an account is locked after
+# LOGIN_FAILURE_LIMIT wrong passwords, a client address after LOGIN_ADDRESS_FAILURE_LIMIT (many
+# people may share one address behind a carrier's NAT), each for LOGIN_LOCKOUT_MINUTES after the
+# failures that reached the limit. API, login page and admin login all go through it.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# Successful logins and failures are kept this long for the admin's login records (PIPL).
+LOGIN_LOG_RETENTION_DAYS = int(os.environ.get("LOGIN_LOG_RETENTION_DAYS", "90"))
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT", True)
+AXES_HANDLER = "nuanxin.accounts.lockout.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "phone"
+AXES_USERNAME_CALLABLE = "nuanxin.accounts.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "nuanxin.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "nuanxin.accounts.lockout.lockout_response"
+# A success does not wipe the failures: else one's own account would reset an address's count.
+AXES_RESET_ON_SUCCESS = False
+# Tries refused during a lockout do not prolong it, so the Retry-After we answer stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The admin pages for attempts and logs are nuanxin's own (accounts/admin_logins.py), in Chinese.
+AXES_ENABLE_ADMIN = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "phone", "code", "csrfmiddlewaretoken"]
+
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "nuanxin.accounts.sms.ConsoleSmsBackend")
 SMS_CODE_TTL_SECONDS = 300
-SMS_CODE_RESEND_SECONDS = 60
 SMS_CODE_MAX_ATTEMPTS = 5
+# Sending limits, counted over the codes sent (nuanxin.accounts.limits); 0 switches one off.
+SMS_CODE_RESEND_SECONDS = int(os.environ.get("SMS_CODE_RESEND_SECONDS", "60"))
+SMS_PHONE_LIMIT_PER_DAY = int(os.environ.get("SMS_PHONE_LIMIT_PER_DAY", "10"))
+SMS_CLIENT_LIMIT_PER_MINUTE = int(os.environ.get("SMS_CLIENT_LIMIT_PER_MINUTE", "5"))
+SMS_CLIENT_LIMIT_PER_HOUR = int(os.environ.get("SMS_CLIENT_LIMIT_PER_HOUR", "30"))
+SMS_GLOBAL_LIMIT_PER_MINUTE = int(os.environ.get("SMS_GLOBAL_LIMIT_PER_MINUTE", "120"))
+# Wrong codes from one client address within LOGIN_LOCKOUT_MINUTES before SMS login is refused.
+SMS_LOGIN_CLIENT_FAILURE_LIMIT = int(os.environ.get("SMS_LOGIN_CLIENT_FAILURE_LIMIT", "20"))
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 # Manual points adjustments: the most one adjustment may move, the most one staff member may

@@ -20,6 +20,8 @@ from tests.factories import UserFactory, staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+IP = "203.0.113.7"
+
 
 @pytest.fixture
 def outbox(settings):
@@ -89,54 +91,54 @@ def test_user_update_is_audited_and_scoped(tree):
 
 
 def test_sms_login_creates_a_worker_on_first_use(outbox):
-    sms_code_send(phone="13912345678")
+    sms_code_send(phone="13912345678", client_ip=IP)
     phone, code = _sent_code(outbox)
 
-    user, created = sms_code_login(phone=phone, code=code)
+    user, created = sms_code_login(phone=phone, code=code, client_ip=IP)
 
     assert created and user.role == Role.WORKER and user.phone == "13912345678"
     assert not user.has_usable_password()
 
 
 def test_sms_code_works_only_once(outbox):
-    sms_code_send(phone="13912345678")
+    sms_code_send(phone="13912345678", client_ip=IP)
     _, code = _sent_code(outbox)
-    sms_code_login(phone="13912345678", code=code)
+    sms_code_login(phone="13912345678", code=code, client_ip=IP)
 
     with pytest.raises(ApplicationError) as error:
-        sms_code_login(phone="13912345678", code=code)
+        sms_code_login(phone="13912345678", code=code, client_ip=IP)
     assert error.value.code == "accounts.bad_sms_code"
 
 
 def test_sms_code_wrong_tries_are_counted_and_capped(outbox, settings):
-    sms_code_send(phone="13912345678")
+    sms_code_send(phone="13912345678", client_ip=IP)
     _, code = _sent_code(outbox)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(settings.SMS_CODE_MAX_ATTEMPTS):
         with pytest.raises(ApplicationError):
-            sms_code_login(phone="13912345678", code=wrong)
+            sms_code_login(phone="13912345678", code=wrong, client_ip=IP)
 
     assert SmsCode.objects.get().attempts == settings.SMS_CODE_MAX_ATTEMPTS
     with pytest.raises(ApplicationError) as error:
-        sms_code_login(phone="13912345678", code=code)
+        sms_code_login(phone="13912345678", code=code, client_ip=IP)
     assert error.value.code == "accounts.bad_sms_code"
     assert not User.objects.exists()
 
 
 def test_sms_code_expires(outbox):
-    sms_code_send(phone="13912345678")
+    sms_code_send(phone="13912345678", client_ip=IP)
     _, code = _sent_code(outbox)
     SmsCode.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
 
     with pytest.raises(ApplicationError):
-        sms_code_login(phone="13912345678", code=code)
+        sms_code_login(phone="13912345678", code=code, client_ip=IP)
 
 
 def test_sms_codes_are_rate_limited(outbox):
-    sms_code_send(phone="13912345678")
+    sms_code_send(phone="13912345678", client_ip=IP)
 
     with pytest.raises(ApplicationError) as error:
-        sms_code_send(phone="13912345678")
+        sms_code_send(phone="13912345678", client_ip=IP)
 
     assert error.value.code == "accounts.sms_too_soon"
     assert error.value.status == 429
@@ -144,7 +146,7 @@ def test_sms_codes_are_rate_limited(outbox):
 
 
 def test_sms_code_is_stored_only_as_a_digest(outbox):
-    sms_code_send(phone="13912345678")
+    sms_code_send(phone="13912345678", client_ip=IP)
     _, code = _sent_code(outbox)
 
     assert code not in SmsCode.objects.get().digest

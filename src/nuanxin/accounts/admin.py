@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from nuanxin.accounts import admin_logins  # noqa: F401  (registers the login records' pages)
 from nuanxin.accounts.models import ApiToken, User
 from nuanxin.accounts.services import check_role_region, phone_clean, user_create, user_update
 from nuanxin.core.admin import ScopedAdmin

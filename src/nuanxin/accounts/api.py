@@ -16,6 +16,7 @@ from nuanxin.accounts.services import (
     sms_code_send,
     token_issue,
 )
+from nuanxin.core.net import client_ip
 
 router = Router(tags=["账号"])
 
@@ -32,19 +33,22 @@ def _token_for(response: HttpResponse, user, created: bool = False) -> TokenOut:
 
 @router.post("/login", auth=None, response=TokenOut, summary="手机号 + 密码登录，签发令牌")
 def login(request: HttpRequest, response: HttpResponse, payload: PasswordLoginIn) -> TokenOut:
-    return _token_for(response, password_login(phone=payload.phone, password=payload.password))
+    user = password_login(request=request, phone=payload.phone, password=payload.password)
+    return _token_for(response, user)
 
 
 @router.post("/sms/send", auth=None, response=SmsSendOut, summary="发送短信验证码")
 def sms_send(request: HttpRequest, payload: SmsSendIn) -> SmsSendOut:
-    return SmsSendOut(expires_at=sms_code_send(phone=payload.phone))
+    return SmsSendOut(expires_at=sms_code_send(phone=payload.phone, client_ip=client_ip(request)))
 
 
 @router.post(
     "/sms/login", auth=None, response=TokenOut, summary="短信验证码登录（新号码自动注册为劳动者）"
 )
 def sms_login(request: HttpRequest, response: HttpResponse, payload: SmsLoginIn) -> TokenOut:
-    user, created = sms_code_login(phone=payload.phone, code=payload.code)
+    user, created = sms_code_login(
+        phone=payload.phone, code=payload.code, client_ip=client_ip(request)
+    )
     return _token_for(response, user, created)
 
 

@@ -1,5 +1,6 @@
 import re
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -148,7 +149,11 @@ class ApiToken(models.Model):
 
 
 class SmsCode(models.Model):
-    """A one-time login code sent by SMS; stored as a digest, tried at most a few times."""
+    """A one-time login code sent by SMS; stored as a digest, tried at most a few times.
+
+    The rows are also the record the sending limits count (per phone, per client address, in
+    all), so a code and its place in the counts are written in one transaction.
+    """
 
     phone = models.CharField(max_length=11, db_index=True)
     digest = models.CharField(max_length=64)
@@ -156,9 +161,60 @@ class SmsCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["phone", "-created_at"])]
+        indexes = [
+            models.Index(fields=["phone", "-created_at"]),
+            models.Index(fields=["client_ip", "-created_at"], name="smscode_client_recent"),
+            models.Index(fields=["-created_at"], name="smscode_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.phone[:3]}****{self.phone[-4:]} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SmsLoginFailure(models.Model):
+    """A wrong SMS code, counted per client address: an address guessing codes for many phones
+    is stopped although each phone's code allows a few tries."""
+
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["client_ip", "-created_at"], name="smsfail_client_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.client_ip} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# django-axes keeps the password-login attempts; these proxies give its tables Chinese names in
+# the accounts section of the admin (accounts/admin_logins.py).
+class _LoginRow:
+    username: str | None
+    attempt_time: object
+
+    def __str__(self) -> str:
+        at = timezone.localtime(self.attempt_time)
+        return f"{mask_phone(self.username)} @ {at:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginAttempt(_LoginRow, AccessAttempt):
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败与锁定")
+        verbose_name_plural = _("登录失败与锁定")
+
+
+class LoginRecord(_LoginRow, AccessLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("登录记录")
+        verbose_name_plural = _("登录记录")
+
+
+class LoginFailureRecord(_LoginRow, AccessFailureLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败日志")
+        verbose_name_plural = _("登录失败日志")

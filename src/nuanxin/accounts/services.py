@@ -11,21 +11,31 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanxin.accounts.limits import (
+    SEND_LOCK,
+    login_lock_name,
+    sms_login_check,
+    sms_send_check,
+)
+from nuanxin.accounts.lockout import login_locked_out
 from nuanxin.accounts.models import (
     MOBILE_RE,
     ROLE_REGION_LEVEL,
     ApiToken,
     Role,
     SmsCode,
+    SmsLoginFailure,
     User,
     normalize_phone,
 )
 from nuanxin.accounts.sms import sms_backend
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core.locks import serialise
 from nuanxin.core.scoping import in_jurisdiction
 from nuanxin.geo.models import Region
 
@@ -152,32 +162,41 @@ def user_update(
     return user
 
 
-def password_login(*, phone: str, password: str) -> User:
-    user = authenticate(phone=normalize_phone(phone), password=password)
+def password_login(*, request: HttpRequest, phone: str, password: str) -> User:
+    """Check a phone and password.
+
+    ``request`` goes to ``authenticate``, where django-axes reads the client address, counts a
+    failure against the account and the address and refuses both while locked out
+    (``accounts.locked_out``, 429, see ``accounts.lockout``).
+    """
+    phone = normalize_phone(phone)
+    user = authenticate(request, phone=phone, password=password)
     if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise login_locked_out(request=request, phone=phone)
         raise ApplicationError("accounts.bad_credentials", _("手机号或密码不正确。"), status=401)
     return user
 
 
-def sms_code_send(*, phone: str) -> dt.datetime:
-    """Send a 6-digit login code; returns when it expires. One code a minute per phone."""
+def sms_code_send(*, phone: str, client_ip: str | None) -> dt.datetime:
+    """Send a 6-digit login code; returns when it expires.
+
+    The sending limits (per phone, per client address, in all: ``accounts.limits``) are counted
+    and the code inserted in one transaction that holds the sending lock, so they hold across
+    app servers; the message goes out once the code is committed.
+    """
     phone = phone_clean(phone)
-    now = timezone.now()
     with transaction.atomic():
-        recent = SmsCode.objects.filter(
-            phone=phone, created_at__gt=now - dt.timedelta(seconds=settings.SMS_CODE_RESEND_SECONDS)
-        ).exists()
-        if recent:
-            raise ApplicationError(
-                "accounts.sms_too_soon",
-                _("验证码发送过于频繁，请稍后再试。"),
-                extra={"retry_after_seconds": settings.SMS_CODE_RESEND_SECONDS},
-                status=429,
-            )
+        serialise(SEND_LOCK)
+        now = timezone.now()
+        sms_send_check(phone=phone, client_ip=client_ip, now=now)
         code = f"{secrets.randbelow(1_000_000):06d}"
         expires_at = now + dt.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS)
         SmsCode.objects.create(
-            phone=phone, digest=_digest(f"{phone}:{code}"), expires_at=expires_at
+            phone=phone,
+            digest=_digest(f"{phone}:{code}"),
+            expires_at=expires_at,
+            client_ip=client_ip,
         )
     minutes = settings.SMS_CODE_TTL_SECONDS // 60
     text = _("您的暖新登录验证码是 %(code)s，%(minutes)s 分钟内有效。") % {
@@ -188,34 +207,38 @@ def sms_code_send(*, phone: str) -> dt.datetime:
     return expires_at
 
 
-def _sms_code_consume(phone: str, code: str) -> bool:
-    """Mark the newest live code used if ``code`` matches it; count a wrong try otherwise."""
+def _sms_code_consume(phone: str, code: str, client_ip: str | None) -> bool:
+    """Mark the newest live code used if ``code`` matches it; count a wrong try otherwise, on
+    the code and against the client address (refused first if the address has too many)."""
     with transaction.atomic():
+        serialise(login_lock_name(client_ip))
+        sms_login_check(client_ip=client_ip, now=timezone.now())
         sms = (
             SmsCode.objects.select_for_update()
             .filter(phone=phone, used_at__isnull=True, expires_at__gt=timezone.now())
             .order_by("-created_at")
             .first()
         )
-        if sms is None or sms.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
-            return False
-        if not hmac.compare_digest(sms.digest, _digest(f"{phone}:{(code or '').strip()}")):
+        if sms is not None and sms.attempts < settings.SMS_CODE_MAX_ATTEMPTS:
+            if hmac.compare_digest(sms.digest, _digest(f"{phone}:{(code or '').strip()}")):
+                sms.used_at = timezone.now()
+                sms.save(update_fields=["used_at"])
+                return True
             sms.attempts += 1
             sms.save(update_fields=["attempts"])
-            return False
-        sms.used_at = timezone.now()
-        sms.save(update_fields=["used_at"])
-        return True
+        SmsLoginFailure.objects.create(client_ip=client_ip)
+        return False
 
 
-def sms_code_login(*, phone: str, code: str) -> tuple[User, bool]:
+def sms_code_login(*, phone: str, code: str, client_ip: str | None) -> tuple[User, bool]:
     """Check a login code; a phone seen for the first time becomes a worker account.
 
-    Returns (user, created). Each code works once and allows a few wrong tries; the wrong try
-    is committed before the error is raised, so it counts.
+    Returns (user, created). Each code works once and allows a few wrong tries; a client address
+    may type only so many wrong codes (``SMS_LOGIN_CLIENT_FAILURE_LIMIT``). The wrong try is
+    committed before the error is raised, so it counts.
     """
     phone = phone_clean(phone)
-    if not _sms_code_consume(phone, code):
+    if not _sms_code_consume(phone, code, client_ip):
         raise ApplicationError("accounts.bad_sms_code", _("验证码错误或已过期。"), status=401)
     user = User.objects.filter(phone=phone).first()
     if user is not None:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from nuanxin.accounts.forms import PasswordLoginForm, SmsLoginForm
 from nuanxin.accounts.services import password_login, sms_code_login, sms_code_send
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.net import client_ip
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -28,16 +29,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if mode == "password" and password_form.is_valid():
-                user = password_login(**password_form.cleaned_data)
+                user = password_login(request=request, **password_form.cleaned_data)
                 login(request, user, backend=BACKEND)
                 return redirect(_next_url(request))
             if mode == "sms" and sms_form.is_valid():
                 data = sms_form.cleaned_data
                 if request.POST.get("action") == "send":
-                    sms_code_send(phone=data["phone"])
+                    sms_code_send(phone=data["phone"], client_ip=client_ip(request))
                     messages.info(request, _("验证码已发送，请查收短信。"))
                 else:
-                    user, created = sms_code_login(phone=data["phone"], code=data["code"])
+                    user, created = sms_code_login(
+                        phone=data["phone"], code=data["code"], client_ip=client_ip(request)
+                    )
                     login(request, user, backend=BACKEND)
                     if created:
                         messages.success(request, _("欢迎加入暖新！已为您创建账号。"))
@@ -51,7 +54,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "error": error,
         "next": _next_url(request),
     }
-    return render(request, "accounts/login.html", context, status=400 if error else 200)
+    if error is None:
+        return render(request, "accounts/login.html", context)
+    # A refusal for too many tries says so to the browser too, with when to come back.
+    status = 429 if error.status == 429 else 400
+    response = render(request, "accounts/login.html", context, status=status)
+    if "retry_after_seconds" in error.extra:
+        response["Retry-After"] = str(error.extra["retry_after_seconds"])
+    return response
 
 
 @require_POST
