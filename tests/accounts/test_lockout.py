@@ -277,14 +277,11 @@ def test_the_address_reset_command_lifts_an_address_lockout(client, worker, sett
     assert api_login(client, password=TEST_PASSWORD).status_code == 200
 
 
-# IdempotencyMiddleware runs a keyed request in one transaction and rolls it back when the
-# answer is an error, so a failed login's records (axes' attempt, the SMS code's wrong try) are
-# undone for a client that sends an Idempotency-Key. The auth endpoints must not run inside it;
-# these tests hold the property whichever way that is done.
-IDEMPOTENCY_ROLLBACK = "keyed login requests roll back their failure records"
+# IdempotencyMiddleware runs a keyed request in one transaction; a failed login's records
+# (axes' attempt, the SMS code's wrong try) must survive it, or an Idempotency-Key would buy
+# unlimited guesses.
 
 
-@pytest.mark.xfail(reason=IDEMPOTENCY_ROLLBACK, strict=True)
 @pytest.mark.django_db(transaction=True)
 def test_idempotency_keys_do_not_buy_more_password_guesses(client, worker, settings):
     answers = [
@@ -295,7 +292,6 @@ def test_idempotency_keys_do_not_buy_more_password_guesses(client, worker, setti
     assert len(guesses) <= settings.LOGIN_FAILURE_LIMIT - 1
 
 
-@pytest.mark.xfail(reason=IDEMPOTENCY_ROLLBACK, strict=True)
 @pytest.mark.django_db(transaction=True)
 def test_idempotency_keys_do_not_buy_more_sms_code_guesses(client, settings):
     sms_code_send(phone=PHONE, client_ip="192.0.2.1")

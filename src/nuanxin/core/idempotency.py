@@ -4,8 +4,9 @@ A client that retries a POST (a rider's phone losing signal mid-upload) sends th
 ``Idempotency-Key`` header; the first successful answer is stored with the request's fingerprint
 and replayed byte for byte, so the retry creates nothing new. The record is written in the same
 transaction as the work, so a crash leaves neither. A reused key with a different request is
-refused with ``idempotency.key_reused``. Answers that are errors are not stored: they changed
-nothing, so running the request again is safe.
+refused with ``idempotency.key_reused``. Answers that are errors are not stored, so running the
+request again is safe; what the request recorded on its way to the refusal (a counted wrong
+password) is kept, exactly as without a key.
 
 Answers marked ``Cache-Control: no-store`` (the ones that carry a secret: a login's bearer
 token, a revealed phone number) are never stored either, so no secret lies in this table in
@@ -17,7 +18,7 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -64,7 +65,7 @@ def _error(code: str, message: str, status: int) -> JsonResponse:
 
 
 class _Discard(Exception):
-    """Raised inside the transaction to roll back a key whose answer was an error."""
+    """Raised inside the transaction to roll back a request that broke it."""
 
     def __init__(self, response: HttpResponse) -> None:
         self.response = response
@@ -99,9 +100,17 @@ class IdempotencyMiddleware:
                 except IntegrityError:
                     return self._replay(principal, key, fingerprint)
                 response = self.get_response(request)
-                if not 200 <= response.status_code < 300 or getattr(response, "streaming", False):
+                if connection.needs_rollback:
+                    # The work broke the transaction (only a bug does that): keep nothing.
                     raise _Discard(response)
-                if carries_secret(response):
+                if (
+                    not 200 <= response.status_code < 300
+                    or getattr(response, "streaming", False)
+                    or carries_secret(response)
+                ):
+                    # Not kept, so a retry runs the request again. What the request wrote on
+                    # its way to a refusal stays, as it would without a key: a wrong password
+                    # or SMS code must count whether or not the client sent one.
                     record.delete()
                     return response
                 record.status_code = response.status_code
