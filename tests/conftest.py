@@ -1,9 +1,13 @@
+import io
+import itertools
 import os
 import shutil
 
 import pytest
 
+from tests import demo_db
 from tests.factories import build_tree
+from tests.helpers import in_ci
 
 CHROMIUM = os.environ.get("NUANXIN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -17,6 +21,83 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_addoption(parser, pluginmanager):
+    if not pluginmanager.has_plugin("xdist"):
+        # With xdist disabled (-p no:xdist) the -n and --dist of the ini's addopts mean nothing;
+        # accept them so that a run in one process needs no other change. (Like xdist itself,
+        # this needs _addoption: pytest reserves lower-case short options.)
+        group = parser.getgroup("xdist", "distributed testing (pytest-xdist is disabled)")
+        group._addoption("-n", "--numprocesses", dest="numprocesses", help="ignored")
+        group._addoption("--dist", dest="dist", default="no", help="ignored")
+
+
+def pytest_collection_modifyitems(items):
+    """In a module whose tests partly use the demo, those that do not run first: the demo's
+    database stays connected from the module's first demo test to the module's end."""
+    ordered = []
+    for _module, group in itertools.groupby(items, key=lambda item: item.nodeid.split("::")[0]):
+        group = list(group)
+        ordered += [item for item in group if "demo_city" not in item.fixturenames]
+        ordered += [item for item in group if "demo_city" in item.fixturenames]
+    items[:] = ordered
+
+
+def pytest_collection_finish(session):
+    # Start building the demo now, so that it is ready when the first test that needs it runs.
+    if not session.config.option.collectonly and any(
+        "demo_city" in item.fixturenames for item in session.items
+    ):
+        demo_db.build_start(demo_db.run_dir(session.config))
+
+
+@pytest.fixture(scope="session")
+def _demo_copy(request, django_db_setup, django_db_blocker):
+    copy = demo_db.DemoCopy.create(demo_db.run_dir(request.config), django_db_blocker)
+    yield copy
+    copy.drop()
+
+
+@pytest.fixture(scope="module")
+def _demo_database(_demo_copy):
+    with _demo_copy.active():
+        yield _demo_copy
+
+
+@pytest.fixture
+def demo_city(request, _demo_database, settings):
+    """The whole Zhanjiang demo city (a DemoContext with the demo's accounts in credentials).
+
+    Built once per run; the test runs in a copy of it, rolled back at the end as usual (see
+    tests/demo_db.py). A transactional test may commit: the copy is made afresh after it.
+    """
+    from nuanxin.demo.loader import DemoContext
+
+    # The cases in which pytest-django runs a test with real commits.
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        (marker and (marker.args[:1] == (True,) or marker.kwargs.get("transaction")))
+        or (marker and marker.kwargs.get("reset_sequences"))
+        or {"transactional_db", "live_server"} & set(request.fixturenames)
+    ):
+        request.node.stash[_REFRESH_DEMO] = _demo_database
+    _demo_database.link_media(settings.MEDIA_ROOT)
+    return DemoContext(
+        out=io.StringIO(_demo_database.output), credentials=_demo_database.credentials
+    )
+
+
+_REFRESH_DEMO = pytest.StashKey[demo_db.DemoCopy]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if (copy := item.stash.get(_REFRESH_DEMO, None)) is not None:
+            copy.refresh()
+
+
 @pytest.fixture
 def tree(db):
     return build_tree()
@@ -26,7 +107,7 @@ def tree(db):
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # The production hasher is slow on purpose; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = demo_db.TEST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -53,9 +134,12 @@ def _fresh_indexes():
 @pytest.fixture(scope="session")
 def browser():
     if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail(f"CI needs the system Chromium at {CHROMIUM} for browser tests")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        pytest.skip(
+            f"browser test: no Chromium at {CHROMIUM} (install it, or set NUANXIN_CHROMIUM "
+            "to its path; CI requires it)"
+        )
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the Django calls the tests make
@@ -88,7 +172,13 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if os.environ.get("CI") and _skipped_browser_tests:
+    if not hasattr(session.config, "workerinput"):
+        # The process that started the run (the xdist controller, or the only process).
+        from pytest_django.plugin import blocking_manager_key
+
+        with session.config.stash[blocking_manager_key].unblock():
+            demo_db.build_cleanup(demo_db.run_dir(session.config))
+    if in_ci() and _skipped_browser_tests:
         session.config.pluginmanager.get_plugin("terminalreporter").write_line(
             f"CI: {len(_skipped_browser_tests)} browser tests were skipped; failing the run."
         )

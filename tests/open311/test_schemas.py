@@ -1,4 +1,4 @@
-"""The official schemas are found where CI and the worktrees keep them, and their absence fails."""
+"""The official schemas come from OPEN311_SCHEMAS; without them the tests skip, in CI they fail."""
 
 import pytest
 
@@ -11,7 +11,7 @@ def test_the_official_schemas_are_found():
     assert (folder / "requests.json").is_file() and (folder / "request.json").is_file()
 
 
-def test_the_environment_variable_wins(monkeypatch, tmp_path):
+def test_the_environment_variable_names_the_folder(monkeypatch, tmp_path):
     for name in schemas.OFFICIAL:
         (tmp_path / name).write_text("{}")
     monkeypatch.setenv("OPEN311_SCHEMAS", str(tmp_path))
@@ -19,12 +19,29 @@ def test_the_environment_variable_wins(monkeypatch, tmp_path):
     assert schemas.schema_dir() == tmp_path
 
 
-def test_missing_schemas_fail_the_run_instead_of_skipping(monkeypatch, tmp_path):
-    monkeypatch.setenv("OPEN311_SCHEMAS", str(tmp_path / "none"))
-    monkeypatch.setattr(schemas, "REPO", tmp_path / "repo")
-    monkeypatch.setattr(schemas, "FALLBACK", tmp_path / "elsewhere")
+def test_without_the_variable_the_tests_skip_and_say_why(monkeypatch):
+    monkeypatch.delenv("OPEN311_SCHEMAS", raising=False)
+    monkeypatch.delenv("CI", raising=False)
 
-    with pytest.raises(pytest.fail.Exception, match="not in any of"):
+    with pytest.raises(pytest.skip.Exception, match="set OPEN311_SCHEMAS"):
+        schemas.schema_dir()
+
+
+@pytest.mark.parametrize("ci", ["true", "1"])
+def test_without_the_variable_ci_fails_instead_of_skipping(monkeypatch, ci):
+    monkeypatch.delenv("OPEN311_SCHEMAS", raising=False)
+    monkeypatch.setenv("CI", ci)
+
+    with pytest.raises(pytest.fail.Exception, match="CI needs"):
+        schemas.schema_dir()
+
+
+def test_a_folder_that_lacks_a_schema_fails_even_outside_ci(monkeypatch, tmp_path):
+    (tmp_path / "services.json").write_text("{}")
+    monkeypatch.setenv("OPEN311_SCHEMAS", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+
+    with pytest.raises(pytest.fail.Exception, match=r"lacks service\.json"):
         schemas.schema_dir()
 
 

@@ -73,7 +73,7 @@ COUNTY_NAMES: dict[str, str] = {
     DEV_ZONE_CODE: "湛江经济技术开发区",
 }
 
-# County seats in GCJ-02, as given in DESIGN.md section 5 (from public admin-code tables).
+# County seats in GCJ-02, from public administrative-division code tables.
 COUNTY_CENTRES_GCJ02: dict[str, tuple[float, float]] = {
     "440802": (110.3659, 21.2661),
     "440803": (110.3977, 21.1925),
