@@ -8,6 +8,7 @@ from ninja import Router
 
 from nuanxin.accounts.models import User
 from nuanxin.core.errors import forbidden, not_found
+from nuanxin.core.schema import IdParam, Offset, limit_param
 from nuanxin.core.scoping import jurisdiction_path
 from nuanxin.points.models import AccountKind, Entry
 from nuanxin.points.schemas import (
@@ -37,7 +38,9 @@ def balance(request: HttpRequest) -> BalanceOut:
 
 
 @router.get("/history", response=list[HistoryLineOut], summary="我的积分明细（新到旧）")
-def history(request: HttpRequest, limit: int = 50, before: int | None = None) -> list[Any]:
+def history(
+    request: HttpRequest, limit: limit_param(500) = 50, before: IdParam | None = None
+) -> list[Any]:
     return history_of(request.auth, limit=limit, before_id=before)
 
 
@@ -63,12 +66,11 @@ def pools(request: HttpRequest, kind: str = AccountKind.COMMUNITY_POOL) -> list[
 
 @router.get("/accounts", response=list[AccountOut], summary="辖区积分账户（工作人员）")
 def accounts(
-    request: HttpRequest, kind: str | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest, kind: str | None = None, limit: limit_param(500) = 100, offset: Offset = 0
 ) -> list[AccountOut]:
     qs = scoped_accounts(_staff(request)).order_by("id")
     if kind:
         qs = qs.filter(kind=kind)
-    limit = max(1, min(limit, 500))
     return [
         AccountOut(
             account=account.key,
@@ -80,7 +82,7 @@ def accounts(
             held=account.held,
             available=account.available,
         )
-        for account in qs[max(0, offset) : max(0, offset) + limit]
+        for account in qs[offset : offset + limit]
     ]
 
 

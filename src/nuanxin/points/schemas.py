@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from nuanxin.core.schema import Amount, Id
+
 
 class BalanceOut(Schema):
     available: int
@@ -45,8 +47,8 @@ class AccountOut(Schema):
 
 class AdjustmentIn(Schema):
     transfer_id: str = Field(max_length=128, description="调用方生成的唯一交易编号，重试时不变")
-    worker_id: int
-    amount: int = Field(description="正数补发，负数扣减")
+    worker_id: Id
+    amount: Amount = Field(description="正数补发，负数扣减（非零整数，绝对值至多 10 亿）")
     reason: str = Field(max_length=500)
 
 
