@@ -18,7 +18,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from nuanxin.accounts.auth import api_auth
-from nuanxin.core.edge import loads_json
+from nuanxin.core.edge import check_text, loads_json
 from nuanxin.core.errors import ApplicationError
 
 logger = logging.getLogger("nuanxin.api")
@@ -31,11 +31,20 @@ class Utf8JSONRenderer(JSONRenderer):
 
 
 class EdgeParser(Parser):
-    """JSON bodies through the edge's bounded parser (size, nesting, characters); query and
-    form values were checked by ``core.edge.EdgeMiddleware`` before the view."""
+    """JSON bodies through the edge's bounded parser (size, nesting, characters). Query and
+    form values were checked by ``core.edge.EdgeMiddleware`` before the view; they are checked
+    again here because Ninja parses the form of a PUT or PATCH itself, after the middleware."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         return loads_json(request.body)
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        for key, values in data.lists():
+            check_text(key, key)
+            for value in values:
+                if isinstance(value, str):
+                    check_text(value, key)
+        return super().parse_querydict(data, list_fields, request)
 
 
 api = NinjaAPI(

@@ -180,3 +180,19 @@ def test_check_text_names_the_character():
         check_text("义诊\u0001", "extra_services")
 
     assert caught.value.extra == {"field": "extra_services", "character": "U+0001"}
+
+
+def test_the_api_parser_checks_form_and_query_values_it_parses_itself(rf):
+    """Ninja parses a PUT or PATCH form after the middleware: the parser applies the rule."""
+    from django.http import QueryDict
+
+    from nuanxin.api import EdgeParser
+
+    parser = EdgeParser()
+    request = rf.get("/")
+
+    assert parser.parse_querydict(QueryDict("a=1&b=x"), [], request) == {"a": "1", "b": "x"}
+    assert (
+        error_code(lambda: parser.parse_querydict(QueryDict("note=%01"), [], request))
+        == "request.invalid_character"
+    )
