@@ -166,25 +166,22 @@ IdParam = param_int(1, MAX_ID)
 Ids = Annotated[list[Id], Field(max_length=MAX_IDS)]
 # A points amount that moves points (an adjustment): never zero, either sign.
 Amount = Annotated[json_int(-MAX_POINTS, MAX_POINTS), AfterValidator(_not_zero)]
-Points = json_int(0, MAX_POINTS)
-Count = json_int(0, MAX_COUNT)
-# A signed quantity whose sign the service judges (stock moves, reported quantities).
-Quantity = json_int(-MAX_COUNT, MAX_COUNT)
-Hours = json_int(0, 24 * 366)
-# Hours or points whose sign the service judges (it answers its own code for a negative one).
-SignedHours = json_int(-24 * 366, 24 * 366)
+# Points, counts and hours whose sign and range the service judges with its own codes (a
+# negative price is store.bad_price, a capacity over the limit stations.bad_capacity...).
 PointsAmount = json_int(-MAX_POINTS, MAX_POINTS)
+Quantity = json_int(-MAX_COUNT, MAX_COUNT)
+SignedHours = json_int(-24 * 366, 24 * 366)
 # Hours of work with two decimals (a volunteer's verified hours).
 HoursDecimal = json_decimal(-24 * 366, 24 * 366, 2)
+# 0 = Monday (a station's week) and ISO 1 = Monday .. 7 = Sunday (a volunteer project's).
 Weekday = json_int(0, 6)
-DayOfMonth = json_int(1, 31)
+IsoWeekday = json_int(1, 7)
 Year = json_int(YEAR_MIN, YEAR_MAX)
 YearParam = param_int(YEAR_MIN, YEAR_MAX)
 Offset = param_int(0, MAX_OFFSET)
 Page = param_int(1, MAX_PAGE)
 Lon = Lat = json_float(-MAX_DEGREES, MAX_DEGREES)
 LonParam = LatParam = param_float(-MAX_DEGREES, MAX_DEGREES)
-Meters = json_float(0, MAX_METERS)
 MetersParam = param_float(0, MAX_METERS)
 Date = _edge(dt.date, AfterValidator(_date_in_range))
 DateTime = _edge(dt.datetime, AfterValidator(_aware_in_range))

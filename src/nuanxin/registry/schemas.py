@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from nuanxin.core.schema import Count, Date, Id, Ids, Lat, Lon, Year
+from nuanxin.core.schema import Date, Id, Ids, Lat, Lon, Quantity, Year
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.geo.models import Region
 from nuanxin.registry.models import (
@@ -85,7 +85,7 @@ class EnterpriseIn(Schema):
     coord_system: CoordSystem = CoordSystem.WGS84
     contact_name: str = ""
     contact_phone: str = ""
-    worker_count: Count | None = None
+    worker_count: Quantity | None = None
     status: str = "active"
 
 
@@ -105,7 +105,7 @@ class EnterprisePatch(Schema):
     coord_system: CoordSystem | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
-    worker_count: Count | None = None
+    worker_count: Quantity | None = None
     status: str | None = None
 
 

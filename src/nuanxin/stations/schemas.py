@@ -2,7 +2,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from nuanxin.core.schema import Count, Lat, Lon, Weekday
+from nuanxin.core.schema import Lat, Lon, Quantity, Weekday
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.stations.models import HostType, StationKind, StationStatus
 
@@ -192,7 +192,7 @@ class StationIn(Schema):
     description: str = ""
     contact_name: str = ""
     contact_phone: str = ""
-    capacity: Count | None = None
+    capacity: Quantity | None = None
     status: StationStatus = StationStatus.OPEN
     status_note: str = ""
     timezone: str | None = None
@@ -217,7 +217,7 @@ class StationPatch(Schema):
     description: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
-    capacity: Count | None = None
+    capacity: Quantity | None = None
     timezone: str | None = None
     keeper_phones: list[str] | None = None
 

@@ -6,14 +6,13 @@ from ninja import Field, Schema
 from nuanxin.core.masking import mask_phone
 from nuanxin.core.schema import (
     DateTime,
-    DayOfMonth,
-    Hours,
     Id,
     IdParam,
     LatParam,
     LonParam,
-    Points,
+    PointsAmount,
     Quantity,
+    SignedHours,
 )
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.store.models import Item, Order, Shop, Stock
@@ -189,14 +188,14 @@ class PickupOut(Schema):
 
 class ShopIn(Schema):
     station_id: Id
-    pickup_hours: Hours = 72
-    redemption_day: DayOfMonth | None = None
+    pickup_hours: SignedHours = 72
+    redemption_day: Quantity | None = None
 
 
 class ShopPatch(Schema):
     is_open: bool | None = None
-    pickup_hours: Hours | None = None
-    redemption_day: DayOfMonth | None = None
+    pickup_hours: SignedHours | None = None
+    redemption_day: Quantity | None = None
     clear_redemption_day: bool = False
 
 
@@ -243,7 +242,7 @@ class StockOut(Schema):
 class ItemIn(Schema):
     name: str = Field(..., max_length=60)
     category: str
-    points_price: Points
+    points_price: PointsAmount
     description: str = ""
     monthly_limit: Quantity | None = None
     active_from: DateTime | None = None
@@ -253,7 +252,7 @@ class ItemIn(Schema):
 class ItemPatch(Schema):
     name: str | None = Field(None, max_length=60)
     category: str | None = None
-    points_price: Points | None = None
+    points_price: PointsAmount | None = None
     description: str | None = None
     monthly_limit: Quantity | None = None
     active_from: DateTime | None = None

@@ -9,6 +9,7 @@ from nuanxin.core.schema import (
     Date,
     DateTime,
     HoursDecimal,
+    IsoWeekday,
     Lat,
     LatParam,
     Lon,
@@ -18,7 +19,6 @@ from nuanxin.core.schema import (
     Quantity,
     SignedHours,
     TimeOfDay,
-    Weekday,
 )
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.volunteering.models import (
@@ -280,7 +280,9 @@ class ProjectIn(Schema):
     places: Quantity
     recurrence: Recurrence = Recurrence.ONCE
     last_date: Date | None = None
-    weekdays: list[Weekday] = Field(default_factory=list, max_length=7)
+    weekdays: list[IsoWeekday] = Field(
+        default_factory=list, max_length=7, description="ISO 星期：1 = 周一 … 7 = 周日"
+    )
     description: str = ""
     requirements_note: str = ""
     lon: Lon | None = None
