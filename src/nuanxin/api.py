@@ -6,16 +6,22 @@ Every app that has an ``api.py`` with a ``router`` is mounted at ``/api/v1/<app>
 
 import importlib
 import importlib.util
+import logging
+from typing import Any
 
 from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from nuanxin.accounts.auth import api_auth
+from nuanxin.core.edge import check_text, loads_json
 from nuanxin.core.errors import ApplicationError
+
+logger = logging.getLogger("nuanxin.api")
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -24,8 +30,26 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+class EdgeParser(Parser):
+    """JSON bodies through the edge's bounded parser (size, nesting, characters). Query and
+    form values were checked by ``core.edge.EdgeMiddleware`` before the view; they are checked
+    again here because Ninja parses the form of a PUT or PATCH itself, after the middleware."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return loads_json(request.body)
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        for key, values in data.lists():
+            check_text(key, key)
+            for value in values:
+                if isinstance(value, str):
+                    check_text(value, key)
+        return super().parse_querydict(data, list_fields, request)
+
+
 api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
+    parser=EdgeParser(),
     title="暖新 API",
     version="1",
     description=_("新就业群体服务与治理平台的开放接口。错误统一为 {code, message, extra}。"),
@@ -74,7 +98,18 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja wraps whatever the body parser raises in a 400; the edge's own refusal is inside.
+    if isinstance(exc.__cause__, ApplicationError):
+        return on_application_error(request, exc.__cause__)
     return _error(request, exc.status_code, f"http.{exc.status_code}", str(exc), {})
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unexpected: logged with its traceback, answered in the API's shape (never
+    Django's HTML page, and nothing about the cause)."""
+    logger.error("Internal Server Error: %s", request.path, exc_info=exc)
+    return _error(request, 500, "server_error", _("服务器出错了，请稍后重试。"), {})
 
 
 def _mount_app_routers() -> None:

@@ -80,10 +80,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "nuanxin.core.edge.EdgeMiddleware",
     "nuanxin.core.idempotency.IdempotencyMiddleware",
     # Last, as django-axes asks: it turns a login refused for a lockout into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
+# The edge's limits (core/edge.py) and the interfaces that answer its refusals in their own
+# format rather than as a page.
+EDGE_API_PREFIXES = {
+    "/api/": "nuanxin.core.edge.api_error_response",
+    "/open311/": "nuanxin.open311.views.edge_error_response",
+}
+EDGE_MAX_JSON_DEPTH = 32
+EDGE_MAX_JSON_BYTES = 1024 * 1024
+EDGE_MAX_BODY_BYTES = 64 * 1024 * 1024
 IDEMPOTENCY_PRINCIPAL = "nuanxin.accounts.services.request_principal"
 
 ROOT_URLCONF = "nuanxin.urls"

@@ -10,6 +10,11 @@ from django.urls import include, path, re_path
 from nuanxin.api import api
 from nuanxin.core import views as core_views
 
+handler400 = "nuanxin.core.views.bad_request"
+handler403 = "nuanxin.core.views.permission_denied"
+handler404 = "nuanxin.core.views.page_not_found"
+handler500 = "nuanxin.core.views.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -83,3 +83,22 @@ def test_served_site_logs_in_and_runs_its_jobs_beside_it(server):
 
     assert "骑手，您好" in home
     assert _jobs_processes(process.pid), "the server starts its periodic jobs process"
+
+
+def test_serve_refuses_an_unmigrated_database_and_says_what_to_run(tmp_path):
+    env = {
+        **os.environ,
+        "NUANXIN_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "nuanxin.settings",
+        "NUANXIN_JOBS": "off",
+    }
+    env.pop("DATABASE_URL", None)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "nuanxin.cli", "serve", "--port", str(_free_port())],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode != 0
+    assert "uv run nuanxin migrate" in result.stderr
+    assert "未执行" in result.stderr

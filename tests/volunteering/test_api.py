@@ -176,6 +176,28 @@ def test_bad_project_input_gets_the_error_shape(tree, clock, client):
     assert Project.objects.count() == 0
 
 
+@pytest.mark.parametrize(("weekdays", "status"), [([6, 7], 201), ([0], 422), ([8], 422)])
+def test_project_weekdays_are_iso_numbers_at_the_edge(tree, clock, client, weekdays, status):
+    body = {
+        "title": "周末巡查",
+        "kind": "other",
+        "region_code": tree["A1a"].code,
+        "place_name": "x",
+        "first_date": "2031-06-07",
+        "last_date": "2031-06-30",
+        "recurrence": "weekly",
+        "weekdays": weekdays,
+        "start_time": "09:00",
+        "end_time": "10:00",
+        "places": 1,
+    }
+
+    response = Api(client, community_staff(tree)).post("/staff/projects", body)
+
+    assert response.status_code == status, response.json()
+    assert Project.objects.count() == (1 if status == 201 else 0)
+
+
 def test_workers_cannot_use_staff_endpoints(tree, clock, client):
     api = Api(client, worker(tree))
 

@@ -10,9 +10,10 @@ from nuanxin.accounts.models import ApiToken, User
 from nuanxin.accounts.services import check_role_region, phone_clean, user_create, user_update
 from nuanxin.core.admin import ScopedAdmin
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.forms import EdgeModelForm
 
 
-class _RoleRegionChecked(forms.ModelForm):
+class _RoleRegionChecked(EdgeModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if "role" in data:

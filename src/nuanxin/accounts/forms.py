@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nuanxin.core.forms import EdgeForm
 
-class PasswordLoginForm(forms.Form):
+
+class PasswordLoginForm(EdgeForm):
     phone = forms.CharField(
         label=_("手机号"),
         max_length=20,
@@ -13,7 +15,7 @@ class PasswordLoginForm(forms.Form):
     )
 
 
-class SmsLoginForm(forms.Form):
+class SmsLoginForm(EdgeForm):
     phone = forms.CharField(
         label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )

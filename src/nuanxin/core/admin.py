@@ -1,12 +1,44 @@
-"""Admin base classes: jurisdiction-scoped lists, writes only through services."""
+"""Admin base classes: jurisdiction-scoped lists, writes only through services, and the
+services' refusals shown as form errors."""
 
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from nuanxin.core.errors import ApplicationError
+from nuanxin.core.forms import EdgeModelForm
 from nuanxin.core.models import AuditLog
 from nuanxin.core.scoping import jurisdiction_path, scope_to_jurisdiction
+
+_SERVICE_ERROR = "_nuanxin_service_error"
+
+
+def with_service_error(form_class: type[forms.BaseForm], error: ApplicationError) -> type:
+    """``form_class`` that fails validation with ``error``: on the field the error names
+    (``extra["field"]``) when the form has it, else above the form."""
+
+    class ServiceErrorForm(form_class):  # type: ignore[valid-type, misc]
+        def clean(self) -> Any:
+            cleaned = super().clean()
+            field = error.extra.get("field")
+            if isinstance(field, str) and field in self.fields:
+                self.add_error(field, error.message)
+            else:
+                raise forms.ValidationError(error.message, code=error.code)
+            return cleaned
+
+    ServiceErrorForm.__name__ = form_class.__name__
+    return ServiceErrorForm
+
+
+def checked_form(request: HttpRequest, form_class: type) -> type:
+    """The form class for this request: with the refusal of a first try, when there was one
+    (for admins whose ``get_form`` builds its own class instead of calling ScopedAdmin's)."""
+    error = getattr(request, _SERVICE_ERROR, None)
+    return form_class if error is None else with_service_error(form_class, error)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -19,6 +51,8 @@ class ScopedAdmin(admin.ModelAdmin):
     removed.
     """
 
+    # The edge's bounds on every number and date field (core.forms).
+    form = EdgeModelForm
     region_field: str | None = "region"
     # Rows of the whole city (the shop's catalogue, categories): every governing user sees all.
     city_wide = False
@@ -48,6 +82,42 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    # A service refuses a save (ApplicationError from save_model, save_related or a formset):
+    # the admin's own transaction rolls back, and the form is shown again with the user's
+    # input and the refusal as a form error, instead of a 500 or a "saved" message.
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        return checked_form(request, super().get_form(request, obj, change=change, **kwargs))
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as error:
+            if request.method != "POST" or hasattr(request, _SERVICE_ERROR):
+                self.message_user(request, error.message, messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            setattr(request, _SERVICE_ERROR, error)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def response_action(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        """An action a service refuses as a whole changes nothing and says why."""
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(AuditLog)

@@ -1,10 +1,16 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.static import serve
 
+from nuanxin.core.edge import responder_for
+from nuanxin.core.errors import ApplicationError
 from nuanxin.core.home import home_cards
 from nuanxin.core.notifications import notifications_mark_read, notifications_of
 
@@ -31,3 +37,34 @@ def public_media(request: HttpRequest, path: str) -> HttpResponse:
     if not path.startswith(settings.PUBLIC_MEDIA_PREFIXES) or ".." in path.split("/"):
         raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+# Errors Django answers itself (outside a view, or a URL that matches nothing): the API and
+# Open311 answer in their own formats, pages with the site's templates.
+
+
+def _answer(
+    request: HttpRequest, error: ApplicationError, page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    responder = responder_for(request.path_info)
+    return responder(request, error) if responder is not None else page()
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    error = ApplicationError("bad_request", _("请求无效。"), status=400)
+    return _answer(request, error, lambda: defaults.bad_request(request, exception))
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    error = ApplicationError("forbidden", _("没有权限。"), status=403)
+    return _answer(request, error, lambda: defaults.permission_denied(request, exception))
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    error = ApplicationError("not_found", _("未找到。"), status=404)
+    return _answer(request, error, lambda: defaults.page_not_found(request, exception))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    error = ApplicationError("server_error", _("服务器出错了，请稍后重试。"), status=500)
+    return _answer(request, error, lambda: defaults.server_error(request))

@@ -1,6 +1,13 @@
 """Writing small .xlsx reports with openpyxl: a bold, frozen header row and columns as wide as
-their text (Chinese characters count double)."""
+their text (Chinese characters count double); and the one rule for text in any sheet we write.
 
+The edge refuses control characters in new input, but a sheet must not depend on that: text
+stored before the rule, or read from an imported file, would make openpyxl raise
+IllegalCharacterError (a 500 on every export of the rows) or a hand-written sheet unreadable.
+Every writer passes its text through ``cell_value``/``sheet_text``.
+"""
+
+import re
 import unicodedata
 from typing import Any
 
@@ -9,6 +16,17 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 MAX_WIDTH = 48
+# What XML 1.0 (and so .xlsx) cannot hold, and unpaired surrogates, which UTF-8 cannot.
+ILLEGAL_IN_SHEETS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def sheet_text(value: str) -> str:
+    return ILLEGAL_IN_SHEETS.sub("", value)
+
+
+def cell_value(value: Any) -> Any:
+    """``value`` as a cell may hold it: text without the characters a sheet cannot hold."""
+    return sheet_text(value) if isinstance(value, str) else value
 
 
 def display_width(value: Any) -> int:
@@ -16,12 +34,12 @@ def display_width(value: Any) -> int:
 
 
 def add_sheet(book: Workbook, title: str, headers: list[str], rows: list[list[Any]]) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(headers)
+    sheet = book.create_sheet(sheet_text(title))
+    sheet.append([cell_value(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([cell_value(v) for v in row])
     for index, header in enumerate(headers, start=1):
         width = max([display_width(header), *(display_width(r[index - 1]) for r in rows[:200])])
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, width + 2)

@@ -9,13 +9,32 @@ import os
 import subprocess
 import sys
 
-from django.db import connections
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, connections
+from django.db.migrations.executor import MigrationExecutor
 from granian import Granian
 from granian.constants import Interfaces
 
 
 def default_workers() -> int:
     return int(os.environ.get("NUANXIN_WORKERS", str(os.cpu_count() or 1)))
+
+
+def require_migrated() -> None:
+    """Refuse to serve a database whose schema is behind the code: every request would be a
+    500. Migrating is left to the operator (``nuanxin migrate``), who decides when a schema
+    change runs against a production database; ``nuanxin demo`` migrates its own."""
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        raise CommandError(f"无法连接数据库：{exc}") from exc
+    finally:
+        connections.close_all()
+    if pending:
+        raise CommandError(
+            f"数据库尚未迁移：还有 {len(pending)} 个迁移未执行。请先运行：uv run nuanxin migrate"
+        )
 
 
 def serve(*, host: str, port: int, workers: int | None = None) -> None:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from nuanxin.core.errors import ApplicationError, not_found
+from nuanxin.core.schema import param_int
 from nuanxin.geo.coords import CoordSystem, to_wgs84
 from nuanxin.geo.geometry import geometry_from_wgs84
 from nuanxin.geo.models import Region, RegionLevel
@@ -17,6 +18,8 @@ from nuanxin.geo.schemas import (
 from nuanxin.geo.selectors import region_at_point, region_get, region_tree
 
 router = Router(tags=["区域"])
+
+Depth = param_int(0, 4)
 
 
 def region_out(region: Region) -> RegionOut:
@@ -41,13 +44,13 @@ def point_to_wgs84(lon: float, lat: float, system: CoordSystem) -> tuple[float, 
 
 
 @router.get("/tree", auth=None, response=list[RegionNodeOut], summary="区域树")
-def tree(request: HttpRequest, root: str | None = None, depth: int = 2) -> list[dict]:
+def tree(request: HttpRequest, root: str | None = None, depth: Depth = 2) -> list[dict]:
     root_region = None
     if root:
         root_region = region_get(root)
         if root_region is None:
             raise not_found("geo.unknown_region", _("区域不存在。"), code=root)
-    return region_tree(root_region, max(0, min(depth, 4)))
+    return region_tree(root_region, depth)
 
 
 @router.get("/lookup", auth=None, response=RegionLookupOut, summary="坐标所属区域（最深一级）")

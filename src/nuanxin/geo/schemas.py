@@ -2,6 +2,7 @@ from typing import Any
 
 from ninja import Schema
 
+from nuanxin.core.schema import LatParam, LonParam
 from nuanxin.geo.coords import CoordSystem
 
 
@@ -30,8 +31,8 @@ class RegionLookupOut(Schema):
 
 
 class LookupQuery(Schema):
-    lon: float
-    lat: float
+    lon: LonParam
+    lat: LatParam
     coord_system: CoordSystem = CoordSystem.WGS84
 
 

@@ -25,8 +25,9 @@ ITEM_TAGS = {
     "attributes": "attribute",
     "values": "value",
 }
-# Statuses the spec names for errors; anything else a service raises is reported as bad input.
-ERROR_STATUSES = {400, 403, 404, 405}
+# Statuses the spec names for errors, a body over the size limit and a server error; anything
+# else a service raises is reported as bad input.
+ERROR_STATUSES = {400, 403, 404, 405, 413, 500}
 
 
 def _text(value: Any) -> str | None:

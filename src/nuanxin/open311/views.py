@@ -123,3 +123,9 @@ def not_found(request: HttpRequest, rest: str) -> HttpResponse:
         "open311.not_found", _("没有这个资源：%(path)s") % {"path": rest}, status=404
     )
     return error_response(fmt, error)
+
+
+def edge_error_response(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    """The edge's refusals (``core.edge``) and server errors, in the format the path asks for."""
+    fmt = "json" if request.path_info.endswith(".json") else "xml"
+    return error_response(fmt, error)

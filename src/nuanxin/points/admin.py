@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nuanxin.core.admin import ScopedAdmin
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.forms import EdgeForm, EdgeModelForm
 from nuanxin.core.scoping import jurisdiction_path
 from nuanxin.points.models import (
     AMOUNT_MAX,
@@ -45,7 +46,7 @@ from nuanxin.points.services import (
 from nuanxin.points.services.policy import EDITABLE_FIELDS, can_edit_policy
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(EdgeForm):
     transfer_id = forms.CharField(widget=forms.HiddenInput)
     amount = forms.IntegerField(
         label=_("调整积分"),
@@ -289,7 +290,7 @@ class HoldAdmin(ScopedAdmin):
         return Hold.objects.filter(debit__in=accounts).select_related("debit", "credit")
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(EdgeModelForm):
     class Meta:
         model = EarningPolicy
         fields = EDITABLE_FIELDS
@@ -309,7 +310,4 @@ class EarningPolicyAdmin(ScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: EarningPolicy, form: Any, change: bool) -> None:
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            policy_update(actor=request.user, **changed)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+        policy_update(actor=request.user, **changed)

@@ -10,6 +10,7 @@ from ninja import Query, Router
 
 from nuanxin.accounts.models import User
 from nuanxin.core.errors import forbidden, not_found
+from nuanxin.core.schema import IdParam, Offset, limit_param
 from nuanxin.core.scoping import jurisdiction_path
 from nuanxin.points.models import AccountKind, Adjustment, AdjustmentStatus
 from nuanxin.points.rules import earning_rules
@@ -48,7 +49,9 @@ def balance(request: HttpRequest) -> BalanceOut:
 
 
 @router.get("/history", response=list[HistoryLineOut], summary="我的积分明细（新到旧）")
-def history(request: HttpRequest, limit: int = 50, before: int | None = None) -> list[Any]:
+def history(
+    request: HttpRequest, limit: limit_param(500) = 50, before: IdParam | None = None
+) -> list[Any]:
     return history_of(request.auth, limit=limit, before_id=before)
 
 
@@ -87,12 +90,11 @@ def pools(request: HttpRequest, kind: str = AccountKind.COMMUNITY_POOL) -> list[
 
 @router.get("/accounts", response=list[AccountOut], summary="辖区积分账户（工作人员）")
 def accounts(
-    request: HttpRequest, kind: str | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest, kind: str | None = None, limit: limit_param(500) = 100, offset: Offset = 0
 ) -> list[AccountOut]:
     qs = scoped_accounts(_staff(request)).order_by("id")
     if kind:
         qs = qs.filter(kind=kind)
-    limit = max(1, min(limit, 500))
     return [
         AccountOut(
             account=account.key,
@@ -104,7 +106,7 @@ def accounts(
             held=account.held,
             available=account.available,
         )
-        for account in qs[max(0, offset) : max(0, offset) + limit]
+        for account in qs[offset : offset + limit]
     ]
 
 

@@ -6,6 +6,8 @@ from pydantic import StrictInt
 
 from nuanxin.points.models import AMOUNT_MAX
 
+from nuanxin.core.schema import Amount, Id
+
 
 class BalanceOut(Schema):
     available: int
@@ -49,9 +51,9 @@ class AccountOut(Schema):
 
 class AdjustmentIn(Schema):
     transfer_id: str = Field(max_length=128, description="调用方生成的唯一交易编号，重试时不变")
-    worker_id: StrictInt = Field(ge=1, le=2**63 - 1)
-    amount: StrictInt = Field(
-        ge=-AMOUNT_MAX, le=AMOUNT_MAX, description="正数补发，负数扣减；超过审批门槛的须上级审批"
+    worker_id: Id
+    amount: Amount = Field(
+        description="正数补发，负数扣减（非零整数，绝对值至多 10 亿）；超过审批门槛的须上级审批"
     )
     reason: str = Field(max_length=500)
 

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from nuanxin.core.forms import query_int
+from nuanxin.core.schema import MAX_ID
 from nuanxin.points.rules import earning_rules
 from nuanxin.points.selectors import balance_of, history_of, pending_holds_of
 
@@ -11,8 +13,7 @@ PAGE_SIZE = 20
 
 
 def _before(request: HttpRequest) -> int | None:
-    raw = request.GET.get("before", "")
-    return int(raw) if raw.isdigit() else None
+    return query_int(request.GET.get("before"), ge=1, le=MAX_ID)
 
 
 @login_required

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from nuanxin.accounts.models import Role, User
 from nuanxin.core.admin import ScopedAdmin
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.forms import EdgeModelForm
 from nuanxin.core.scoping import jurisdiction_path
 from nuanxin.registry import services
 from nuanxin.registry.access import (
@@ -44,13 +44,6 @@ from nuanxin.registry.selectors import campaigns_for, registrations_for
 from nuanxin.registry.services.enterprises import AUDITED_FIELDS, LIAISON_FIELDS
 
 
-def _form_error(form: Any, error: ApplicationError) -> ValidationError:
-    field = error.extra.get("field")
-    if isinstance(field, str) and field in form.fields:
-        return ValidationError({field: error.message})
-    return ValidationError(error.message)
-
-
 class RegistryAdmin(ScopedAdmin):
     """Open to liaisons as well as region staff; each subclass scopes its own queryset."""
 
@@ -58,7 +51,7 @@ class RegistryAdmin(ScopedAdmin):
         return may_use_registry(request.user)
 
 
-class EnterpriseAdminForm(forms.ModelForm):
+class EnterpriseAdminForm(EdgeModelForm):
     class Meta:
         model = Enterprise
         fields = [*AUDITED_FIELDS, "liaisons"]
@@ -97,14 +90,11 @@ class EnterpriseAdmin(RegistryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Enterprise, form: Any, change: bool) -> None:
         data = {k: v for k, v in form.cleaned_data.items() if k in AUDITED_FIELDS}
-        try:
-            if change:
-                changed = {k: v for k, v in data.items() if k in form.changed_data}
-                services.enterprise_update(enterprise=obj, actor=request.user, changes=changed)
-            else:
-                obj.pk = services.enterprise_create(actor=request.user, **data).pk
-        except ApplicationError as error:
-            raise _form_error(form, error) from error
+        if change:
+            changed = {k: v for k, v in data.items() if k in form.changed_data}
+            services.enterprise_update(enterprise=obj, actor=request.user, changes=changed)
+        else:
+            obj.pk = services.enterprise_create(actor=request.user, **data).pk
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if "liaisons" in form.cleaned_data and "liaisons" in form.changed_data:
@@ -114,15 +104,8 @@ class EnterpriseAdmin(RegistryAdmin):
                 actor=request.user,
             )
 
-    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(request.get_full_path())
 
-
-class WorkerAdminForm(forms.ModelForm):
+class WorkerAdminForm(EdgeModelForm):
     phone = forms.CharField(label=gettext_lazy("手机号"), max_length=20, required=False)
     id_number = forms.CharField(label=gettext_lazy("身份证号"), max_length=30, required=False)
 
@@ -166,29 +149,17 @@ class WorkerAdmin(RegistryAdmin):
     def save_model(self, request: HttpRequest, obj: Worker, form: Any, change: bool) -> None:
         data = dict(form.cleaned_data)
         enterprises = list(data.pop("enterprises", []))
-        try:
-            if change:
-                changed = {k: v for k, v in data.items() if k in form.changed_data
-                           and (k not in {"phone", "id_number"} or v)}  # fmt: skip
-                services.worker_update(
-                    worker=obj, actor=request.user, changes=changed, enterprises=enterprises
-                )
-            else:
-                obj.pk = services.worker_create(
-                    actor=request.user, enterprises=enterprises, **data
-                ).pk
-        except ApplicationError as error:
-            raise _form_error(form, error) from error
+        if change:
+            changed = {k: v for k, v in data.items() if k in form.changed_data
+                       and (k not in {"phone", "id_number"} or v)}  # fmt: skip
+            services.worker_update(
+                worker=obj, actor=request.user, changes=changed, enterprises=enterprises
+            )
+        else:
+            obj.pk = services.worker_create(actor=request.user, enterprises=enterprises, **data).pk
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Links were written by the service."""
-
-    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(request.get_full_path())
 
 
 @admin.register(Registration)
@@ -225,7 +196,7 @@ class FindingInline(admin.TabularInline):
         return False
 
 
-class CampaignAdminForm(forms.ModelForm):
+class CampaignAdminForm(EdgeModelForm):
     class Meta:
         model = SurveyCampaign
         fields = ["name", "description", "start_date", "end_date", "target_regions"]
@@ -248,17 +219,14 @@ class SurveyCampaignAdmin(RegistryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        try:
-            obj.pk = services.campaign_create(
-                actor=request.user,
-                name=data["name"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                target_regions=list(data["target_regions"]),
-                description=data["description"],
-            ).pk
-        except ApplicationError as error:
-            raise _form_error(form, error) from error
+        obj.pk = services.campaign_create(
+            actor=request.user,
+            name=data["name"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            target_regions=list(data["target_regions"]),
+            description=data["description"],
+        ).pk
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Targets were set by the service, with the baseline taken from them."""

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from nuanxin.core.masking import mask_id_number, mask_phone
 from nuanxin.core.timeutil import local_now
+from nuanxin.core.xlsx import cell_value
 from nuanxin.registry.importing.columns import COLUMNS, SHEET_TITLES, TEMPLATE_KEYS, SheetKind
 from nuanxin.registry.models import (
     Enterprise,
@@ -231,7 +232,8 @@ def error_report(job: ImportJob) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "错误报告"
-    sheet.append([_("导入错误报告：%(name)s") % {"name": job.file_name}])
+    # File names, sheet names and messages quote what the file held: made safe for a cell.
+    sheet.append([cell_value(_("导入错误报告：%(name)s") % {"name": job.file_name})])
     sheet["A1"].font = _TITLE_FONT
     sheet.append(
         [_("共 %(n)s 处问题；请在原文件中按行号修改后重新导入。") % {"n": len(job.errors)}]
@@ -241,14 +243,16 @@ def error_report(job: ImportJob) -> bytes:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
     for issue in job.errors:
-        sheet.append([issue["sheet"], issue["row"], issue["column"], issue["message"],
-                      issue.get("label", ""), issue.get("code", "")])  # fmt: skip
+        values = (issue["sheet"], issue["row"], issue["column"], issue["message"],
+                  issue.get("label", ""), issue.get("code", ""))  # fmt: skip
+        sheet.append([cell_value(v) for v in values])
     if job.warnings:
         notes = workbook.create_sheet(_("提示"))
         notes.append([_("工作表"), _("行号"), _("列"), _("提示"), _("该行是")])
         for issue in job.warnings:
-            notes.append([issue["sheet"], issue["row"] or "", issue["column"], issue["message"],
-                          issue.get("label", "")])  # fmt: skip
+            values = (issue["sheet"], issue["row"] or "", issue["column"], issue["message"],
+                      issue.get("label", ""))  # fmt: skip
+            notes.append([cell_value(v) for v in values])
     for letter, width in zip("ABCDEF", (14, 8, 16, 60, 22, 30), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=4):

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nuanxin.core.forms import EdgeForm
 from nuanxin.geo.models import Region
 from nuanxin.registry.models import (
     PLATFORM_BRANDS,
@@ -68,7 +69,7 @@ def _choices(choices: type, blank: str | None = None) -> list[tuple[str, Any]]:
     return [("", blank), *options] if blank is not None else options
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(EdgeForm):
     name = forms.CharField(label=_("企业名称"), max_length=200)
     credit_code = forms.CharField(
         label=_("统一社会信用代码"), max_length=30, required=False,
@@ -107,7 +108,7 @@ LIAISON_ENTERPRISE_FIELDS = [
 ]  # fmt: skip
 
 
-class WorkerForm(forms.Form):
+class WorkerForm(EdgeForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20)
     id_number = forms.CharField(
@@ -135,7 +136,7 @@ class WorkerForm(forms.Form):
         self.fields["enterprises"].widget.attrs["list"] = "enterprise-names"
 
 
-class ImportForm(forms.Form):
+class ImportForm(EdgeForm):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
     mode = forms.ChoiceField(
         label=_("导入方式"), choices=ImportMode.choices, initial=ImportMode.ALL_OR_NOTHING,
@@ -152,11 +153,11 @@ class ImportForm(forms.Form):
             self.fields["campaign"].queryset = campaigns.filter(closed_at__isnull=True)
 
 
-class RejectForm(forms.Form):
+class RejectForm(EdgeForm):
     reason = forms.CharField(label=_("退回原因"), max_length=500)
 
 
-class OnBehalfForm(forms.Form):
+class OnBehalfForm(EdgeForm):
     community = RegionField(label=_("报到社区"))
     enterprise_name = forms.CharField(label=_("企业名称"), required=False)
     worker_phone = forms.CharField(label=_("或 人员手机号"), required=False)
@@ -169,7 +170,7 @@ class OnBehalfForm(forms.Form):
         self.fields["enterprise_name"].widget.attrs["list"] = "enterprise-names"
 
 
-class JoinForm(forms.Form):
+class JoinForm(EdgeForm):
     """What a worker tells the community when they first register by its QR code."""
 
     name = forms.CharField(label=_("姓名"), max_length=50)
@@ -189,7 +190,7 @@ class JoinForm(forms.Form):
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(EdgeForm):
     name = forms.CharField(label=_("行动名称"), max_length=100)
     start_date = forms.DateField(
         label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
@@ -207,7 +208,7 @@ class CampaignForm(forms.Form):
             self.fields["targets"].queryset = Region.objects.filter(parent=root).order_by("code")
 
 
-class FindingOrganisationForm(forms.Form):
+class FindingOrganisationForm(EdgeForm):
     organisation_name = forms.CharField(label=_("组织名称"), max_length=200)
     organisation_kind = forms.ChoiceField(label=_("组织类别"), choices=_choices(OrganisationKind))
     region = RegionField(label=_("所在区域"))
@@ -220,7 +221,7 @@ class FindingOrganisationForm(forms.Form):
         self.fields["enterprise_name"].widget.attrs["list"] = "enterprise-names"
 
 
-class FindingSubjectForm(forms.Form):
+class FindingSubjectForm(EdgeForm):
     """Find a known enterprise (by name) or party member (by phone) for a campaign."""
 
     enterprise_name = forms.CharField(label=_("企业名称"), required=False)

@@ -1,9 +1,10 @@
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
+from nuanxin.core.schema import Date, Id, Ids, Lat, Lon, Quantity, Year
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.geo.models import Region
 from nuanxin.registry.models import (
@@ -79,16 +80,18 @@ class EnterpriseIn(Schema):
     platform_brand: str = ""
     hq_outside_city: bool = False
     address: str = ""
-    lon: float | None = None
-    lat: float | None = None
+    lon: Lon | None = None
+    lat: Lat | None = None
     coord_system: CoordSystem = CoordSystem.WGS84
     contact_name: str = ""
     contact_phone: str = ""
-    worker_count: int | None = None
+    worker_count: Quantity | None = None
     status: str = "active"
 
 
 class EnterprisePatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str | None = None
     kind: str | None = None
     industry: str | None = None
@@ -97,12 +100,12 @@ class EnterprisePatch(Schema):
     platform_brand: str | None = None
     hq_outside_city: bool | None = None
     address: str | None = None
-    lon: float | None = None
-    lat: float | None = None
+    lon: Lon | None = None
+    lat: Lat | None = None
     coord_system: CoordSystem | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
-    worker_count: int | None = None
+    worker_count: Quantity | None = None
     status: str | None = None
 
 
@@ -152,8 +155,8 @@ class WorkerIn(Schema):
     occupation: str
     id_number: str | None = None
     gender: str = ""
-    birth_year: int | None = None
-    enterprise_ids: list[int] = []
+    birth_year: Year | None = None
+    enterprise_ids: Ids = []
     home_region_code: str | None = None
     work_region_code: str | None = None
     political_status: str = "masses"
@@ -162,13 +165,15 @@ class WorkerIn(Schema):
 
 
 class WorkerPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str | None = None
     phone: str | None = None
     occupation: str | None = None
     id_number: str | None = None
     gender: str | None = None
-    birth_year: int | None = None
-    enterprise_ids: list[int] | None = None
+    birth_year: Year | None = None
+    enterprise_ids: Ids | None = None
     home_region_code: str | None = None
     work_region_code: str | None = None
     political_status: str | None = None
@@ -212,8 +217,8 @@ class RegistrationOut(Schema):
 
 class RegistrationIn(Schema):
     community_code: str
-    enterprise_id: int | None = None
-    worker_id: int | None = None
+    enterprise_id: Id | None = None
+    worker_id: Id | None = None
     note: str = ""
     accept_now: bool = Field(False, description="工作人员代办时直接通过")
 
@@ -287,9 +292,9 @@ class ImportOut(Schema):
 
 class CampaignIn(Schema):
     name: str
-    start_date: dt.date
-    end_date: dt.date
-    target_codes: list[str]
+    start_date: Date
+    end_date: Date
+    target_codes: list[str] = Field(max_length=500)
     description: str = ""
 
 
@@ -355,15 +360,40 @@ class CampaignOut(Schema):
         )
 
 
-class FindingIn(Schema):
-    kind: str = Field(description="enterprise | member | organisation")
-    enterprise_id: int | None = Field(None, description="找企业：已登记的企业；找组织：所在企业")
-    worker_id: int | None = Field(None, description="找党员：已登记的人员")
-    data: dict[str, Any] = Field({}, description="新登记或更正的字段（同创建接口）")
+class EnterpriseFindingIn(Schema):
+    """找企业: a known enterprise (``enterprise_id``, ``data`` corrects its fields) or a new one
+    (``data`` as for ``POST /enterprises``)."""
+
+    kind: Literal["enterprise"]
+    enterprise_id: Id | None = Field(None, description="已登记的企业；不填则按 data 新登记")
+    data: EnterprisePatch = Field(default_factory=EnterprisePatch)
+    note: str = ""
+
+
+class MemberFindingIn(Schema):
+    """找党员: a known worker (``worker_id``, ``data`` corrects) or a new one (``data`` as for
+    ``POST /workers``)."""
+
+    kind: Literal["member"]
+    worker_id: Id | None = Field(None, description="已登记的人员；不填则按 data 新登记")
+    data: WorkerPatch = Field(default_factory=WorkerPatch)
+    note: str = ""
+
+
+class OrganisationFindingIn(Schema):
+    """找组织: an organisation in a region, optionally inside an enterprise."""
+
+    kind: Literal["organisation"]
     organisation_name: str = ""
     organisation_kind: str = ""
     region_code: str | None = None
+    enterprise_id: Id | None = Field(None, description="所在企业")
     note: str = ""
+
+
+FindingIn = Annotated[
+    EnterpriseFindingIn | MemberFindingIn | OrganisationFindingIn, Field(discriminator="kind")
+]
 
 
 class MineOut(Schema):

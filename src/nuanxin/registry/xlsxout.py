@@ -8,15 +8,13 @@ Small workbooks with comments and drop-down lists (the templates) still use open
 
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-# Characters XML 1.0 does not allow; a pasted control character must not break the file.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from nuanxin.core.xlsx import sheet_text
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
@@ -86,7 +84,7 @@ def _cell(ref: str, value: Any, style: int = 0) -> str:
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, dt.datetime | dt.date):
         value = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
-    text = escape(_ILLEGAL.sub("", str(value)))
+    text = escape(sheet_text(str(value)))
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}" t="inlineStr"{s}><is><t{space}>{text}</t></is></c>'
 
@@ -140,7 +138,7 @@ def write_xlsx(sheets: list[Sheet]) -> bytes:
             _XML + '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             f'xmlns:r="{_DOC_REL}"><sheets>'
             + "".join(
-                f'<sheet name={quoteattr(s.title[:31])} sheetId="{n}" r:id="rId{n}"/>'
+                f'<sheet name={quoteattr(sheet_text(s.title)[:31])} sheetId="{n}" r:id="rId{n}"/>'
                 for n, s in enumerate(sheets, start=1)
             )
             + "</sheets></workbook>",

@@ -5,7 +5,6 @@ support, reopen. Staff: queue, detail, each review transition, bulk, moderation,
 reporter contact. Public: the coarse map. Photos through a checked endpoint.
 """
 
-import json
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
@@ -13,7 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from nuanxin.core.edge import loads_json
 from nuanxin.core.errors import ApplicationError, forbidden, not_found
+from nuanxin.core.schema import IdParam, LatParam, LonParam, MetersParam, Offset, limit_param
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.geo.models import Region
 from nuanxin.reports import presenters, services
@@ -64,6 +65,8 @@ from nuanxin.reports.services.submit import point_wgs84
 router = Router(tags=["随手拍"])
 
 MAX_PAGE = 100
+# The answers to a category's questions: a few short texts and choices.
+MAX_ANSWERS_BYTES = 64 * 1024
 
 
 def category_out(category: Any) -> dict[str, Any]:
@@ -98,10 +101,13 @@ def nearby_out(found: Any) -> dict[str, Any]:
 
 
 def _answers(raw: str) -> dict[str, Any]:
+    # The edge's parser: bounded nesting and size, no control characters in any answer.
     try:
-        value = json.loads(raw or "{}")
-    except ValueError as exc:
-        raise ApplicationError("reports.bad_answer", _("补充信息格式不正确。")) from exc
+        value = loads_json(raw or "{}", field="answers", max_bytes=MAX_ANSWERS_BYTES)
+    except ApplicationError as error:
+        if error.code != "request.bad_json":
+            raise
+        raise ApplicationError("reports.bad_answer", _("补充信息格式不正确。")) from error
     if not isinstance(value, dict):
         raise ApplicationError("reports.bad_answer", _("补充信息格式不正确。"))
     return value
@@ -129,11 +135,11 @@ def departments(request: HttpRequest) -> list[Department]:
 
 
 class NearbyQuery(Schema):
-    lon: float
-    lat: float
+    lon: LonParam
+    lat: LatParam
     coord_system: CoordSystem = CoordSystem.WGS84
     category: str | None = None
-    radius_m: float | None = None
+    radius_m: MetersParam | None = None
 
 
 @router.get(
@@ -182,7 +188,7 @@ def submit(
     url_name="reports_photo_add",
     summary="为自己待审核的问题补充一张照片",
 )
-def photo_add(request: HttpRequest, report_id: int, photo: File[UploadedFile]) -> Status:
+def photo_add(request: HttpRequest, report_id: IdParam, photo: File[UploadedFile]) -> Status:
     report = report_of_reporter(request.auth, report_id)
     added = services.report_photo_add(report=report, user=request.auth, photo=photo)
     return Status(201, presenters.photo_urls(added))
@@ -190,10 +196,12 @@ def photo_add(request: HttpRequest, report_id: int, photo: File[UploadedFile]) -
 
 @router.get("/mine", response=list[ReportOut], url_name="reports_mine", summary="我的随手拍")
 def mine(
-    request: HttpRequest, limit: int = 20, offset: int = 0, crs: CoordSystem = CoordSystem.WGS84
+    request: HttpRequest,
+    limit: limit_param(MAX_PAGE) = 20,
+    offset: Offset = 0,
+    crs: CoordSystem = CoordSystem.WGS84,
 ) -> list[dict[str, Any]]:
-    limit = max(1, min(limit, MAX_PAGE))
-    rows = reports_of_reporter(request.auth)[max(offset, 0) : max(offset, 0) + limit]
+    rows = reports_of_reporter(request.auth)[offset : offset + limit]
     return [presenters.for_reporter(r, request.auth, crs) for r in rows]
 
 
@@ -204,7 +212,7 @@ def mine(
     summary="我的随手拍详情与处理进度",
 )
 def mine_detail(
-    request: HttpRequest, report_id: int, crs: CoordSystem = CoordSystem.WGS84
+    request: HttpRequest, report_id: IdParam, crs: CoordSystem = CoordSystem.WGS84
 ) -> dict[str, Any]:
     return presenters.for_reporter(report_of_reporter(request.auth, report_id), request.auth, crs)
 
@@ -215,7 +223,7 @@ def mine_detail(
     url_name="reports_support",
     summary="附议（我也看到了）",
 )
-def support(request: HttpRequest, report_id: int, payload: SupportIn) -> Status:
+def support(request: HttpRequest, report_id: IdParam, payload: SupportIn) -> Status:
     from nuanxin.reports.models import Report
 
     report = Report.objects.filter(pk=report_id).first()
@@ -232,7 +240,7 @@ def support(request: HttpRequest, report_id: int, payload: SupportIn) -> Status:
     url_name="reports_reopen",
     summary="报告人重新打开（未真正解决时）",
 )
-def reopen(request: HttpRequest, report_id: int, payload: ReasonIn) -> dict[str, Any]:
+def reopen(request: HttpRequest, report_id: IdParam, payload: ReasonIn) -> dict[str, Any]:
     report = report_of_reporter(request.auth, report_id)
     report = services.report_reopen(report=report, reporter=request.auth, reason=payload.reason)
     return presenters.for_reporter(report, request.auth)
@@ -246,8 +254,8 @@ class QueueQuery(Schema):
     assignee: str | None = None
     waiting: bool = False
     q: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: limit_param(MAX_PAGE) = 50
+    offset: Offset = 0
     crs: CoordSystem = CoordSystem.WGS84
 
 
@@ -271,7 +279,7 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> dict[str, Any]:
             q=query.q,
         ),
     ).prefetch_related("photos")
-    limit, offset = max(1, min(query.limit, MAX_PAGE)), max(query.offset, 0)
+    limit, offset = query.limit, query.offset
     return {
         "count": qs.count(),
         "items": [presenters.for_staff(r, query.crs) for r in qs[offset : offset + limit]],
@@ -285,7 +293,7 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> dict[str, Any]:
     summary="问题详情（工作人员，含处理记录）",
 )
 def staff_detail(
-    request: HttpRequest, report_id: int, crs: CoordSystem = CoordSystem.WGS84
+    request: HttpRequest, report_id: IdParam, crs: CoordSystem = CoordSystem.WGS84
 ) -> dict[str, Any]:
     return presenters.for_staff(report_for_staff(request.auth, report_id), crs, with_events=True)
 
@@ -305,7 +313,7 @@ def _done(request: HttpRequest, report: Any) -> dict[str, Any]:
     url_name="reports_accept",
     summary="受理（按类别发放积分，仅一次）",
 )
-def accept(request: HttpRequest, report_id: int, payload: NoteIn) -> dict[str, Any]:
+def accept(request: HttpRequest, report_id: IdParam, payload: NoteIn) -> dict[str, Any]:
     report = services.report_accept(
         report=_staff_report(request, report_id), reviewer=request.auth, note=payload.note
     )
@@ -318,7 +326,7 @@ def accept(request: HttpRequest, report_id: int, payload: NoteIn) -> dict[str, A
     url_name="reports_reject",
     summary="不予受理（原因告知报告人）",
 )
-def reject(request: HttpRequest, report_id: int, payload: ReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, report_id: IdParam, payload: ReasonIn) -> dict[str, Any]:
     report = services.report_reject(
         report=_staff_report(request, report_id), reviewer=request.auth, reason=payload.reason
     )
@@ -331,7 +339,7 @@ def reject(request: HttpRequest, report_id: int, payload: ReasonIn) -> dict[str,
     url_name="reports_duplicate",
     summary="标记为重复问题",
 )
-def duplicate(request: HttpRequest, report_id: int, payload: DuplicateIn) -> dict[str, Any]:
+def duplicate(request: HttpRequest, report_id: IdParam, payload: DuplicateIn) -> dict[str, Any]:
     from nuanxin.reports.models import Report
 
     original = Report.objects.filter(pk=payload.original).first()
@@ -352,7 +360,7 @@ def duplicate(request: HttpRequest, report_id: int, payload: DuplicateIn) -> dic
     url_name="reports_dispatch",
     summary="派单给责任部门",
 )
-def dispatch(request: HttpRequest, report_id: int, payload: DispatchIn) -> dict[str, Any]:
+def dispatch(request: HttpRequest, report_id: IdParam, payload: DispatchIn) -> dict[str, Any]:
     department = Department.objects.filter(code=payload.department).first()
     if department is None:
         raise not_found("reports.unknown_department", _("部门不存在。"), code=payload.department)
@@ -373,7 +381,7 @@ def dispatch(request: HttpRequest, report_id: int, payload: DispatchIn) -> dict[
 )
 def resolve(
     request: HttpRequest,
-    report_id: int,
+    report_id: IdParam,
     note: Form[str],
     photo: File[UploadedFile] = None,
 ) -> dict[str, Any]:
@@ -386,7 +394,7 @@ def resolve(
 @router.post(
     "/{int:report_id}/close", response=StaffReportOut, url_name="reports_close", summary="关闭"
 )
-def close(request: HttpRequest, report_id: int, payload: NoteIn) -> dict[str, Any]:
+def close(request: HttpRequest, report_id: IdParam, payload: NoteIn) -> dict[str, Any]:
     report = services.report_close(
         report=_staff_report(request, report_id), reviewer=request.auth, note=payload.note
     )
@@ -399,7 +407,7 @@ def close(request: HttpRequest, report_id: int, payload: NoteIn) -> dict[str, An
     url_name="reports_reassign",
     summary="转交到其他社区或网格（分错时）",
 )
-def reassign(request: HttpRequest, report_id: int, payload: ReassignIn) -> dict[str, Any]:
+def reassign(request: HttpRequest, report_id: IdParam, payload: ReassignIn) -> dict[str, Any]:
     region = Region.objects.filter(code=payload.region).first()
     if region is None:
         raise not_found("geo.unknown_region", _("区域不存在。"), code=payload.region)
@@ -419,7 +427,7 @@ def reassign(request: HttpRequest, report_id: int, payload: ReassignIn) -> dict[
     url_name="reports_assign",
     summary="指派给同事",
 )
-def assign(request: HttpRequest, report_id: int, payload: AssignIn) -> dict[str, Any]:
+def assign(request: HttpRequest, report_id: IdParam, payload: AssignIn) -> dict[str, Any]:
     from nuanxin.accounts.models import User
 
     assignee = None
@@ -439,7 +447,7 @@ def assign(request: HttpRequest, report_id: int, payload: AssignIn) -> dict[str,
     url_name="reports_edit",
     summary="编辑描述（原文保留在处理记录中）",
 )
-def edit(request: HttpRequest, report_id: int, payload: EditIn) -> dict[str, Any]:
+def edit(request: HttpRequest, report_id: IdParam, payload: EditIn) -> dict[str, Any]:
     report = services.report_edit_description(
         report=_staff_report(request, report_id),
         moderator=request.auth,
@@ -455,7 +463,7 @@ def edit(request: HttpRequest, report_id: int, payload: EditIn) -> dict[str, Any
     url_name="reports_public_hidden",
     summary="在公开地图隐藏/恢复",
 )
-def public_hidden(request: HttpRequest, report_id: int, payload: HideIn) -> dict[str, Any]:
+def public_hidden(request: HttpRequest, report_id: IdParam, payload: HideIn) -> dict[str, Any]:
     report = services.report_set_public_hidden(
         report=_staff_report(request, report_id),
         moderator=request.auth,
@@ -471,7 +479,7 @@ def public_hidden(request: HttpRequest, report_id: int, payload: HideIn) -> dict
     url_name="reports_reveal",
     summary="查看报告人联系方式（需说明用途，留痕）",
 )
-def reveal(request: HttpRequest, report_id: int, payload: PurposeIn) -> dict[str, str]:
+def reveal(request: HttpRequest, report_id: IdParam, payload: PurposeIn) -> dict[str, str]:
     return services.reporter_reveal(
         report=_staff_report(request, report_id), viewer=request.auth, purpose=payload.purpose
     )
@@ -483,7 +491,7 @@ def reveal(request: HttpRequest, report_id: int, payload: PurposeIn) -> dict[str
     url_name="reports_photo_hide",
     summary="隐藏/恢复照片",
 )
-def photo_hide(request: HttpRequest, photo_id: int, payload: HideIn) -> dict[str, Any]:
+def photo_hide(request: HttpRequest, photo_id: IdParam, payload: HideIn) -> dict[str, Any]:
     photo = photo_get(photo_id)
     photo = services.photo_set_hidden(
         photo=photo, moderator=request.auth, hidden=payload.hidden, reason=payload.reason
@@ -561,7 +569,7 @@ def public(
     url_name="reports_photo_file",
     summary="照片文件（仅报告人与辖区工作人员可见）",
 )
-def photo_file(request: HttpRequest, photo_id: int, thumb: bool = False) -> FileResponse:
+def photo_file(request: HttpRequest, photo_id: IdParam, thumb: bool = False) -> FileResponse:
     from nuanxin.accounts.auth import BearerTokenAuth
 
     user = getattr(request, "user", None)

@@ -4,6 +4,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from nuanxin.core.schema import Id, Ids, LatParam, LonParam
 from nuanxin.geo.coords import CoordSystem
 
 
@@ -53,8 +54,8 @@ class NearbyOut(Schema):
 
 class ReportIn(Schema):
     category: str = Field(description="类别代码（Open311 service_code）")
-    lon: float
-    lat: float
+    lon: LonParam
+    lat: LatParam
     coord_system: CoordSystem = CoordSystem.WGS84
     description: str
     address: str = ""
@@ -162,7 +163,7 @@ class ReasonIn(Schema):
 
 
 class DuplicateIn(Schema):
-    original: int
+    original: Id
     note: str = ""
 
 
@@ -177,7 +178,7 @@ class ReassignIn(Schema):
 
 
 class AssignIn(Schema):
-    assignee: int | None = Field(None, description="同事的用户 id；为空表示收回")
+    assignee: Id | None = Field(None, description="同事的用户 id；为空表示收回")
 
 
 class EditIn(Schema):
@@ -205,7 +206,7 @@ class SupportIn(Schema):
 
 
 class BulkIn(Schema):
-    ids: list[int]
+    ids: Ids
     note: str = ""
     reason: str = ""
 

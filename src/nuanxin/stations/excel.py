@@ -15,6 +15,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from nuanxin.core.edge import strip_invalid
+from nuanxin.core.xlsx import cell_value
 from nuanxin.stations.hours_text import format_weekly
 from nuanxin.stations.models import (
     Amenity,
@@ -103,8 +105,9 @@ def read_rows(data: bytes) -> Iterator[SheetRow]:
     if missing:
         raise SheetError(_("缺少必填列：%s") % "、".join(missing))
     for number, row in enumerate(rows, start=2):
+        # openpyxl decodes the _x0001_ escapes of a cell into control characters: dropped.
         values = {
-            key: (value.strip() if isinstance(value, str) else value)
+            key: (strip_invalid(value).strip() if isinstance(value, str) else value)
             for key, value in zip(keys, row, strict=False)
             if key is not None
         }
@@ -197,7 +200,7 @@ def export_workbook(stations: Iterable[Station]) -> bytes:
             "description": station.description,
         }
         for index, (key, _header) in enumerate(COLUMNS, start=1):
-            sheet.cell(row=row, column=index, value=values[key])
+            sheet.cell(row=row, column=index, value=cell_value(values[key]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

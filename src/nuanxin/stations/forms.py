@@ -4,10 +4,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nuanxin.core.forms import EdgeForm
+
 MAX_RANGE_DAYS = 400
 
 
-class StatsForm(forms.Form):
+class StatsForm(EdgeForm):
     date_from = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -19,7 +21,7 @@ class StatsForm(forms.Form):
         return data
 
 
-class ImportForm(forms.Form):
+class ImportForm(EdgeForm):
     file = forms.FileField(
         label=_("驿站表格（.xlsx）"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),

@@ -2,6 +2,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from nuanxin.core.schema import Lat, Lon, Quantity, Weekday
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.stations.models import HostType, StationKind, StationStatus
 
@@ -160,7 +161,7 @@ class SpanIn(Schema):
 
 
 class WeeklySpanIn(SpanIn):
-    weekday: int = Field(ge=0, le=6, description="0 = 周一 … 6 = 周日")
+    weekday: Weekday = Field(description="0 = 周一 … 6 = 周日")
 
 
 class HoursIn(Schema):
@@ -179,8 +180,8 @@ class StationIn(Schema):
     name: str
     host_type: HostType
     address: str
-    lon: float
-    lat: float
+    lon: Lon
+    lat: Lat
     coord_system: CoordSystem = CoordSystem.WGS84
     region_code: str | None = Field(None, description="不填则按坐标确定所属社区")
     code: str | None = Field(None, description="不填则自动编号")
@@ -191,7 +192,7 @@ class StationIn(Schema):
     description: str = ""
     contact_name: str = ""
     contact_phone: str = ""
-    capacity: int | None = None
+    capacity: Quantity | None = None
     status: StationStatus = StationStatus.OPEN
     status_note: str = ""
     timezone: str | None = None
@@ -204,8 +205,8 @@ class StationPatch(Schema):
     name: str | None = None
     host_type: HostType | None = None
     address: str | None = None
-    lon: float | None = None
-    lat: float | None = None
+    lon: Lon | None = None
+    lat: Lat | None = None
     coord_system: CoordSystem = CoordSystem.WGS84
     region_code: str | None = None
     code: str | None = None
@@ -216,7 +217,7 @@ class StationPatch(Schema):
     description: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
-    capacity: int | None = None
+    capacity: Quantity | None = None
     timezone: str | None = None
     keeper_phones: list[str] | None = None
 

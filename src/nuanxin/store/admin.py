@@ -71,18 +71,15 @@ class ItemAdmin(ScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Item, form: Any, change: bool) -> None:
         values = {name: form.cleaned_data.get(name) for name in ITEM_AUDIT_FIELDS}
-        try:
-            if change:
-                saved = services.item_update(actor=request.user, item=obj, **values)
-            else:
-                values.pop("retired")
-                saved = services.item_create(actor=request.user, **values)
-            picture = form.cleaned_data.get("picture")
-            if isinstance(picture, UploadedFile):
-                saved = services.item_set_picture(actor=request.user, item=saved, data=picture)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return
+        if change:
+            saved = services.item_update(actor=request.user, item=obj, **values)
+        else:
+            values.pop("retired")
+            saved = services.item_create(actor=request.user, **values)
+        picture = form.cleaned_data.get("picture")
+        if isinstance(picture, UploadedFile):
+            # A refused picture rolls the whole save back and shows on the form (ScopedAdmin).
+            saved = services.item_set_picture(actor=request.user, item=saved, data=picture)
         obj.pk = saved.pk
 
 

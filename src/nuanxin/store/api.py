@@ -9,6 +9,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core.schema import IdParam
 from nuanxin.geo.coords import to_wgs84
 from nuanxin.store import selectors, services
 from nuanxin.store.export import report_response
@@ -53,7 +54,7 @@ def shops(request: HttpRequest, query: Query[ShopsQuery]) -> list[ShopOut]:
 
 
 @router.get("/shops/{station_id}", response=ShopOut, summary="一个兑换点的可兑商品")
-def shop(request: HttpRequest, station_id: int) -> ShopOut:
+def shop(request: HttpRequest, station_id: IdParam) -> ShopOut:
     found = selectors.shop_get(station_id)
     return ShopOut.of(found, shelf=selectors.shelf(found.station, request.auth))
 
@@ -152,7 +153,7 @@ def staff_shop_open(request: HttpRequest, payload: ShopIn) -> Status:
 
 
 @staff.patch("/shops/{station_id}", response=ShopOut, summary="修改兑换点（暂停、取货期、兑换日）")
-def staff_shop_update(request: HttpRequest, station_id: int, payload: ShopPatch) -> ShopOut:
+def staff_shop_update(request: HttpRequest, station_id: IdParam, payload: ShopPatch) -> ShopOut:
     changes = payload.dict(exclude_none=True, exclude={"clear_redemption_day"})
     if payload.clear_redemption_day:
         changes["redemption_day"] = None
@@ -161,7 +162,7 @@ def staff_shop_update(request: HttpRequest, station_id: int, payload: ShopPatch)
 
 
 @staff.get("/stock", response=list[StockOut], summary="我管理的兑换点库存")
-def staff_stock(request: HttpRequest, station_id: int | None = None) -> list[StockOut]:
+def staff_stock(request: HttpRequest, station_id: IdParam | None = None) -> list[StockOut]:
     _require_staff(request)
     stocks = selectors.stocks_managed_by(request.auth)
     if station_id is not None:
@@ -206,14 +207,16 @@ def staff_item_create(request: HttpRequest, payload: ItemIn) -> Status:
 
 
 @staff.patch("/items/{item_id}", response=ItemOut, summary="修改或停兑商品（市级管理员）")
-def staff_item_update(request: HttpRequest, item_id: int, payload: ItemPatch) -> ItemOut:
+def staff_item_update(request: HttpRequest, item_id: IdParam, payload: ItemPatch) -> ItemOut:
     changes = payload.dict(exclude_unset=True)
     item = services.item_update(actor=request.auth, item=item_get(item_id), **changes)
     return ItemOut.of(item)
 
 
 @staff.post("/items/{item_id}/picture", response=ItemOut, summary="上传商品图片（市级管理员）")
-def staff_item_picture(request: HttpRequest, item_id: int, picture: File[UploadedFile]) -> ItemOut:
+def staff_item_picture(
+    request: HttpRequest, item_id: IdParam, picture: File[UploadedFile]
+) -> ItemOut:
     item = services.item_set_picture(actor=request.auth, item=item_get(item_id), data=picture)
     return ItemOut.of(item)
 

@@ -4,6 +4,16 @@ import uuid
 from ninja import Field, Schema
 
 from nuanxin.core.masking import mask_phone
+from nuanxin.core.schema import (
+    DateTime,
+    Id,
+    IdParam,
+    LatParam,
+    LonParam,
+    PointsAmount,
+    Quantity,
+    SignedHours,
+)
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.store.models import Item, Order, Shop, Stock
 from nuanxin.store.selectors import ReportRow, ShelfLine, ShopCard
@@ -100,14 +110,14 @@ class ShopOut(Schema):
 
 
 class ShopsQuery(Schema):
-    lon: float | None = Field(None, ge=-180, le=180)
-    lat: float | None = Field(None, ge=-90, le=90)
+    lon: LonParam | None = None
+    lat: LatParam | None = None
     coord_system: CoordSystem = CoordSystem.WGS84
 
 
 class OrderIn(Schema):
-    station_id: int
-    item_id: int
+    station_id: Id
+    item_id: Id
     request_id: str = Field("", max_length=64)
 
 
@@ -152,7 +162,7 @@ class OrderOut(Schema):
 
 
 class PickupIn(Schema):
-    station_id: int
+    station_id: Id
     code: str = Field(..., max_length=20)
 
 
@@ -177,29 +187,29 @@ class PickupOut(Schema):
 
 
 class ShopIn(Schema):
-    station_id: int
-    pickup_hours: int = 72
-    redemption_day: int | None = None
+    station_id: Id
+    pickup_hours: SignedHours = 72
+    redemption_day: Quantity | None = None
 
 
 class ShopPatch(Schema):
     is_open: bool | None = None
-    pickup_hours: int | None = None
-    redemption_day: int | None = None
+    pickup_hours: SignedHours | None = None
+    redemption_day: Quantity | None = None
     clear_redemption_day: bool = False
 
 
 class StockIn(Schema):
-    station_id: int
-    item_id: int
-    quantity: int
+    station_id: Id
+    item_id: Id
+    quantity: Quantity
     note: str = Field("", max_length=200)
 
 
 class RemoveIn(Schema):
-    station_id: int
-    item_id: int
-    quantity: int
+    station_id: Id
+    item_id: Id
+    quantity: Quantity
     reason: str = Field(..., max_length=200)
 
 
@@ -232,21 +242,21 @@ class StockOut(Schema):
 class ItemIn(Schema):
     name: str = Field(..., max_length=60)
     category: str
-    points_price: int
+    points_price: PointsAmount
     description: str = ""
-    monthly_limit: int | None = None
-    active_from: dt.datetime | None = None
-    active_until: dt.datetime | None = None
+    monthly_limit: Quantity | None = None
+    active_from: DateTime | None = None
+    active_until: DateTime | None = None
 
 
 class ItemPatch(Schema):
     name: str | None = Field(None, max_length=60)
     category: str | None = None
-    points_price: int | None = None
+    points_price: PointsAmount | None = None
     description: str | None = None
-    monthly_limit: int | None = None
-    active_from: dt.datetime | None = None
-    active_until: dt.datetime | None = None
+    monthly_limit: Quantity | None = None
+    active_from: DateTime | None = None
+    active_until: DateTime | None = None
     retired: bool | None = None
 
 
@@ -270,5 +280,5 @@ class MonthQuery(Schema):
 
 
 class StaffOrdersQuery(Schema):
-    station_id: int | None = None
+    station_id: IdParam | None = None
     status: str | None = None

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError, not_found
+from nuanxin.core.schema import date_in_range
 from nuanxin.core.timeutil import start_of_local_day
 from nuanxin.geo.coords import haversine_m
 from nuanxin.geo.models import Region
@@ -187,6 +188,8 @@ def parse_month(text: str) -> tuple[int, int]:
         first = dt.date.fromisoformat(f"{text}-01")
     except ValueError as exc:
         raise ApplicationError("store.bad_month", _("月份格式应为 YYYY-MM。")) from exc
+    if not date_in_range(first):
+        raise ApplicationError("store.bad_month", _("月份超出范围。"))
     return first.year, first.month
 
 

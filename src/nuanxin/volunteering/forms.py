@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nuanxin.core.forms import EdgeForm
 from nuanxin.core.scoping import scope_to_jurisdiction
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.geo.models import Region, RegionLevel
@@ -39,7 +40,7 @@ def _label(region: Region) -> str:
     return region.name
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(EdgeForm):
     title = forms.CharField(label=_("项目名称"), max_length=120)
     kind = forms.ChoiceField(label=_("类型"), choices=ProjectKind.choices)
     region = forms.ChoiceField(label=_("发布单位（社区或街道）"))
@@ -114,7 +115,7 @@ class ProjectForm(forms.Form):
         return data
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(EdgeForm):
     outcome = forms.ChoiceField(choices=Outcome.choices)
     hours = forms.DecimalField(required=False, max_digits=5, decimal_places=2)
     quantity = forms.IntegerField(required=False)
@@ -122,7 +123,7 @@ class VerifyForm(forms.Form):
     reason = forms.CharField(required=False, max_length=300)
 
 
-class CodeForm(forms.Form):
+class CodeForm(EdgeForm):
     code = forms.CharField(label=_("认领码"), max_length=8)
     op = forms.ChoiceField(choices=[("check_in", "check_in"), ("check_out", "check_out")])
     quantity = forms.IntegerField(label=_("发放数量"), required=False)

@@ -5,6 +5,21 @@ from typing import Any
 from ninja import Field, Schema
 
 from nuanxin.core.masking import mask_phone
+from nuanxin.core.schema import (
+    Date,
+    DateTime,
+    HoursDecimal,
+    IsoWeekday,
+    Lat,
+    LatParam,
+    Lon,
+    LonParam,
+    MetersParam,
+    PointsAmount,
+    Quantity,
+    SignedHours,
+    TimeOfDay,
+)
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.volunteering.models import (
     Attendance,
@@ -248,10 +263,10 @@ class HoursOut(Schema):
 
 
 class ProjectsQuery(Schema):
-    lon: float | None = None
-    lat: float | None = None
+    lon: LonParam | None = None
+    lat: LatParam | None = None
     coord_system: CoordSystem = CoordSystem.WGS84
-    radius_m: float = 5000
+    radius_m: MetersParam = 5000
 
 
 class ProjectIn(Schema):
@@ -259,27 +274,29 @@ class ProjectIn(Schema):
     kind: ProjectKind
     region_code: str
     place_name: str
-    first_date: dt.date
-    start_time: dt.time
-    end_time: dt.time
-    places: int
+    first_date: Date
+    start_time: TimeOfDay
+    end_time: TimeOfDay
+    places: Quantity
     recurrence: Recurrence = Recurrence.ONCE
-    last_date: dt.date | None = None
-    weekdays: list[int] = Field(default_factory=list)
+    last_date: Date | None = None
+    weekdays: list[IsoWeekday] = Field(
+        default_factory=list, max_length=7, description="ISO 星期：1 = 周一 … 7 = 周日"
+    )
     description: str = ""
     requirements_note: str = ""
-    lon: float | None = None
-    lat: float | None = None
+    lon: Lon | None = None
+    lat: Lat | None = None
     coord_system: CoordSystem = CoordSystem.WGS84
     pool_region_code: str | None = None
     award_rule: AwardRule = AwardRule.PER_HOUR
-    points_per_hour: int | None = None
-    points_per_task: int | None = None
-    cap: int | None = None
+    points_per_hour: PointsAmount | None = None
+    points_per_task: PointsAmount | None = None
+    cap: PointsAmount | None = None
     requirement: Requirement = Requirement.NONE
-    party_hold_hours: int | None = None
-    quantity_target: int | None = None
-    withdraw_hours_before: int = 2
+    party_hold_hours: SignedHours | None = None
+    quantity_target: Quantity | None = None
+    withdraw_hours_before: SignedHours = 2
     publish: bool = False
 
 
@@ -288,7 +305,7 @@ class ProjectUpdateIn(Schema):
     description: str | None = None
     requirements_note: str | None = None
     place_name: str | None = None
-    places: int | None = None
+    places: Quantity | None = None
 
 
 class ReasonIn(Schema):
@@ -297,25 +314,25 @@ class ReasonIn(Schema):
 
 class ScanIn(Schema):
     token: str
-    lon: float | None = None
-    lat: float | None = None
+    lon: Lon | None = None
+    lat: Lat | None = None
     coord_system: CoordSystem = CoordSystem.WGS84
 
 
 class CheckOutIn(ScanIn):
-    quantity: int | None = None
+    quantity: Quantity | None = None
 
 
 class QuantityIn(Schema):
-    quantity: int
+    quantity: Quantity
 
 
 class StaffCheckIn(Schema):
-    at: dt.datetime | None = None
+    at: DateTime | None = None
 
 
 class StaffCheckOutIn(StaffCheckIn):
-    quantity: int | None = None
+    quantity: Quantity | None = None
 
 
 class RecordIn(Schema):
@@ -324,15 +341,15 @@ class RecordIn(Schema):
 
 class VerifyIn(Schema):
     outcome: str
-    hours: Decimal | None = None
-    quantity: int | None = None
+    hours: HoursDecimal | None = None
+    quantity: Quantity | None = None
     note: str = ""
 
 
 class CorrectIn(Schema):
     outcome: str
-    hours: Decimal | None = None
-    quantity: int | None = None
+    hours: HoursDecimal | None = None
+    quantity: Quantity | None = None
     reason: str
 
 

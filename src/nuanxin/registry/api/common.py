@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core.schema import IdParam
 from nuanxin.geo.models import Region
 from nuanxin.registry.access import (
     enterprises_for,
@@ -72,7 +73,7 @@ class WorkerQuery(Schema):
     political_status: str = ""
     party_member: bool | None = None
     status: str = ""
-    enterprise_id: int | None = None
+    enterprise_id: IdParam | None = None
     union_member: bool | None = None
     registered: bool | None = None
 
@@ -89,6 +90,16 @@ def region_by_code(code: str | None, field: str) -> Region | None:
     if region is None:
         raise ApplicationError(
             "registry.unknown_region", _("区域不存在。"), extra={"field": field, "code": code}
+        )
+    return region
+
+
+def community_by_code(code: str) -> Region:
+    """The community a registration goes to: required (an empty code is not "none")."""
+    region = region_by_code(code.strip(), "community_code")
+    if region is None:
+        raise ApplicationError(
+            "registry.required", _("请选择报到的社区。"), extra={"field": "community_code"}
         )
     return region
 

@@ -10,6 +10,7 @@ from ninja import File, Form, Query, Status
 from ninja.files import UploadedFile
 
 from nuanxin.core.errors import forbidden
+from nuanxin.core.schema import IdParam
 from nuanxin.registry import services
 from nuanxin.registry.api.common import (
     EnterpriseQuery,
@@ -53,7 +54,7 @@ def import_create(
     request: HttpRequest,
     file: File[UploadedFile],
     mode: Form[str] = ImportMode.ALL_OR_NOTHING,
-    campaign_id: Form[int | None] = None,
+    campaign_id: Form[IdParam | None] = None,
 ) -> Status[ImportOut]:
     user = api_user(request)
     campaign = None
@@ -73,7 +74,7 @@ def _job(user: Any, job_id: int) -> ImportJob:
 
 
 @router.get("/imports/{job_id}", response=ImportOut, summary="导入结果")
-def import_detail(request: HttpRequest, job_id: int) -> ImportOut:
+def import_detail(request: HttpRequest, job_id: IdParam) -> ImportOut:
     return _job_out(_job(api_user(request), job_id))
 
 
@@ -83,7 +84,7 @@ def import_detail(request: HttpRequest, job_id: int) -> ImportOut:
     summary="下载错误报告（行号、列、问题）",
     response={200: None},
 )
-def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_errors(request: HttpRequest, job_id: IdParam) -> HttpResponse:
     job = _job(api_user(request), job_id)
     return xlsx_response(error_report(job), f"import-{job.pk}-errors.xlsx")
 

@@ -5,8 +5,9 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Query, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from nuanxin.core.schema import IdParam, Pagination
 from nuanxin.registry import services
 from nuanxin.registry.api.common import (
     EnterpriseQuery,
@@ -42,7 +43,7 @@ from nuanxin.registry.selectors import (
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业台账（可筛选）")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> Any:
     user = api_user(request)
     return enterprise_list(user, query.filters(user))
@@ -58,13 +59,13 @@ def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> Status[Ent
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="企业详情")
-def enterprise_detail(request: HttpRequest, enterprise_id: int) -> Enterprise:
+def enterprise_detail(request: HttpRequest, enterprise_id: IdParam) -> Enterprise:
     return enterprise_for(api_user(request), enterprise_id)
 
 
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="修改企业信息")
 def enterprise_patch(
-    request: HttpRequest, enterprise_id: int, payload: EnterprisePatch
+    request: HttpRequest, enterprise_id: IdParam, payload: EnterprisePatch
 ) -> Enterprise:
     user = api_user(request)
     changes = payload.dict(exclude_unset=True)
@@ -79,7 +80,7 @@ def enterprise_patch(
 
 
 @router.get("/workers", response=list[WorkerOut], summary="从业人员台账（可筛选，号码脱敏）")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def workers(request: HttpRequest, query: Query[WorkerQuery]) -> Any:
     user = api_user(request)
     qs = worker_list(user, query.filters(user)).select_related("home_region", "work_region")
@@ -96,12 +97,12 @@ def worker_create(request: HttpRequest, payload: WorkerIn) -> Status[Worker]:
 
 
 @router.get("/workers/{worker_id}", response=WorkerOut, summary="从业人员详情（号码脱敏）")
-def worker_detail(request: HttpRequest, worker_id: int) -> Worker:
+def worker_detail(request: HttpRequest, worker_id: IdParam) -> Worker:
     return worker_for(api_user(request), worker_id)
 
 
 @router.patch("/workers/{worker_id}", response=WorkerOut, summary="修改从业人员信息")
-def worker_patch(request: HttpRequest, worker_id: int, payload: WorkerPatch) -> Worker:
+def worker_patch(request: HttpRequest, worker_id: IdParam, payload: WorkerPatch) -> Worker:
     user = api_user(request)
     changes = worker_region_args(payload.dict(exclude_unset=True))
     ids = changes.pop("enterprise_ids", None)
@@ -117,6 +118,6 @@ def worker_patch(request: HttpRequest, worker_id: int, payload: WorkerPatch) -> 
     response=WorkerNumbersOut,
     summary="查看完整手机号和身份证号（记入操作日志）",
 )
-def worker_reveal(request: HttpRequest, worker_id: int) -> dict[str, str]:
+def worker_reveal(request: HttpRequest, worker_id: IdParam) -> dict[str, str]:
     user = api_user(request)
     return services.worker_reveal(worker=worker_for(user, worker_id), actor=user)

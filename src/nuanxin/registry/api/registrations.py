@@ -6,9 +6,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from nuanxin.core.errors import not_found
+from nuanxin.core.schema import IdParam, Pagination, YearParam
 from nuanxin.registry import services
 from nuanxin.registry.access import (
     is_governing,
@@ -16,7 +17,7 @@ from nuanxin.registry.access import (
 from nuanxin.registry.api.common import (
     api_staff,
     api_user,
-    region_by_code,
+    community_by_code,
     router,
 )
 from nuanxin.registry.models import (
@@ -48,7 +49,7 @@ from nuanxin.registry.selectors import (
 
 
 @router.get("/registrations", response=list[RegistrationOut], summary="报到备案（待审核在前）")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def registrations(request: HttpRequest, status: str = "", community: str | None = None) -> Any:
     user = api_user(request)
     return registrations_for(user, status=status, community=region_for(user, community))
@@ -59,7 +60,7 @@ def registration_create(request: HttpRequest, payload: RegistrationIn) -> Status
     """Workers register themselves (worker_id of their own record), liaisons their enterprise
     or its workers, staff anyone on their behalf (and may accept at once)."""
     user = request.auth
-    community = region_by_code(payload.community_code, "community_code")
+    community = community_by_code(payload.community_code)
     enterprise = worker = None
     if payload.enterprise_id is not None:
         enterprise = get_object_or_404(Enterprise, pk=payload.enterprise_id)
@@ -84,7 +85,7 @@ def _registration(pk: int) -> Registration:
 
 @router.post("/registrations/{registration_id}/accept", response=RegistrationOut, summary="通过")
 def registration_accept(
-    request: HttpRequest, registration_id: int, payload: AcceptIn
+    request: HttpRequest, registration_id: IdParam, payload: AcceptIn
 ) -> Registration:
     registration = services.registration_accept(
         registration=_registration(registration_id), reviewer=api_staff(request), note=payload.note
@@ -96,7 +97,7 @@ def registration_accept(
     "/registrations/{registration_id}/reject", response=RegistrationOut, summary="退回（须写原因）"
 )
 def registration_reject(
-    request: HttpRequest, registration_id: int, payload: RejectIn
+    request: HttpRequest, registration_id: IdParam, payload: RejectIn
 ) -> Registration:
     registration = services.registration_reject(
         registration=_registration(registration_id),
@@ -110,7 +111,7 @@ def registration_reject(
     "/registrations/{registration_id}/withdraw", response=RegistrationOut, summary="撤销（迁出）"
 )
 def registration_withdraw(
-    request: HttpRequest, registration_id: int, payload: AcceptIn
+    request: HttpRequest, registration_id: IdParam, payload: AcceptIn
 ) -> Registration:
     registration = services.registration_withdraw(
         registration=_registration(registration_id), actor=request.auth, reason=payload.note
@@ -122,7 +123,9 @@ def registration_withdraw(
 
 
 @router.get("/stats", response=StatsOut, summary="按区域统计：企业、人员、党员、报到数")
-def stats(request: HttpRequest, region: str | None = None, year: int | None = None) -> StatsOut:
+def stats(
+    request: HttpRequest, region: str | None = None, year: YearParam | None = None
+) -> StatsOut:
     user = api_staff(request)
     root = region_for(user, region) or home_region(user)
     if root is None:
@@ -163,7 +166,7 @@ def mine(request: HttpRequest) -> dict[str, Any]:
 def join(request: HttpRequest, payload: JoinIn) -> Status[Registration]:
     """The app's side of a community's QR code: the worker's record is linked (same phone) or
     created from the form, then the registration waits for the community's review."""
-    community = region_by_code(payload.community_code, "community_code")
+    community = community_by_code(payload.community_code)
     enterprise = None
     if payload.enterprise_name.strip():
         enterprise = Enterprise.objects.filter(name=payload.enterprise_name.strip()).first()

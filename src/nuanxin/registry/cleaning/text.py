@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from nuanxin.core.edge import strip_invalid
 from nuanxin.core.masking import mask_id_number, mask_phone
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import CoordSystem, to_wgs84
@@ -32,18 +33,19 @@ SCIENTIFIC_NOTATION = re.compile(r"^\d(\.\d+)?E\+?\d+$")
 
 
 def to_text(value: Any) -> str:
-    """A cell or field value as canonical text: NFKC (full-width to ASCII), trimmed."""
+    """A cell or field value as canonical text: NFKC (full-width to ASCII), trimmed, without
+    control characters (a sheet's cell may hold them; nothing stores them)."""
     if value is None:
         return ""
     if type(value) is str and value.isascii():
-        return value.strip()
+        return strip_invalid(value).strip()
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime):
         value = value.date()
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return strip_invalid(unicodedata.normalize("NFKC", str(value))).strip()
 
 
 def city_today() -> dt.date:

@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.forms import query_int
+from nuanxin.core.schema import MAX_ID
 from nuanxin.geo.models import Region
 from nuanxin.registry.access import is_governing, may_use_registry
 from nuanxin.registry.selectors import EnterpriseFilter, WorkerFilter, home_region, region_for
@@ -106,7 +108,6 @@ def enterprise_filter(request: HttpRequest) -> EnterpriseFilter:
 
 def worker_filter(request: HttpRequest) -> WorkerFilter:
     get = request.GET
-    enterprise = get.get("enterprise", "")
     return WorkerFilter(
         region=region_for(request.user, get.get("region")),
         q=get.get("q", ""),
@@ -114,7 +115,7 @@ def worker_filter(request: HttpRequest) -> WorkerFilter:
         political_status=get.get("political_status", ""),
         party_member=_flag(get.get("party_member")),
         status=get.get("status", ""),
-        enterprise_id=int(enterprise) if enterprise.isdigit() else None,
+        enterprise_id=query_int(get.get("enterprise"), ge=1, le=MAX_ID),
         union_member=_flag(get.get("union_member")),
         registered=_flag(get.get("registered")),
     )

@@ -5,6 +5,8 @@ import re
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from nuanxin.core.forms import query_int
+from nuanxin.core.schema import YEAR_MAX, YEAR_MIN
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.models import Region
 from nuanxin.registry.access import enterprises_for, is_liaison, workers_for
@@ -28,8 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return _liaison_home(request)
     root = home_region(user)
     region = region_for(user, request.GET.get("region")) or root
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else None
+    year = query_int(request.GET.get("year"), ge=YEAR_MIN, le=YEAR_MAX)
     totals, rows = counts_by_child(region, year=year)
     trail = [r for r in region.ancestors() if root is None or r.depth >= root.depth]
     context = {

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from nuanxin.accounts.models import Role
-from nuanxin.core.admin import ScopedAdmin
+from nuanxin.core.admin import ScopedAdmin, checked_form
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.forms import EdgeModelForm
 from nuanxin.stations.permissions import stations_managed_by
 
 
@@ -16,7 +17,7 @@ class _Rehearsal(Exception):
     pass
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(EdgeModelForm):
     """A model form whose ``apply(actor)`` calls services; ``clean`` rehearses it."""
 
     actor: Any = None
@@ -44,7 +45,7 @@ class ServiceForm(forms.ModelForm):
 
 
 def form_for(form_class: type[ServiceForm], request: HttpRequest) -> type[ServiceForm]:
-    return type(form_class.__name__, (form_class,), {"actor": request.user})
+    return checked_form(request, type(form_class.__name__, (form_class,), {"actor": request.user}))
 
 
 class KeeperAwareAdmin(ScopedAdmin):

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -165,11 +165,7 @@ class StationPhotoAdmin(KeeperAwareAdmin):
         return format_html('<img src="{}" style="height:3rem">', obj.image.url)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        try:
-            saved = form.apply(request.user)
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return
+        saved = form.apply(request.user)
         obj.pk, obj.station_id = saved.pk, saved.station_id
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

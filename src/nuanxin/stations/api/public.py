@@ -1,13 +1,20 @@
 """Public operations: the map, the nearest search and station details."""
 
-import datetime as dt
-
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Schema
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.schema import (
+    MAX_COUNT,
+    DateTime,
+    IdParam,
+    LatParam,
+    LonParam,
+    MetersParam,
+    param_int,
+)
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.stations.api import router
 from nuanxin.stations.api.common import region_by_code
@@ -57,14 +64,15 @@ def amenity_list(request: HttpRequest) -> list:
 
 
 class NearestParams(Schema):
-    lon: float
-    lat: float
+    lon: LonParam
+    lat: LatParam
     coord_system: CoordSystem = CoordSystem.WGS84
     amenities: str | None = None
     open_now: bool = False
-    at: dt.datetime | None = None
-    max_distance_m: float | None = None
-    count: int = 5
+    at: DateTime | None = None
+    max_distance_m: MetersParam | None = None
+    # 1 to 50, judged by the search (stations.bad_count); the edge only bounds it.
+    count: param_int(-MAX_COUNT, MAX_COUNT) = 5
     kind: StationKind | None = None
     crs: CoordSystem = CoordSystem.WGS84
     fields: str | None = None
@@ -133,6 +141,6 @@ def nearest(request: HttpRequest, params: Query[NearestParams]) -> dict:
 
 @router.get("/{int:station_id}", auth=None, response=StationOut, summary="驿站详情")
 def station_detail(
-    request: HttpRequest, station_id: int, crs: CoordSystem = CoordSystem.WGS84
+    request: HttpRequest, station_id: IdParam, crs: CoordSystem = CoordSystem.WGS84
 ) -> dict:
     return station_data(station_get(station_id), crs=crs)

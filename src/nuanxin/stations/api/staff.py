@@ -10,6 +10,7 @@ from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.schema import Date, IdParam
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.stations import services
@@ -83,7 +84,7 @@ def station_create(request: HttpRequest, payload: StationIn) -> Status:
 
 
 @router.patch("/{int:station_id}", response=StationOut, summary="修改驿站（工作人员、驿站管理员）")
-def station_patch(request: HttpRequest, station_id: int, payload: StationPatch) -> dict:
+def station_patch(request: HttpRequest, station_id: IdParam, payload: StationPatch) -> dict:
     station = station_get(station_id)
     data = payload.dict(exclude_unset=True)
     changes: dict[str, Any] = {k: v for k, v in data.items() if v is not None}
@@ -109,7 +110,7 @@ def _set_hours(station: Any, actor: Any, payload: HoursIn) -> None:
 
 
 @router.put("/{int:station_id}/hours", response=HoursOut, summary="设置每周开放时间")
-def hours_set(request: HttpRequest, station_id: int, payload: HoursIn) -> dict:
+def hours_set(request: HttpRequest, station_id: IdParam, payload: HoursIn) -> dict:
     if (payload.text is None) == (payload.weekly is None):
         raise ApplicationError("stations.bad_hours", _("请提供 weekly 或 text 其中之一。"))
     station = station_get(station_id)
@@ -121,7 +122,7 @@ def hours_set(request: HttpRequest, station_id: int, payload: HoursIn) -> dict:
     "/{int:station_id}/exceptions/{date}", response=ExceptionOut, summary="设置特殊日期安排"
 )
 def exception_set(
-    request: HttpRequest, station_id: int, date: dt.date, payload: ExceptionIn
+    request: HttpRequest, station_id: IdParam, date: Date, payload: ExceptionIn
 ) -> dict:
     station = station_get(station_id)
     exception = services.station_set_exception(
@@ -152,7 +153,7 @@ def exception_set(
 @router.delete(
     "/{int:station_id}/exceptions/{date}", response={204: None}, summary="取消特殊日期安排"
 )
-def exception_remove(request: HttpRequest, station_id: int, date: dt.date) -> Status:
+def exception_remove(request: HttpRequest, station_id: IdParam, date: Date) -> Status:
     station = station_get(station_id)
     if not services.station_remove_exception(station=station, actor=request.auth, date=date):
         raise ApplicationError("stations.no_exception", _("该日期没有特殊安排。"), status=404)
@@ -160,7 +161,7 @@ def exception_remove(request: HttpRequest, station_id: int, date: dt.date) -> St
 
 
 @router.post("/{int:station_id}/status", response=StationOut, summary="开放、暂停或撤销驿站")
-def status_set(request: HttpRequest, station_id: int, payload: StatusIn) -> dict:
+def status_set(request: HttpRequest, station_id: IdParam, payload: StatusIn) -> dict:
     station = station_get(station_id)
     services.station_set_status(
         station=station, actor=request.auth, status=payload.status, note=payload.note
@@ -169,12 +170,12 @@ def status_set(request: HttpRequest, station_id: int, payload: StatusIn) -> dict
 
 
 @router.get("/{int:station_id}/qr", response=QrOut, summary="签到二维码地址（管理人员）")
-def qr(request: HttpRequest, station_id: int) -> dict:
+def qr(request: HttpRequest, station_id: IdParam) -> dict:
     return qr_links(request, managed_station(request, station_id))
 
 
 @router.post("/{int:station_id}/qr/rotate", response=QrOut, summary="更换签到二维码（旧码作废）")
-def qr_rotate(request: HttpRequest, station_id: int) -> dict:
+def qr_rotate(request: HttpRequest, station_id: IdParam) -> dict:
     station = services.station_rotate_qr(station=station_get(station_id), actor=request.auth)
     return qr_links(request, station)
 
@@ -182,7 +183,7 @@ def qr_rotate(request: HttpRequest, station_id: int) -> dict:
 @router.post("/{int:station_id}/photos", response={201: PhotoOut}, summary="上传驿站照片")
 def photo_add(
     request: HttpRequest,
-    station_id: int,
+    station_id: IdParam,
     image: File[UploadedFile],
     caption: Form[str] = "",
 ) -> Status:
@@ -195,7 +196,7 @@ def photo_add(
 @router.delete(
     "/{int:station_id}/photos/{int:photo_id}", response={204: None}, summary="删除驿站照片"
 )
-def photo_remove(request: HttpRequest, station_id: int, photo_id: int) -> Status:
+def photo_remove(request: HttpRequest, station_id: IdParam, photo_id: IdParam) -> Status:
     photo = get_object_or_404(StationPhoto, pk=photo_id, station_id=station_id)
     services.station_photo_remove(photo=photo, actor=request.auth)
     return Status(204, None)
@@ -244,8 +245,8 @@ def export(request: HttpRequest) -> HttpResponse:
 def stats(
     request: HttpRequest,
     by: str = "station",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: Date | None = None,
+    date_to: Date | None = None,
     region: str | None = None,
 ) -> dict:
     require_staff(request)

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.forms import query_int
 from nuanxin.core.pages import back, guarded, run
+from nuanxin.core.schema import MAX_ID
 from nuanxin.points.selectors import balance_of
 from nuanxin.stations.qr import absolute, qr_svg
 from nuanxin.store import selectors, services
@@ -27,11 +29,12 @@ def _float(value: str | None) -> float | None:
 
 
 def form_int(value: str | None) -> int:
-    """A whole number from a form field; anything else is store.bad_request."""
-    try:
-        return int(value or "")
-    except ValueError as exc:
-        raise ApplicationError("store.bad_request", _("请求参数无效。")) from exc
+    """A whole number from a form field; anything else (or one beyond any id or count) is
+    store.bad_request."""
+    number = query_int(value, ge=-MAX_ID, le=MAX_ID)
+    if number is None:
+        raise ApplicationError("store.bad_request", _("请求参数无效。"))
+    return number
 
 
 @guarded

@@ -8,6 +8,7 @@ from ninja import Query, Router, Status
 
 from nuanxin.accounts.models import User, normalize_phone
 from nuanxin.core.errors import forbidden, not_found
+from nuanxin.core.schema import Date, IdParam
 from nuanxin.core.scoping import require_jurisdiction
 from nuanxin.geo.models import Region
 from nuanxin.volunteering import selectors, services, stats
@@ -84,26 +85,28 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
 
 
 @router.patch("/projects/{project_id}", response=ProjectOut, summary="修改项目说明或名额")
-def update_project(request: HttpRequest, project_id: int, payload: ProjectUpdateIn) -> ProjectOut:
+def update_project(
+    request: HttpRequest, project_id: IdParam, payload: ProjectUpdateIn
+) -> ProjectOut:
     user, project = _project_for_staff(request, project_id)
     changed = services.project_update(project=project, actor=user, **payload.dict())
     return ProjectOut.of(selectors.project_get(changed.pk))
 
 
 @router.post("/projects/{project_id}/publish", response=ProjectOut, summary="发布（开放认领）")
-def publish(request: HttpRequest, project_id: int) -> ProjectOut:
+def publish(request: HttpRequest, project_id: IdParam) -> ProjectOut:
     user, project = _project_for_staff(request, project_id)
     return ProjectOut.of(services.project_publish(project=project, actor=user))
 
 
 @router.post("/projects/{project_id}/close", response=ProjectOut, summary="截止报名")
-def close(request: HttpRequest, project_id: int) -> ProjectOut:
+def close(request: HttpRequest, project_id: IdParam) -> ProjectOut:
     user, project = _project_for_staff(request, project_id)
     return ProjectOut.of(services.project_close(project=project, actor=user))
 
 
 @router.post("/projects/{project_id}/cancel", response=ProjectOut, summary="取消项目")
-def cancel(request: HttpRequest, project_id: int, payload: ReasonIn) -> ProjectOut:
+def cancel(request: HttpRequest, project_id: IdParam, payload: ReasonIn) -> ProjectOut:
     user, project = _project_for_staff(request, project_id)
     return ProjectOut.of(
         services.project_cancel(project=project, actor=user, reason=payload.reason)
@@ -118,7 +121,7 @@ def _session_for_staff(request: HttpRequest, session_id: int):
 
 
 @router.get("/sessions/{session_id}/sheet", response=SheetOut, summary="场次签到表")
-def sheet(request: HttpRequest, session_id: int) -> SheetOut:
+def sheet(request: HttpRequest, session_id: IdParam) -> SheetOut:
     user, session = _session_for_staff(request, session_id)
     line = selectors.session_lines([session], user)[0]
     return SheetOut(
@@ -130,7 +133,7 @@ def sheet(request: HttpRequest, session_id: int) -> SheetOut:
 
 
 @router.post("/sessions/{session_id}/record", response={201: ClaimOut}, summary="现场报名/补录")
-def record(request: HttpRequest, session_id: int, payload: RecordIn) -> Status:
+def record(request: HttpRequest, session_id: IdParam, payload: RecordIn) -> Status:
     user, session = _session_for_staff(request, session_id)
     worker = User.objects.filter(phone=normalize_phone(payload.phone)).first()
     if worker is None:
@@ -140,7 +143,7 @@ def record(request: HttpRequest, session_id: int, payload: RecordIn) -> Status:
 
 
 @router.post("/sessions/{session_id}/promote", response=list[ClaimOut], summary="候补递补")
-def promote(request: HttpRequest, session_id: int) -> list[ClaimOut]:
+def promote(request: HttpRequest, session_id: IdParam) -> list[ClaimOut]:
     user, session = _session_for_staff(request, session_id)
     promoted = services.session_promote_waitlist(session=session, actor=user)
     return [ClaimOut.of(selectors.claim_get(c.pk)) for c in promoted]
@@ -155,7 +158,7 @@ def _claim_by_code(request: HttpRequest, session_id: int, code: str):
     "/sessions/{session_id}/codes/{code}/check-in", response=AttendanceOut, summary="凭认领码签到"
 )
 def code_check_in(
-    request: HttpRequest, session_id: int, code: str, payload: StaffCheckIn
+    request: HttpRequest, session_id: IdParam, code: str, payload: StaffCheckIn
 ) -> AttendanceOut:
     user, claim = _claim_by_code(request, session_id, code)
     return AttendanceOut.of(
@@ -167,7 +170,7 @@ def code_check_in(
     "/sessions/{session_id}/codes/{code}/check-out", response=AttendanceOut, summary="凭认领码签退"
 )
 def code_check_out(
-    request: HttpRequest, session_id: int, code: str, payload: StaffCheckOutIn
+    request: HttpRequest, session_id: IdParam, code: str, payload: StaffCheckOutIn
 ) -> AttendanceOut:
     user, claim = _claim_by_code(request, session_id, code)
     attendance = services.attendance_staff_check_out(
@@ -177,7 +180,7 @@ def code_check_out(
 
 
 @router.post("/claims/{claim_id}/verify", response=AttendanceOut, summary="核验（全程/部分/未到）")
-def verify(request: HttpRequest, claim_id: int, payload: VerifyIn) -> AttendanceOut:
+def verify(request: HttpRequest, claim_id: IdParam, payload: VerifyIn) -> AttendanceOut:
     user = _staff(request)
     attendance = services.attendance_verify(
         claim=selectors.claim_get(claim_id),
@@ -191,14 +194,14 @@ def verify(request: HttpRequest, claim_id: int, payload: VerifyIn) -> Attendance
 
 
 @router.post("/claims/{claim_id}/cancel", response=ClaimOut, summary="取消认领")
-def cancel_claim(request: HttpRequest, claim_id: int, payload: ReasonIn) -> ClaimOut:
+def cancel_claim(request: HttpRequest, claim_id: IdParam, payload: ReasonIn) -> ClaimOut:
     user = _staff(request)
     services.claim_cancel(claim=selectors.claim_get(claim_id), staff=user, reason=payload.reason)
     return ClaimOut.of(selectors.claim_get(claim_id))
 
 
 @router.post("/attendances/{attendance_id}/correct", response=AttendanceOut, summary="更正核验")
-def correct(request: HttpRequest, attendance_id: int, payload: CorrectIn) -> AttendanceOut:
+def correct(request: HttpRequest, attendance_id: IdParam, payload: CorrectIn) -> AttendanceOut:
     user = _staff(request)
     attendance = services.attendance_correct(
         attendance=selectors.attendance_get(attendance_id),
@@ -224,7 +227,7 @@ def _award_out(award: Award) -> AwardOut:
 
 
 @router.post("/awards/{award_id}/retry", response=AwardOut, summary="重试待发放积分")
-def retry_award(request: HttpRequest, award_id: int) -> AwardOut:
+def retry_award(request: HttpRequest, award_id: IdParam) -> AwardOut:
     user = _staff(request)
     return _award_out(services.award_retry(award=selectors.award_get(award_id), staff=user))
 
@@ -255,8 +258,8 @@ def street_stats(
     request: HttpRequest,
     street: list[str] | None = Query(None),  # noqa: B008
     kind: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Date | None = None,
+    until: Date | None = None,
 ) -> StreetStatsOut:
     rows, total = stats.street_stats(_staff(request), _filter(street, kind, since, until))
     return StreetStatsOut(
@@ -269,8 +272,8 @@ def project_stats(
     request: HttpRequest,
     street: list[str] | None = Query(None),  # noqa: B008
     kind: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Date | None = None,
+    until: Date | None = None,
 ) -> list[StatsRowOut]:
     rows = stats.project_stats(_staff(request), _filter(street, kind, since, until))
     return [
@@ -291,8 +294,8 @@ def worker_stats(
     request: HttpRequest,
     street: list[str] | None = Query(None),  # noqa: B008
     kind: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Date | None = None,
+    until: Date | None = None,
 ) -> list[StatsRowOut]:
     rows = stats.worker_stats(_staff(request), _filter(street, kind, since, until))
     return [
@@ -312,8 +315,8 @@ def export(
     request: HttpRequest,
     street: list[str] | None = Query(None),  # noqa: B008
     kind: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Date | None = None,
+    until: Date | None = None,
 ) -> HttpResponse:
     content = stats.stats_workbook(_staff(request), _filter(street, kind, since, until))
     response = HttpResponse(content, content_type=XLSX)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.schema import IdParam
 from nuanxin.geo.coords import to_wgs84
 from nuanxin.volunteering import selectors, services
 from nuanxin.volunteering.schemas import (
@@ -43,7 +44,7 @@ def projects(request: HttpRequest, query: Query[ProjectsQuery]) -> list[ProjectC
 
 
 @router.get("/projects/{project_id}", response=ProjectDetailOut, summary="项目详情与场次")
-def project_detail(request: HttpRequest, project_id: int) -> ProjectDetailOut:
+def project_detail(request: HttpRequest, project_id: IdParam) -> ProjectDetailOut:
     project = selectors.project_for_worker(project_id)
     lines = selectors.upcoming_lines(project, request.auth)
     return ProjectDetailOut(
@@ -52,7 +53,7 @@ def project_detail(request: HttpRequest, project_id: int) -> ProjectDetailOut:
 
 
 @router.post("/sessions/{session_id}/claim", response={201: ClaimOut}, summary="认领一个场次")
-def claim(request: HttpRequest, session_id: int) -> Status:
+def claim(request: HttpRequest, session_id: IdParam) -> Status:
     session = selectors.session_get(session_id)
     created = services.claim_create(session=session, worker=request.auth)
     return Status(201, ClaimOut.of(selectors.claim_get(created.pk)))
@@ -64,7 +65,7 @@ def my_claims(request: HttpRequest) -> list[ClaimOut]:
 
 
 @router.post("/claims/{claim_id}/withdraw", response=ClaimOut, summary="退出认领")
-def withdraw(request: HttpRequest, claim_id: int) -> ClaimOut:
+def withdraw(request: HttpRequest, claim_id: IdParam) -> ClaimOut:
     services.claim_withdraw(claim=selectors.claim_get(claim_id), worker=request.auth)
     return ClaimOut.of(selectors.claim_get(claim_id))
 
@@ -95,7 +96,9 @@ def check_out(request: HttpRequest, payload: CheckOutIn) -> AttendanceOut:
 @router.post(
     "/attendances/{attendance_id}/quantity", response=AttendanceOut, summary="上报发放数量"
 )
-def report_quantity(request: HttpRequest, attendance_id: int, payload: QuantityIn) -> AttendanceOut:
+def report_quantity(
+    request: HttpRequest, attendance_id: IdParam, payload: QuantityIn
+) -> AttendanceOut:
     attendance = services.attendance_report_quantity(
         attendance=selectors.attendance_get(attendance_id),
         worker=request.auth,

@@ -1,6 +1,5 @@
 """Staff pages: projects, posting, a session's attendance sheet and poster, statistics."""
 
-import datetime as dt
 from decimal import Decimal
 
 import qrcode
@@ -16,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from nuanxin.accounts.models import User, normalize_phone
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.forms import query_date, query_int
+from nuanxin.core.schema import MAX_COUNT
 from nuanxin.core.scoping import require_jurisdiction
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.volunteering import selectors, services, stats
@@ -93,7 +94,7 @@ def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         run(
             request,
             lambda: services.project_update(
-                project=obj, actor=request.user, places=int(raw) if raw.isdigit() else 0
+                project=obj, actor=request.user, places=query_int(raw, ge=0, le=MAX_COUNT) or 0
             ),
             _("名额已更新。"),
         )
@@ -306,18 +307,12 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _stats_filter(request: HttpRequest) -> stats.StatsFilter:
-    def day(name: str) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(request.GET.get(name) or "")
-        except ValueError:
-            return None
-
     kind = request.GET.get("kind") or ""
     return stats.StatsFilter(
         streets=[code for code in request.GET.getlist("street") if code],
         kind=kind if kind in ProjectKind.values else "",
-        since=day("since"),
-        until=day("until"),
+        since=query_date(request.GET.get("since")),
+        until=query_date(request.GET.get("until")),
     )
 
 

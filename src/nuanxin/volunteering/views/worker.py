@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.forms import query_int
+from nuanxin.core.schema import MAX_COUNT
 from nuanxin.volunteering import selectors, services
 from nuanxin.volunteering.models import Attendance, AttendanceStatus, ClaimStatus
 from nuanxin.volunteering.views._common import back, run, worker_page
@@ -147,7 +149,7 @@ def report_quantity(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.attendance_report_quantity(
             attendance=attendance,
             worker=request.user,
-            quantity=int(raw) if raw.strip().isdigit() else -1,
+            quantity=-1 if (number := query_int(raw, ge=0, le=MAX_COUNT)) is None else number,
         ),
         _("已更新发放数量。"),
     )
