@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from nuanxin.accounts.lockout import annotate_locked, can_manage_logins, login_lockout_lift
 from nuanxin.accounts.models import LoginAttempt, LoginFailureRecord, LoginRecord
+from nuanxin.core.admin import ScopedAdmin
 from nuanxin.core.masking import mask_phone
 
 
-class _LoginAdmin(admin.ModelAdmin):
-    """Read-only, for those who may manage logins."""
+class _LoginAdmin(ScopedAdmin):
+    """Read-only, for those who may manage logins (city-wide: an attempt has no region)."""
 
+    city_wide = True
     list_per_page = 50
     search_fields = ["username", "ip_address"]
     date_hierarchy = "attempt_time"

@@ -59,7 +59,7 @@ class AdjustForm(EdgeForm):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(EdgeForm):
     note = forms.CharField(
         label=_("审批意见（驳回时必填）"),
         required=False,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Router
 
 from nuanxin.accounts.models import User
 from nuanxin.core.errors import forbidden, not_found
@@ -144,8 +144,8 @@ def adjustment(request: HttpRequest, payload: AdjustmentIn) -> AdjustmentOut:
 def adjustments(
     request: HttpRequest,
     status: AdjustmentStatus | None = None,
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0, le=1_000_000),
+    limit: limit_param(200) = 50,
+    offset: Offset = 0,
 ) -> list[AdjustmentOut]:
     qs = adjustments_in_scope(_staff(request))
     if status is not None:

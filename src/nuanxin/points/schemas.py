@@ -2,9 +2,6 @@ import datetime as dt
 import uuid
 
 from ninja import Field, Schema
-from pydantic import StrictInt
-
-from nuanxin.points.models import AMOUNT_MAX
 
 from nuanxin.core.schema import Amount, Id
 
