@@ -45,7 +45,11 @@ def _error(request: HttpRequest, status: int, code: str, message: str, extra: di
 
 @api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return _error(request, exc.status, exc.code, exc.message, exc.extra)
+    response = _error(request, exc.status, exc.code, exc.message, exc.extra)
+    # A limit that says when it lifts tells clients through the standard header too.
+    if exc.status == 429 and isinstance(exc.extra.get("retry_after"), int):
+        response["Retry-After"] = str(exc.extra["retry_after"])
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -11,7 +11,9 @@ from ninja.pagination import PageNumberPagination, paginate
 from nuanxin.core.errors import not_found
 from nuanxin.registry import services
 from nuanxin.registry.access import (
+    enterprise_in_reach,
     is_governing,
+    worker_in_reach,
 )
 from nuanxin.registry.api.common import (
     api_staff,
@@ -41,6 +43,7 @@ from nuanxin.registry.selectors import (
     counts_by_child,
     home_region,
     region_for,
+    registration_in_reach,
     registrations_for,
 )
 
@@ -62,9 +65,9 @@ def registration_create(request: HttpRequest, payload: RegistrationIn) -> Status
     community = region_by_code(payload.community_code, "community_code")
     enterprise = worker = None
     if payload.enterprise_id is not None:
-        enterprise = get_object_or_404(Enterprise, pk=payload.enterprise_id)
+        enterprise = enterprise_in_reach(user, payload.enterprise_id)
     if payload.worker_id is not None:
-        worker = get_object_or_404(Worker, pk=payload.worker_id)
+        worker = worker_in_reach(user, payload.worker_id)
     registration = services.registration_submit(
         community=community,
         actor=user,
@@ -86,8 +89,9 @@ def _registration(pk: int) -> Registration:
 def registration_accept(
     request: HttpRequest, registration_id: int, payload: AcceptIn
 ) -> Registration:
+    user = api_staff(request)
     registration = services.registration_accept(
-        registration=_registration(registration_id), reviewer=api_staff(request), note=payload.note
+        registration=registration_in_reach(user, registration_id), reviewer=user, note=payload.note
     )
     return _registration(registration.pk)
 
@@ -98,9 +102,10 @@ def registration_accept(
 def registration_reject(
     request: HttpRequest, registration_id: int, payload: RejectIn
 ) -> Registration:
+    user = api_staff(request)
     registration = services.registration_reject(
-        registration=_registration(registration_id),
-        reviewer=api_staff(request),
+        registration=registration_in_reach(user, registration_id),
+        reviewer=user,
         reason=payload.reason,
     )
     return _registration(registration.pk)
@@ -113,7 +118,9 @@ def registration_withdraw(
     request: HttpRequest, registration_id: int, payload: AcceptIn
 ) -> Registration:
     registration = services.registration_withdraw(
-        registration=_registration(registration_id), actor=request.auth, reason=payload.note
+        registration=registration_in_reach(request.auth, registration_id),
+        actor=request.auth,
+        reason=payload.note,
     )
     return _registration(registration.pk)
 

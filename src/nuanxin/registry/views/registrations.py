@@ -6,7 +6,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +27,7 @@ from nuanxin.registry.models import (
     RegistrationStatus,
     Worker,
 )
-from nuanxin.registry.selectors import registrations_for
+from nuanxin.registry.selectors import registration_in_reach, registrations_for
 from nuanxin.registry.views.common import (
     page_of,
     query_without_page,
@@ -69,7 +69,7 @@ def _row(request: HttpRequest, registration: Registration, error: Any = None) ->
 @staff_only
 @require_POST
 def registration_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_object_or_404(Registration, pk=pk)
+    registration = registration_in_reach(request.user, pk)
     try:
         services.registration_accept(registration=registration, reviewer=request.user)
     except ApplicationError as error:
@@ -80,7 +80,7 @@ def registration_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only
 @require_POST
 def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_object_or_404(Registration, pk=pk)
+    registration = registration_in_reach(request.user, pk)
     form = RejectForm(request.POST)
     try:
         services.registration_reject(
@@ -96,7 +96,7 @@ def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in
 @require_POST
 def registration_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_object_or_404(Registration, pk=pk)
+    registration = registration_in_reach(request.user, pk)
     services.registration_withdraw(registration=registration, actor=request.user)
     messages.success(request, _("已撤销报到。"))
     target = request.POST.get("next") or reverse("registry:me")
