@@ -97,14 +97,14 @@ def test_accept__daily_cap_grants_less_and_the_report_records_what_was_granted(
     assert report.points_awarded == 5 and report.points_requested == 8
 
 
-def test_accept__by_staff_of_the_next_community_is_refused(tree, pool):
+def test_accept__by_staff_of_the_next_community_finds_no_such_report(tree, pool):
     report = f.submitted(tree)
     next_door = f.community_staff(tree, "A1b")
 
     with pytest.raises(ApplicationError) as err:
         report_accept(report=report, reviewer=next_door)
 
-    assert err.value.code == "auth.out_of_jurisdiction"
+    assert (err.value.code, err.value.status) == ("reports.not_found", 404)
     report.refresh_from_db()
     assert report.state == State.SUBMITTED
 
@@ -115,7 +115,7 @@ def test_accept__by_a_worker_is_refused(tree, pool):
     with pytest.raises(ApplicationError) as err:
         report_accept(report=report, reviewer=f.worker(tree))
 
-    assert err.value.code == "auth.out_of_jurisdiction"
+    assert (err.value.code, err.value.status) == ("reports.not_found", 404)
 
 
 def test_accept__of_ones_own_report_is_refused(tree, pool, reviewer):
