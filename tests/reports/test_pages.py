@@ -195,9 +195,7 @@ def test_staff_accept_through_the_page_pays_the_reporter(client, tree, reporter,
     assert balance_of(reporter).available == 9
 
 
-def test_staff_of_the_next_community_cannot_open_or_act_and_sees_not_found(
-    client, tree, reporter
-):
+def test_staff_of_the_next_community_cannot_open_or_act_and_sees_not_found(client, tree, reporter):
     report = f.submitted(tree, reporter=reporter)
     client.force_login(f.community_staff(tree, "A1b"))
 

@@ -54,6 +54,17 @@ def require_region_staff(user: Any, region: Any) -> None:
         raise forbidden("auth.out_of_jurisdiction", _("该区域不在您的管辖范围内。"))
 
 
+def require_governor(user: Any, station: Station) -> None:
+    """Region staff governing the station's area (opening its shop): others are refused by
+    role (``stations.forbidden``), and staff of another area find no such station."""
+    if jurisdiction_path(user) is None:
+        raise forbidden(
+            "stations.forbidden", _("只有社区、街道、县（市、区）和市级工作人员可以操作。")
+        )
+    if not in_jurisdiction(user, station.region):
+        raise station_missing()
+
+
 def stations_managed_by(user: Any) -> QuerySet[Station]:
     """The stations a user may see and edit as staff: their jurisdiction plus those they keep."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.stations.models import Station
-from nuanxin.stations.permissions import require_manager, require_region_staff
+from nuanxin.stations.permissions import require_governor, require_manager
 from nuanxin.stations.services.photos import clean_image
 from nuanxin.store.models import Item, ItemCategory, Shop
 from nuanxin.store.services._common import (
@@ -169,7 +169,7 @@ def shop_open(
     Opening it again reopens it with the given rules."""
     station = Station.objects.select_for_update().select_related("region").get(pk=station.pk)
     if actor is not None:
-        require_region_staff(actor, station.region)
+        require_governor(actor, station)
     shop = Shop.objects.select_for_update().filter(station=station).first()
     if shop is not None:
         return shop_update(
