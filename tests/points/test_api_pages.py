@@ -114,7 +114,7 @@ def test_adjustment_api_refuses_a_blank_reason_and_the_next_community(client, tr
     blank = post(
         client,
         "/api/v1/points/adjustments",
-        {"transfer_id": "a1", "worker_id": person.pk, "amount": 5, "reason": " "},
+        {"transfer_id": "a1", "worker_id": worker(tree, "A1a").pk, "amount": 5, "reason": " "},
     )
     outside = post(
         client,
@@ -123,7 +123,8 @@ def test_adjustment_api_refuses_a_blank_reason_and_the_next_community(client, tr
     )
 
     assert blank.status_code == 400 and blank.json()["code"] == "points.reason_required"
-    assert outside.status_code == 403 and outside.json()["code"] == "auth.out_of_jurisdiction"
+    # A worker outside the area answers like one who does not exist.
+    assert outside.status_code == 404 and outside.json()["code"] == "points.unknown_worker"
     assert not Entry.objects.filter(kind=EntryKind.ADJUSTMENT).exists()
 
 

@@ -8,7 +8,7 @@ from ninja import Router
 
 from nuanxin.accounts.models import User
 from nuanxin.core.errors import forbidden, not_found
-from nuanxin.core.scoping import jurisdiction_path
+from nuanxin.core.scoping import get_in_scope_or_404, jurisdiction_path, scope_to_jurisdiction
 from nuanxin.points.models import AccountKind, Entry
 from nuanxin.points.schemas import (
     AccountOut,
@@ -87,9 +87,12 @@ def accounts(
 @router.post("/adjustments", response=EntryOut, summary="人工调整劳动者积分（工作人员，须填原因）")
 def adjustment(request: HttpRequest, payload: AdjustmentIn) -> EntryOut:
     user = _staff(request)
-    worker = User.objects.select_related("region").filter(pk=payload.worker_id).first()
-    if worker is None:
-        raise not_found("points.unknown_worker", _("劳动者不存在。"), worker_id=payload.worker_id)
+    # A person outside the staff member's area answers like one who does not exist.
+    worker = get_in_scope_or_404(
+        scope_to_jurisdiction(User.objects.select_related("region"), user),
+        not_found("points.unknown_worker", _("劳动者不存在。")),
+        pk=payload.worker_id,
+    )
     entry: Entry = manual_adjust(
         transfer_id=payload.transfer_id,
         worker=worker,
