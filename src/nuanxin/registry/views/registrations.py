@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from nuanxin.accounts.models import Role
 from nuanxin.core.errors import ApplicationError, not_found
-from nuanxin.core.scoping import require_jurisdiction
+from nuanxin.core.scoping import in_jurisdiction
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.registry import services
 from nuanxin.registry.access import enterprises_for, is_governing, is_liaison, workers_for
@@ -153,10 +153,14 @@ def registration_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _community_missing() -> ApplicationError:
+    return not_found("registry.not_a_community", _("该二维码对应的社区不存在。"))
+
+
 def _community(code: str) -> Region:
     community = Region.objects.filter(code=code, level=RegionLevel.COMMUNITY).first()
     if community is None:
-        raise not_found("registry.not_a_community", _("该二维码对应的社区不存在。"), code=code)
+        raise _community_missing()
     return community
 
 
@@ -247,11 +251,18 @@ def _join_as_liaison(request: HttpRequest, community: Region, context: dict) -> 
     return render(request, "registry/join.html", {**context, "enterprises": theirs})
 
 
+def _own_community(request: HttpRequest, code: str) -> Region:
+    """A community of the staff member's jurisdiction; any other is "not found" here."""
+    community = _community(code)
+    if not in_jurisdiction(request.user, community):
+        raise _community_missing()
+    return community
+
+
 @staff_only
 def join_qr(request: HttpRequest, code: str) -> HttpResponse:
     """The community's registration QR code as SVG, for printing and posting at stations."""
-    community = _community(code)
-    require_jurisdiction(request.user, community)
+    community = _own_community(request, code)
     url = request.build_absolute_uri(reverse("registry:join", args=[community.code]))
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
     return HttpResponse(image.to_string(), content_type="image/svg+xml")
@@ -259,8 +270,7 @@ def join_qr(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_only
 def join_poster(request: HttpRequest, code: str) -> HttpResponse:
-    community = _community(code)
-    require_jurisdiction(request.user, community)
+    community = _own_community(request, code)
     url = request.build_absolute_uri(reverse("registry:join", args=[community.code]))
     context = {"community": community, "full_name": community.full_name(), "url": url}
     return render(request, "registry/poster.html", context)
