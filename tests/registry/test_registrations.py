@@ -14,7 +14,7 @@ from nuanxin.registry.services import (
     registration_withdraw,
 )
 from tests.factories import UserFactory, staff
-from tests.helpers import error_code
+from tests.helpers import error_code, race
 from tests.registry.factories import build_city, make_enterprise, make_worker
 
 
@@ -186,3 +186,20 @@ def test_registration__the_worker_is_told_the_decision(city, django_capture_on_c
     assert note.kind == "registry.accepted" and "报到已通过" in note.title
     rejected = Notification.objects.get(user=clerk)
     assert rejected.kind == "registry.rejected" and "证件信息不全" in rejected.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration__eight_submissions_at_once_leave_one_open_registration():
+    city = build_city()
+    worker = make_worker(city["haisheng"])
+    communities = [city[k] for k in ("haisheng", "nandiao_c", "potou_c", "guanhai_xs")] * 2
+
+    results = race(
+        [
+            lambda c=c: registration_submit(community=c, actor=None, worker=worker).status
+            for c in communities
+        ]
+    )
+
+    assert sorted(results) == ["registry.already_registered"] * 7 + ["submitted"]
+    assert Registration.objects.filter(worker=worker).count() == 1

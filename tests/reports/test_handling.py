@@ -23,6 +23,7 @@ from nuanxin.reports.services import (
     report_dispatch,
     report_edit_description,
     report_reassign,
+    report_reject,
     report_reopen,
     report_resolve,
     report_support,
@@ -253,6 +254,33 @@ def test_support__closed_report_is_refused(tree, accepted, reviewer):
         report_support(report=accepted, user=f.worker(tree))
 
     assert err.value.code == "reports.not_open"
+
+
+def test_support__a_rejected_report_answers_like_a_missing_one(tree, reviewer):
+    """The public never sees rejected reports or duplicates: supporting one tells nothing of
+    its state, and the reporter's own closed report is refused as their own first."""
+    rejected = f.submitted(tree)
+    report_reject(report=rejected, reviewer=reviewer, reason="不属实")
+
+    with pytest.raises(ApplicationError) as hidden:
+        report_support(report=rejected, user=f.worker(tree))
+    with pytest.raises(ApplicationError) as own:
+        report_support(report=rejected, user=rejected.reporter)
+
+    assert hidden.value.as_dict() == {"code": "reports.not_found", "message": "问题不存在。",
+                                      "extra": {}}  # fmt: skip
+    assert own.value.code == "reports.not_found"
+    rejected.refresh_from_db()
+    assert rejected.support_count == 0
+
+
+def test_support__ones_own_report_is_refused_before_its_state(tree, accepted, reviewer):
+    report_close(report=accepted, reviewer=reviewer)
+
+    with pytest.raises(ApplicationError) as own:
+        report_support(report=accepted, user=accepted.reporter)
+
+    assert own.value.code == "reports.own_report"
 
 
 def test_overdue__open_report_past_its_handling_time_is_flagged(tree, reviewer):
