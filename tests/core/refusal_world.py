@@ -70,7 +70,7 @@ def build_world(tree: Any, monkeypatch: Any) -> World:
         "city_admin": city_admin(tree),
     }
     # What county A's callers legitimately hold: a station, an enterprise.
-    make_station(lon=110.05, lat=21.05, name="A驿站", keepers=[people["keeper_a"]])
+    make_station(lon=110.05, lat=21.05, name="A驿站", keepers=[people["keeper_a"]], amenities=())
     enterprise_set_liaisons(
         enterprise=make_enterprise(tree["A1a"]), liaisons=[people["liaison_a"]], actor=None
     )
@@ -91,7 +91,9 @@ def build_world(tree: Any, monkeypatch: Any) -> World:
     ids["rejected_report"] = rejected.pk
 
     # A station with a photo and a shop, and a worker's waiting order there.
-    station = make_station(lon=IN_B1A[0], lat=IN_B1A[1], name="B驿站", keepers=[people["keeper_b"]])
+    station = make_station(
+        lon=IN_B1A[0], lat=IN_B1A[1], name="B驿站", keepers=[people["keeper_b"]], amenities=()
+    )
     ids["station"] = station.pk
     ids["station_photo"] = stations.station_photo_add(station=station, actor=None, data=jpeg()).pk
     store.shop_open(actor=None, station=station)
