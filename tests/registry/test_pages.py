@@ -183,7 +183,8 @@ def test_join__the_qr_code_is_an_svg_for_staff_of_that_community(client, city):
     other = client.get("/registry/join/440804001002/qr.svg")
 
     assert own["Content-Type"] == "image/svg+xml" and b"<svg" in own.content
-    assert other.status_code == 403
+    assert other.status_code == 404
+    assert 'data-code="registry.not_a_community"' in other.content.decode()
 
 
 def test_import_page__upload_shows_the_report_with_row_numbers(client, city, tmp_path):
