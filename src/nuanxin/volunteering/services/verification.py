@@ -241,7 +241,8 @@ def attendance_verify(
 
     Raises volunteering.claim_not_active, volunteering.session_not_started,
     volunteering.bad_outcome, volunteering.bad_hours, volunteering.bad_quantity,
-    volunteering.already_verified, auth.out_of_jurisdiction.
+    volunteering.already_verified, volunteering.claim_not_found (also outside the staff
+    member's area).
     """
     project, session, locked = _lock_for_staff(claim, staff, claim_missing())
     if locked.status != ClaimStatus.CLAIMED:
