@@ -227,6 +227,8 @@ REGION_FALLBACK_MAX_METERS = float(os.environ.get("REGION_FALLBACK_MAX_METERS", 
 NUANXIN_PUBLIC_URL = os.environ.get("NUANXIN_PUBLIC_URL", "")
 # Station visits are personal location data: kept this long, then only counts remain.
 STATION_VISIT_RETENTION_DAYS = int(os.environ.get("STATION_VISIT_RETENTION_DAYS", "180"))
+# Full phone or ID numbers one staff member may reveal in any hour (each with a stated purpose).
+REVEALS_PER_HOUR = int(os.environ.get("REVEALS_PER_HOUR", "20"))
 
 # Our reverse proxies (addresses or CIDR ranges). Only a request that arrives from one of them has
 # its X-Forwarded-For read for the client's address (nuanxin.core.net.client_ip).

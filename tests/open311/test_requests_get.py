@@ -344,9 +344,12 @@ def test_a_request_hidden_by_staff_is_not_found(client, tree, cat, reviewer, fmt
     report = rf.submitted(tree, reporter=None, cat=cat, channel=Channel.OPEN311)
     report_set_public_hidden(report=report, moderator=reviewer, hidden=True, reason="涉及隐私")
 
-    assert_error(
-        client.get(f"{BASE}/requests/{report.pk}.{fmt}"), 404, "open311.unknown_request", fmt
-    )
+    hidden = client.get(f"{BASE}/requests/{report.pk}.{fmt}")
+    missing = client.get(f"{BASE}/requests/{report.pk + 1000}.{fmt}")
+
+    assert_error(hidden, 404, "open311.unknown_request", fmt)
+    # Exactly the answer for an id that never existed: the body does not echo the id.
+    assert hidden.content == missing.content
     assert get_json(client, "requests.json") == []
 
 

@@ -8,6 +8,7 @@ from nuanxin.core.models import AuditLog
 from nuanxin.registry.models import Enterprise, ImportJob, Registration, Worker
 from nuanxin.registry.services import enterprise_set_liaisons
 from tests.factories import UserFactory, staff
+from tests.helpers import send
 from tests.registry import messy
 from tests.registry.factories import credit_code, make_enterprise, make_worker
 
@@ -118,22 +119,29 @@ def test_workers_list__filters_party_members_and_last_digits(client, city, count
 def test_worker_reveal__returns_full_numbers_and_writes_the_audit_log(client, city, county_admin):
     worker = make_worker(city["haisheng"], phone="13800001234", id_number=messy.ID_ZHANG)
 
-    response = client.post(f"/api/v1/registry/workers/{worker.pk}/reveal")
+    response = send(
+        client, "post", f"/api/v1/registry/workers/{worker.pk}/reveal", {"purpose": "核实身份"}
+    )
 
     assert response.json() == {"phone": "13800001234", "id_number": messy.ID_ZHANG}
     assert AuditLog.objects.filter(
-        action="worker.reveal", actor=county_admin, object_id=str(worker.pk)
+        action="worker.reveal", actor=county_admin, object_id=str(worker.pk), note="核实身份"
     ).exists()
 
 
-def test_worker_reveal__community_staff_of_the_next_community__403(client, city):
+def test_worker_reveal__community_staff_of_the_next_community__not_found(client, city):
     worker = make_worker(city["haisheng"])
     client.force_login(staff(Role.COMMUNITY_STAFF, city["nandiao_c"]))
 
-    response = client.post(f"/api/v1/registry/workers/{worker.pk}/reveal")
+    url = f"/api/v1/registry/workers/{worker.pk}/reveal"
+    response = send(client, "post", url, {"purpose": "核实身份"})
 
-    assert response.status_code == 403
-    assert response.json()["code"] == "auth.out_of_jurisdiction"
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "registry.worker_not_found",
+        "message": "从业人员不存在。",
+        "extra": {},
+    }
     assert not AuditLog.objects.filter(action="worker.reveal").exists()
 
 
@@ -160,8 +168,8 @@ def test_liaison__sees_and_edits_only_their_enterprise_and_its_workers(client, c
     assert [e["name"] for e in listed["items"]] == ["美团外卖南调站"]
     assert [w["id"] for w in people["items"]] == [rider.pk]
     assert edit_own.status_code == 200 and edit_own.json()["contact_name"] == "王站长"
-    assert edit_other.status_code == 403
-    assert edit_other.json()["code"] == "registry.not_your_enterprise"
+    assert edit_other.status_code == 404
+    assert edit_other.json()["code"] == "registry.enterprise_not_found"
     assert rename.status_code == 403 and rename.json()["code"] == "registry.field_not_editable"
     assert Enterprise.objects.get(pk=other.pk).contact_name == ""
 

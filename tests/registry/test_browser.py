@@ -60,6 +60,7 @@ def test_staff_filters_workers_and_reveals_one_number(live_server, page, city, s
     page.wait_for_function("!document.querySelector('#list').innerText.includes('群众乙')")
     page.get_by_role("link", name="党员甲").click()
     assert "138****1111" in page.content()
+    page.get_by_label("查看完整号码的用途").fill("联系本人核实报到")
     page.get_by_role("button", name="显示完整号码").click()
     assert page.locator("#full-phone").inner_text() == "13800001111"
     page.screenshot(path=str(screenshot_dir / "registry-worker.png"), full_page=True)

@@ -57,22 +57,30 @@ def test_workers_page__filters_with_htmx_and_masks_numbers(client, city, county_
 
 def test_worker_page__reveal_shows_full_numbers_once_and_is_audited(client, city, county_admin):
     worker = make_worker(city["haisheng"], phone="13800001111", id_number=messy.ID_ZHANG)
+    url = f"/registry/workers/{worker.pk}/"
 
-    before = client.get(f"/registry/workers/{worker.pk}/").content.decode()
-    after = client.post(f"/registry/workers/{worker.pk}/", {"reveal": "1"}).content.decode()
+    before = client.get(url).content.decode()
+    no_purpose = client.post(url, {"reveal": "1"})
+    after = client.post(url, {"reveal": "1", "purpose": "联系本人"})
 
     assert "13800001111" not in before and messy.ID_ZHANG not in before
-    assert "13800001111" in after and messy.ID_ZHANG in after
-    assert AuditLog.objects.filter(action="worker.reveal", actor=county_admin).count() == 1
+    assert no_purpose.status_code == 400
+    assert 'data-code="registry.purpose_required"' in no_purpose.content.decode()
+    assert "13800001111" not in no_purpose.content.decode()
+    assert "13800001111" in after.content.decode() and messy.ID_ZHANG in after.content.decode()
+    assert after["Cache-Control"] == "no-store"
+    reveals = AuditLog.objects.filter(action="worker.reveal", actor=county_admin)
+    assert list(reveals.values_list("note", flat=True)) == ["联系本人"]
 
 
-def test_worker_page__community_staff_of_the_next_community_is_refused(client, city):
+def test_worker_page__community_staff_of_the_next_community_finds_no_such_worker(client, city):
     worker = make_worker(city["haisheng"])
     client.force_login(staff(Role.COMMUNITY_STAFF, city["nandiao_c"]))
 
-    response = client.post(f"/registry/workers/{worker.pk}/", {"reveal": "1"})
+    response = client.post(f"/registry/workers/{worker.pk}/", {"reveal": "1", "purpose": "核实"})
 
-    assert response.status_code == 403
+    assert response.status_code == 404
+    assert 'data-code="registry.worker_not_found"' in response.content.decode()
     assert not AuditLog.objects.filter(action="worker.reveal").exists()
 
 
@@ -175,7 +183,8 @@ def test_join__the_qr_code_is_an_svg_for_staff_of_that_community(client, city):
     other = client.get("/registry/join/440804001002/qr.svg")
 
     assert own["Content-Type"] == "image/svg+xml" and b"<svg" in own.content
-    assert other.status_code == 403
+    assert other.status_code == 404
+    assert 'data-code="registry.not_a_community"' in other.content.decode()
 
 
 def test_import_page__upload_shows_the_report_with_row_numbers(client, city, tmp_path):

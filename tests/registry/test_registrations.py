@@ -14,7 +14,7 @@ from nuanxin.registry.services import (
     registration_withdraw,
 )
 from tests.factories import UserFactory, staff
-from tests.helpers import error_code
+from tests.helpers import error_code, race
 from tests.registry.factories import build_city, make_enterprise, make_worker
 
 
@@ -66,7 +66,7 @@ def test_registration__one_open_registration_per_subject_until_withdrawn(city):
 
 
 @pytest.mark.django_db
-def test_registration__community_staff_cannot_accept_in_the_next_community(city):
+def test_registration__community_staff_of_the_next_community_finds_no_such_registration(city):
     registration = registration_submit(
         community=city["haisheng"], actor=None, worker=make_worker(city["haisheng"])
     )
@@ -74,7 +74,7 @@ def test_registration__community_staff_cannot_accept_in_the_next_community(city)
 
     code = error_code(lambda: registration_accept(registration=registration, reviewer=neighbour))
 
-    assert code == "auth.out_of_jurisdiction"
+    assert code == "registry.registration_not_found"
     assert Registration.objects.get(pk=registration.pk).status == "submitted"
 
 
@@ -97,7 +97,7 @@ def test_registration__reject_needs_a_reason_and_cannot_be_decided_twice(city):
 
 
 @pytest.mark.django_db
-def test_registration__a_worker_registers_only_themself(city):
+def test_registration__a_worker_registers_only_themself_and_others_are_not_found(city):
     account = UserFactory(role=Role.WORKER, phone="13900007777")
     own = make_worker(city["haisheng"], phone="13900007777")
     someone_else = make_worker(city["haisheng"])
@@ -111,8 +111,8 @@ def test_registration__a_worker_registers_only_themself(city):
     ))  # fmt: skip
 
     assert mine.status == "submitted"
-    assert theirs == "registry.not_allowed"
-    assert accept_own == "registry.not_allowed"
+    assert theirs == "registry.worker_not_found"
+    assert accept_own == "registry.enterprise_not_found"
 
 
 @pytest.mark.django_db
@@ -186,3 +186,20 @@ def test_registration__the_worker_is_told_the_decision(city, django_capture_on_c
     assert note.kind == "registry.accepted" and "报到已通过" in note.title
     rejected = Notification.objects.get(user=clerk)
     assert rejected.kind == "registry.rejected" and "证件信息不全" in rejected.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration__eight_submissions_at_once_leave_one_open_registration():
+    city = build_city()
+    worker = make_worker(city["haisheng"])
+    communities = [city[k] for k in ("haisheng", "nandiao_c", "potou_c", "guanhai_xs")] * 2
+
+    results = race(
+        [
+            lambda c=c: registration_submit(community=c, actor=None, worker=worker).status
+            for c in communities
+        ]
+    )
+
+    assert sorted(results) == ["registry.already_registered"] * 7 + ["submitted"]
+    assert Registration.objects.filter(worker=worker).count() == 1

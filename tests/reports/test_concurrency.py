@@ -45,3 +45,24 @@ def test_the_same_submit_key_sent_twice_at_once_makes_one_report(tree):
 
     assert results[0] == results[1]
     assert Report.objects.filter(state=State.SUBMITTED).count() == 1
+
+
+def test_eight_submissions_racing_for_the_last_two_of_the_daily_limit(tree, settings):
+    settings.REPORTS_DAILY_LIMIT = 5
+    reporter, cat = f.worker(tree), f.category()
+
+    def send():
+        return report_submit(
+            reporter=reporter,
+            category=cat,
+            lon=f.IN_A1A_1[0],
+            lat=f.IN_A1A_1[1],
+            description="井盖缺失",
+        ).pk
+
+    for _ in range(3):
+        send()
+    results = race([send] * 8)
+
+    assert results.count("reports.daily_limit") == 6
+    assert Report.objects.filter(reporter=reporter).count() == 5

@@ -23,6 +23,7 @@ from nuanxin.reports.services import (
     report_dispatch,
     report_edit_description,
     report_reassign,
+    report_reject,
     report_reopen,
     report_resolve,
     report_support,
@@ -124,13 +125,13 @@ def test_reopen__by_the_reporter_within_the_window_resets_the_deadline(tree, acc
     assert list(reports_queue(reviewer, QueueFilter(waiting=True))) == [accepted]
 
 
-def test_reopen__by_someone_else_is_refused(tree, accepted, reviewer):
+def test_reopen__by_someone_else_finds_no_such_report(tree, accepted, reviewer):
     report_resolve(report=accepted, reviewer=reviewer, note="好了")
 
     with pytest.raises(ApplicationError) as err:
         report_reopen(report=accepted, reporter=f.worker(tree), reason="x")
 
-    assert err.value.code == "reports.not_reporter"
+    assert (err.value.code, err.value.status) == ("reports.not_found", 404)
 
 
 def test_reopen__after_the_window_is_refused(tree, accepted, reviewer, settings):
@@ -195,13 +196,13 @@ def test_reassign__to_a_street_or_the_same_region_is_refused(tree, reviewer, tar
     assert err.value.code == code
 
 
-def test_reassign__by_staff_of_another_community_is_refused(tree):
+def test_reassign__by_staff_of_another_community_finds_no_such_report(tree):
     report = f.submitted(tree)
 
     with pytest.raises(ApplicationError) as err:
         report_reassign(report=report, reviewer=f.community_staff(tree, "A1b"), region=tree["A1b"])
 
-    assert err.value.code == "auth.out_of_jurisdiction"
+    assert (err.value.code, err.value.status) == ("reports.not_found", 404)
 
 
 def test_assign__to_a_colleague_covering_the_area(tree, reviewer):
@@ -255,6 +256,33 @@ def test_support__closed_report_is_refused(tree, accepted, reviewer):
     assert err.value.code == "reports.not_open"
 
 
+def test_support__a_rejected_report_answers_like_a_missing_one(tree, reviewer):
+    """The public never sees rejected reports or duplicates: supporting one tells nothing of
+    its state, and the reporter's own closed report is refused as their own first."""
+    rejected = f.submitted(tree)
+    report_reject(report=rejected, reviewer=reviewer, reason="不属实")
+
+    with pytest.raises(ApplicationError) as hidden:
+        report_support(report=rejected, user=f.worker(tree))
+    with pytest.raises(ApplicationError) as own:
+        report_support(report=rejected, user=rejected.reporter)
+
+    assert hidden.value.as_dict() == {"code": "reports.not_found", "message": "问题不存在。",
+                                      "extra": {}}  # fmt: skip
+    assert own.value.code == "reports.not_found"
+    rejected.refresh_from_db()
+    assert rejected.support_count == 0
+
+
+def test_support__ones_own_report_is_refused_before_its_state(tree, accepted, reviewer):
+    report_close(report=accepted, reviewer=reviewer)
+
+    with pytest.raises(ApplicationError) as own:
+        report_support(report=accepted, user=accepted.reporter)
+
+    assert own.value.code == "reports.own_report"
+
+
 def test_overdue__open_report_past_its_handling_time_is_flagged(tree, reviewer):
     late = f.submitted(tree)
     on_time = f.submitted(tree)
@@ -289,7 +317,7 @@ def test_moderation__hide_photo_and_edit_text_keep_the_original_in_history(
     assert not events_for_reporter(accepted).filter(kind=EventKind.PHOTO_HIDDEN).exists()
 
 
-def test_moderation__by_staff_of_another_community_is_refused(tree, accepted):
+def test_moderation__by_staff_of_another_community_finds_no_such_report(tree, accepted):
     with pytest.raises(ApplicationError) as err:
         report_edit_description(
             report=accepted,
@@ -298,7 +326,7 @@ def test_moderation__by_staff_of_another_community_is_refused(tree, accepted):
             reason="y",
         )
 
-    assert err.value.code == "auth.out_of_jurisdiction"
+    assert (err.value.code, err.value.status) == ("reports.not_found", 404)
 
 
 def test_reporter_reveal__is_audited_with_its_purpose(tree, accepted, reviewer):

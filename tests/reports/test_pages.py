@@ -195,14 +195,15 @@ def test_staff_accept_through_the_page_pays_the_reporter(client, tree, reporter,
     assert balance_of(reporter).available == 9
 
 
-def test_staff_of_the_next_community_cannot_open_or_act(client, tree, reporter):
+def test_staff_of_the_next_community_cannot_open_or_act_and_sees_not_found(client, tree, reporter):
     report = f.submitted(tree, reporter=reporter)
     client.force_login(f.community_staff(tree, "A1b"))
 
     page = client.get(f"/reports/queue/{report.pk}/")
     action = client.post(f"/reports/queue/{report.pk}/reject/", {"reason": "x"})
 
-    assert page.status_code == 403 and action.status_code == 403
+    assert page.status_code == 404 and action.status_code == 404
+    assert 'data-code="reports.not_found"' in page.content.decode()
     report.refresh_from_db()
     assert report.state == State.SUBMITTED
 

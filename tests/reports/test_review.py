@@ -2,6 +2,7 @@
 
 import pytest
 
+from nuanxin.accounts.models import Role
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.models import AuditLog, Notification
 from nuanxin.points.models import Entry
@@ -18,6 +19,7 @@ from nuanxin.reports.services import (
     reports_bulk_accept,
     reports_bulk_reject,
 )
+from tests.factories import staff
 from tests.points.factories import city_admin, funded_pool
 from tests.reports import factories as f
 
@@ -97,14 +99,14 @@ def test_accept__daily_cap_grants_less_and_the_report_records_what_was_granted(
     assert report.points_awarded == 5 and report.points_requested == 8
 
 
-def test_accept__by_staff_of_the_next_community_is_refused(tree, pool):
+def test_accept__by_staff_of_the_next_community_finds_no_such_report(tree, pool):
     report = f.submitted(tree)
     next_door = f.community_staff(tree, "A1b")
 
     with pytest.raises(ApplicationError) as err:
         report_accept(report=report, reviewer=next_door)
 
-    assert err.value.code == "auth.out_of_jurisdiction"
+    assert (err.value.code, err.value.status) == ("reports.not_found", 404)
     report.refresh_from_db()
     assert report.state == State.SUBMITTED
 
@@ -115,7 +117,7 @@ def test_accept__by_a_worker_is_refused(tree, pool):
     with pytest.raises(ApplicationError) as err:
         report_accept(report=report, reviewer=f.worker(tree))
 
-    assert err.value.code == "auth.out_of_jurisdiction"
+    assert (err.value.code, err.value.status) == ("reports.not_found", 404)
 
 
 def test_accept__of_ones_own_report_is_refused(tree, pool, reviewer):
@@ -221,6 +223,47 @@ def test_duplicate__of_a_duplicate_points_at_the_root(tree, reviewer):
 
     last.refresh_from_db()
     assert last.duplicate_of == root
+
+
+def test_duplicate__records_the_merge_on_the_original_with_its_audit_row(tree, reviewer):
+    original = f.submitted(tree)
+    dup = f.submitted(tree)
+
+    report_mark_duplicate(report=dup, reviewer=reviewer, original=original, note="同一井盖")
+
+    event = original.events.get(kind=EventKind.DUPLICATE_MERGED)
+    assert event.actor == reviewer and event.internal_note == "同一井盖"
+    assert event.data == {"duplicate": dup.pk, "supporter_added": True, "support_count": 1}
+    audit = AuditLog.objects.get(action="reports.duplicate_merged")
+    assert audit.object_id == str(original.pk) and audit.actor == reviewer
+
+
+@pytest.mark.parametrize("where", ["original", "root"])
+def test_duplicate__an_original_outside_the_area_answers_like_a_missing_one(tree, where):
+    """The original is written to (support count, history): it must be the reviewer's too,
+    and so must the report a chain of duplicates leads to."""
+    reviewer = f.community_staff(tree, "A1a")
+    outside = f.submitted(tree, point=f.IN_A1B_1)
+    original = outside
+    if where == "root":
+        original = f.submitted(tree)
+        street = staff(Role.STREET_ADMIN, tree["A1"])
+        report_mark_duplicate(report=original, reviewer=street, original=outside)
+    dup = f.submitted(tree)
+
+    with pytest.raises(ApplicationError) as err:
+        report_mark_duplicate(report=dup, reviewer=reviewer, original=original)
+
+    missing = Report(pk=10**9)
+    with pytest.raises(ApplicationError) as gone:
+        report_mark_duplicate(report=dup, reviewer=reviewer, original=missing)
+    assert err.value.as_dict() == gone.value.as_dict()
+    assert (err.value.code, err.value.status) == ("reports.not_found", 404)
+    dup.refresh_from_db()
+    outside.refresh_from_db()
+    assert dup.state == State.SUBMITTED
+    assert outside.support_count == (0 if where == "original" else 1)
+    assert not outside.events.filter(kind=EventKind.DUPLICATE_MERGED, data__duplicate=dup.pk)
 
 
 @pytest.mark.parametrize("case", ["itself", "rejected"])

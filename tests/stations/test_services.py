@@ -141,7 +141,7 @@ def test_keeper_cannot_edit_a_station_they_do_not_keep(tree, amenities, keeper):
     with pytest.raises(ApplicationError) as error:
         services.station_update(station=station, actor=keeper, name="改名")
 
-    assert error.value.code == "stations.forbidden"
+    assert (error.value.code, error.value.status) == ("stations.not_found", 404)
     station.refresh_from_db()
     assert station.name == "测试驿站"
 
@@ -175,7 +175,7 @@ def test_community_staff_cannot_edit_a_station_in_the_next_community(tree, ameni
     with pytest.raises(ApplicationError) as error:
         services.station_update(station=station, actor=neighbour, name="改名")
 
-    assert error.value.code == "auth.out_of_jurisdiction"
+    assert (error.value.code, error.value.status) == ("stations.not_found", 404)
 
 
 def test_street_staff_cannot_move_a_station_out_of_their_street(tree, amenities):

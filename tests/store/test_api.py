@@ -115,7 +115,7 @@ def test_a_worker_cannot_use_staff_endpoints(client, shop):
         {"station_id": station.pk, "code": "123456"},
         person,
     )
-    assert answer.status_code == 403 and answer.json()["code"] == "stations.forbidden"
+    assert answer.status_code == 403 and answer.json()["code"] == "store.staff_only"
     assert send(client, "get", f"{API}/staff/stock").json() == {
         "code": "store.staff_only",
         "message": "只有工作人员可以进行此操作。",

@@ -127,3 +127,21 @@ def test_restocks_and_orders_at_once_keep_the_stock_balanced(tree):
     assert stock.reserved == orders and stock.on_shelf == 6 - orders
     assert results.count("store.sold_out") == 8 - orders
     _assert_books_clean()
+
+
+def test_eight_orders_racing_for_the_last_one_of_the_monthly_limit(tree):
+    station = make_shop(tree)
+    item = make_item(tree, price=10, monthly_limit=3)
+    services.stock_restock(actor=None, station=station, item=item, quantity=20)
+    person, account = worker_with_points(tree, 500)
+    for _ in range(2):
+        services.order_create(worker=person, station=station, item=item)
+
+    results = race([lambda: services.order_create(worker=person, station=station, item=item)] * 8)
+
+    assert sum(isinstance(r, Order) for r in results) == 1
+    assert results.count("store.monthly_limit") == 7
+    assert Order.objects.filter(worker=person, item=item).count() == 3
+    account.refresh_from_db()
+    assert account.held == 30
+    _assert_books_clean()

@@ -211,8 +211,8 @@ def test_staff_of_the_next_community_cannot_open_the_sheet(tree, clock, client):
 
     response = Api(client, community_staff(tree, "A1b")).get(f"/staff/sessions/{session.pk}/sheet")
 
-    assert response.status_code == 403
-    assert response.json()["code"] == "auth.out_of_jurisdiction"
+    assert response.status_code == 404
+    assert response.json()["code"] == "volunteering.session_not_found"
 
 
 def test_staff_sheet_masks_phones_and_code_check_in_works(tree, clock, client):

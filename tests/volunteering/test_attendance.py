@@ -184,7 +184,7 @@ def test_leaflet_task_reports_its_quantity_at_check_out_and_after(tree, clock):
     )
 
     assert (attendance.quantity_reported, corrected.quantity_reported) == (18, 20)
-    assert (bad, other) == ("volunteering.bad_quantity", "volunteering.not_your_claim")
+    assert (bad, other) == ("volunteering.bad_quantity", "volunteering.attendance_not_found")
 
 
 def test_staff_mark_presence_by_claim_with_a_time_they_enter(clock, session, claim):
@@ -231,7 +231,7 @@ def test_staff_of_the_next_community_cannot_mark_presence(tree, clock, session, 
         lambda: services.attendance_staff_check_in(claim=claim, staff=community_staff(tree, "A1b"))
     )
 
-    assert code == "auth.out_of_jurisdiction" and not Attendance.objects.exists()
+    assert code == "volunteering.claim_not_found" and not Attendance.objects.exists()
 
 
 def test_a_checked_in_claim_cannot_be_withdrawn_or_cancelled(tree, clock, session, claim):

@@ -93,11 +93,19 @@ def test_draft_closed_and_cancelled_projects_take_no_claims(tree, clock):
     closed = services.project_close(project=make_project(tree), actor=actor)
     cancelled = services.project_cancel(project=make_project(tree), actor=actor)
 
-    for project in (draft, closed, cancelled):
-        code = code_of(
+    codes = [
+        code_of(
             lambda p=project: services.claim_create(session=only_session(p), worker=worker(tree))
         )
-        assert code == "volunteering.not_open"
+        for project in (draft, closed, cancelled)
+    ]
+
+    # A draft is not shown to workers at all: its sessions are "not found".
+    assert codes == [
+        "volunteering.session_not_found",
+        "volunteering.not_open",
+        "volunteering.not_open",
+    ]
     assert Claim.objects.count() == 0
 
 
@@ -157,8 +165,11 @@ def test_only_the_claimer_may_withdraw_and_only_once(tree, clock):
     other = code_of(lambda: services.claim_withdraw(claim=claim, worker=worker(tree)))
     services.claim_withdraw(claim=claim, worker=claim.worker)
     again = code_of(lambda: services.claim_withdraw(claim=claim, worker=claim.worker))
+    # Someone else's claim is "not found" whatever its state: ownership comes before state.
+    other_after = code_of(lambda: services.claim_withdraw(claim=claim, worker=worker(tree)))
 
-    assert (other, again) == ("volunteering.not_your_claim", "volunteering.claim_not_active")
+    assert (other, again) == ("volunteering.claim_not_found", "volunteering.claim_not_active")
+    assert other_after == "volunteering.claim_not_found"
 
 
 def test_party_first_seats_party_members_and_holds_back_others(tree, clock, party_members):
@@ -245,7 +256,7 @@ def test_staff_cannot_record_into_a_full_session_or_another_community(tree, cloc
         )
     )
 
-    assert (full, outside) == ("volunteering.session_full", "auth.out_of_jurisdiction")
+    assert (full, outside) == ("volunteering.session_full", "volunteering.session_not_found")
 
 
 def test_staff_cancel_a_claim_and_the_next_is_seated(tree, clock):
@@ -266,7 +277,7 @@ def test_staff_of_the_next_community_cannot_cancel(tree, clock):
     code = code_of(lambda: services.claim_cancel(claim=claim, staff=community_staff(tree, "A1b")))
 
     claim.refresh_from_db()
-    assert code == "auth.out_of_jurisdiction" and claim.status == ClaimStatus.CLAIMED
+    assert code == "volunteering.claim_not_found" and claim.status == ClaimStatus.CLAIMED
 
 
 def test_the_waiting_list_expires_when_the_session_ends(tree, clock):
@@ -287,7 +298,7 @@ def test_promote_button_needs_jurisdiction(tree, clock):
 
     code = code_of(lambda: services.session_promote_waitlist(session=session, actor=admin))
 
-    assert code == "auth.out_of_jurisdiction"
+    assert code == "volunteering.session_not_found"
 
 
 def test_code_alphabet_has_no_lookalike_characters():

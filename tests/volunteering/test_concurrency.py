@@ -5,7 +5,7 @@ import pytest
 from nuanxin.volunteering import services
 from nuanxin.volunteering.models import Claim, ClaimStatus
 from tests.helpers import race
-from tests.volunteering.factories import make_project, only_session, worker
+from tests.volunteering.factories import community_staff, make_project, only_session, worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,3 +45,35 @@ def test_one_worker_claiming_from_several_phones_gets_one_claim(tree, clock):
     assert sum(isinstance(r, Claim) for r in results) == 1
     assert results.count("volunteering.already_claimed") == 4
     assert Claim.objects.filter(session=session, worker=person).count() == 1
+
+
+def test_eight_workers_racing_for_the_last_place_seat_exactly_one(tree, clock):
+    session = only_session(make_project(tree, places=3))
+    for _ in range(2):
+        services.claim_create(session=session, worker=worker(tree))
+    people = [worker(tree) for _ in range(8)]
+
+    race([lambda p=p: services.claim_create(session=session, worker=p) for p in people])
+
+    seated = Claim.objects.filter(session=session, status=ClaimStatus.CLAIMED)
+    assert seated.count() == 3
+    assert seated.filter(worker__in=people).count() == 1
+    assert Claim.objects.filter(session=session, status=ClaimStatus.WAITLISTED).count() == 7
+
+
+def test_eight_staff_recording_on_the_spot_for_the_last_place_seat_one(tree, clock):
+    session = only_session(make_project(tree, places=2))
+    services.claim_create(session=session, worker=worker(tree))
+    staff_member = community_staff(tree)
+    people = [worker(tree) for _ in range(8)]
+
+    results = race(
+        [
+            lambda p=p: services.claim_record(session=session, worker=p, staff=staff_member)
+            for p in people
+        ]
+    )
+
+    assert sum(isinstance(r, Claim) for r in results) == 1
+    assert results.count("volunteering.session_full") == 7
+    assert Claim.objects.filter(session=session, status=ClaimStatus.CLAIMED).count() == 2

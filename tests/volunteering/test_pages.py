@@ -185,8 +185,8 @@ def test_staff_of_another_community_get_an_error_page(tree, clock, client):
 
     response = client.get(f"/volunteer/staff/s/{session.pk}/")
 
-    assert response.status_code == 403
-    assert 'data-code="auth.out_of_jurisdiction"' in response.content.decode()
+    assert response.status_code == 404
+    assert 'data-code="volunteering.session_not_found"' in response.content.decode()
 
 
 def test_workers_cannot_open_staff_pages(tree, client):

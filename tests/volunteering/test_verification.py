@@ -232,7 +232,7 @@ def test_staff_of_the_next_community_cannot_verify(tree, clock):
         )
     )
 
-    assert code == "auth.out_of_jurisdiction"
+    assert code == "volunteering.claim_not_found"
     assert Attendance.objects.get(claim=claim).status == AttendanceStatus.CHECKED_OUT
 
 

@@ -27,7 +27,11 @@ class AuditLog(models.Model):
         verbose_name = _("操作日志")
         verbose_name_plural = _("操作日志")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # One person's recent actions of a kind: the hourly budget of reveals.
+            models.Index(fields=["actor", "action", "at"], name="core_audit_actor_action_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"

@@ -1,10 +1,10 @@
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.schema import param_int
+from nuanxin.core.scoping import get_in_scope_or_404
 from nuanxin.geo.coords import CoordSystem, to_wgs84
 from nuanxin.geo.geometry import geometry_from_wgs84
 from nuanxin.geo.models import Region, RegionLevel
@@ -97,4 +97,8 @@ def geojson(
 
 @router.get("/{code}", auth=None, response=RegionOut, summary="区域详情")
 def detail(request: HttpRequest, code: str) -> RegionOut:
-    return region_out(get_object_or_404(Region, code=code))
+    return region_out(
+        get_in_scope_or_404(
+            Region.objects.all(), not_found("geo.unknown_region", _("区域不存在。")), code=code
+        )
+    )

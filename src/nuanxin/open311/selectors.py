@@ -101,9 +101,9 @@ def request_get(raw_id: str) -> Report:
     if raw_id.isdigit() and len(raw_id) < 19:
         report = public_requests().filter(pk=int(raw_id)).first()
     if report is None:
-        raise not_found(
-            "open311.unknown_request", _("service_request_id 不存在：%(id)s") % {"id": raw_id}
-        )
+        # A request staff hid answers like one that never existed; no id is echoed back, so
+        # the two answers are the same.
+        raise not_found("open311.unknown_request", _("service_request_id 不存在。"))
     return report
 
 

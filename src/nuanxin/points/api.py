@@ -11,7 +11,7 @@ from ninja import Router
 from nuanxin.accounts.models import User
 from nuanxin.core.errors import forbidden, not_found
 from nuanxin.core.schema import IdParam, Offset, limit_param
-from nuanxin.core.scoping import jurisdiction_path
+from nuanxin.core.scoping import get_in_scope_or_404, jurisdiction_path, scope_to_jurisdiction
 from nuanxin.points.models import AccountKind, Adjustment, AdjustmentStatus
 from nuanxin.points.rules import earning_rules
 from nuanxin.points.schemas import (
@@ -125,9 +125,12 @@ def _adjustment(request: HttpRequest, public_id: uuid.UUID) -> Adjustment:
 )
 def adjustment(request: HttpRequest, payload: AdjustmentIn) -> AdjustmentOut:
     user = _staff(request)
-    worker = User.objects.select_related("region").filter(pk=payload.worker_id).first()
-    if worker is None:
-        raise not_found("points.unknown_worker", _("劳动者不存在。"), worker_id=payload.worker_id)
+    # A person outside the staff member's area answers like one who does not exist.
+    worker = get_in_scope_or_404(
+        scope_to_jurisdiction(User.objects.select_related("region"), user),
+        not_found("points.unknown_worker", _("劳动者不存在。")),
+        pk=payload.worker_id,
+    )
     created = adjustment_request(
         transfer_id=payload.transfer_id,
         worker=worker,

@@ -6,6 +6,11 @@
   workers of those enterprises, nothing else.
 * Workers: their own worker record.
 * ``actor=None`` is the system itself (the CLI, the demo loader): no restriction.
+
+A row someone may not see answers exactly like a row that does not exist
+(``registry.enterprise_not_found``, ``registry.worker_not_found``): detail pages and the API
+fetch through ``enterprise_in_reach`` / ``worker_in_reach``, and the services' own checks raise
+the same errors.
 """
 
 from typing import Any
@@ -14,9 +19,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from nuanxin.accounts.models import Role
-from nuanxin.core.errors import forbidden
-from nuanxin.core.scoping import in_jurisdiction, jurisdiction_path, scope_to_jurisdiction
-from nuanxin.registry.models import Enterprise, Worker
+from nuanxin.core.errors import ApplicationError, forbidden, not_found
+from nuanxin.core.scoping import (
+    get_in_scope_or_404,
+    in_jurisdiction,
+    jurisdiction_path,
+    scope_to_jurisdiction,
+)
+from nuanxin.registry.models import Enterprise, ImportJob, Worker
 
 # Roles that may export and reveal full phone and ID numbers without an explicit permission.
 FULL_NUMBER_ROLES = frozenset({Role.COUNTY_ADMIN, Role.CITY_ADMIN})
@@ -83,21 +93,58 @@ def _not_allowed() -> Exception:
     return forbidden("registry.not_allowed", _("您无权查看或修改该台账记录。"))
 
 
+def enterprise_missing() -> ApplicationError:
+    return not_found("registry.enterprise_not_found", _("企业不存在。"))
+
+
+def worker_missing() -> ApplicationError:
+    return not_found("registry.worker_not_found", _("从业人员不存在。"))
+
+
+def registration_missing() -> ApplicationError:
+    return not_found("registry.registration_not_found", _("报到记录不存在。"))
+
+
+def campaign_missing() -> ApplicationError:
+    return not_found("registry.campaign_not_found", _("三找行动不存在。"))
+
+
+def import_missing() -> ApplicationError:
+    return not_found("registry.import_not_found", _("导入记录不存在。"))
+
+
+def enterprise_in_reach(user: Any, pk: int) -> Enterprise:
+    """One enterprise the user may see; another one is "not found", like a missing one."""
+    qs = enterprises_for(user).select_related("region")
+    return get_in_scope_or_404(qs, enterprise_missing(), pk=pk)
+
+
+def worker_in_reach(user: Any, pk: int) -> Worker:
+    """One worker record the user may see (staff, liaisons, the worker their own)."""
+    qs = Worker.objects.all() if user is None else workers_for(user)
+    if user is not None and not may_use_registry(user):
+        qs = Worker.objects.filter(user_id=getattr(user, "pk", None))
+    qs = qs.select_related("region", "home_region", "work_region", "user")
+    return get_in_scope_or_404(qs.prefetch_related("enterprises"), worker_missing(), pk=pk)
+
+
+def import_in_reach(user: Any, pk: int) -> ImportJob:
+    """One of the user's own imports (a superuser sees all); another's is not found."""
+    qs = ImportJob.objects.select_related("campaign")
+    if not getattr(user, "is_superuser", False):
+        qs = qs.filter(created_by_id=getattr(user, "pk", None), created_by__isnull=False)
+    return get_in_scope_or_404(qs, import_missing(), pk=pk)
+
+
 def require_enterprise_access(user: Any, enterprise: Enterprise) -> None:
     if user is None:
         return
     if is_liaison(user):
         if enterprise.pk not in liaison_enterprise_ids(user):
-            raise forbidden("registry.not_your_enterprise", _("您只能管理本企业的台账。"))
+            raise enterprise_missing()
         return
-    if not is_governing(user):
-        raise _not_allowed()
-    if not in_jurisdiction(user, enterprise.region):
-        raise forbidden(
-            "auth.out_of_jurisdiction",
-            _("该对象不在您的管辖范围内。"),
-            region=enterprise.region.code,
-        )
+    if not is_governing(user) or not in_jurisdiction(user, enterprise.region):
+        raise enterprise_missing()
 
 
 def require_worker_access(user: Any, worker: Worker, *, write: bool = False) -> None:
@@ -107,14 +154,12 @@ def require_worker_access(user: Any, worker: Worker, *, write: bool = False) -> 
     if is_liaison(user):
         theirs = liaison_enterprise_ids(user)
         if not theirs.intersection(worker.enterprises.values_list("id", flat=True)):
-            raise forbidden("registry.not_your_enterprise", _("您只能管理本企业的从业人员。"))
+            raise worker_missing()
         return
     own = worker.user_id is not None and worker.user_id == getattr(user, "pk", None)
     if own and not write:
         return
     if not is_governing(user):
-        raise _not_allowed()
+        raise worker_missing() if not own else _not_allowed()
     if not in_jurisdiction(user, worker.region):
-        raise forbidden(
-            "auth.out_of_jurisdiction", _("该对象不在您的管辖范围内。"), region=worker.region.code
-        )
+        raise worker_missing()

@@ -186,6 +186,10 @@ class WorkerNumbersOut(Schema):
     id_number: str
 
 
+class RevealIn(Schema):
+    purpose: str = Field(description="为什么需要完整号码（记入操作日志），如：核实身份、联系本人")
+
+
 class RegistrationOut(Schema):
     id: int
     subject_kind: str

@@ -13,12 +13,19 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, 
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import not_found
-from nuanxin.core.scoping import jurisdiction_path, require_jurisdiction, scope_to_jurisdiction
+from nuanxin.core.scoping import (
+    get_in_scope_or_404,
+    jurisdiction_path,
+    require_jurisdiction,
+    scope_to_jurisdiction,
+)
 from nuanxin.geo.models import Region
 from nuanxin.registry.access import (
+    campaign_missing,
     enterprises_for,
     is_liaison,
     liaison_enterprise_ids,
+    registration_missing,
     workers_for,
 )
 from nuanxin.registry.cleaning import to_text
@@ -203,14 +210,31 @@ def registrations_for(
     if is_liaison(user):
         ids = liaison_enterprise_ids(user)
         qs = qs.filter(Q(enterprise_id__in=ids) | Q(worker__enterprises__id__in=ids)).distinct()
-    else:
+    elif jurisdiction_path(user) is not None:
         qs = scope_to_jurisdiction(qs, user, region_field="community")
+    else:
+        # A worker: their own registrations.
+        qs = qs.filter(worker__user_id=getattr(user, "pk", None), worker__user__isnull=False)
     if status:
         qs = qs.filter(status=status)
     if community is not None:
         qs = qs.filter(community__path__startswith=community.path)
     pending_first = Case(When(status=RegistrationStatus.SUBMITTED, then=Value(0)), default=Value(1))
     return qs.order_by(pending_first, "-submitted_at", "-id")
+
+
+def registration_in_reach(user: Any, pk: int) -> Registration:
+    """One registration the user may see (``registrations_for``), else not found."""
+    if user is None:
+        qs = Registration.objects.select_related("community", "enterprise", "worker")
+    else:
+        qs = registrations_for(user)
+    return get_in_scope_or_404(qs, registration_missing(), pk=pk)
+
+
+def campaign_in_reach(user: Any, pk: int) -> SurveyCampaign:
+    """One campaign the user's jurisdiction takes part in, else not found."""
+    return get_in_scope_or_404(campaigns_for(user), campaign_missing(), pk=pk)
 
 
 def campaigns_for(user: Any) -> QuerySet[SurveyCampaign]:

@@ -51,15 +51,20 @@ from nuanxin.reports.selectors import (
     can_view_photo,
     categories_active,
     category_get,
+    original_for_staff,
+    photo_for_staff,
     photo_get,
+    photo_missing,
     public_reports,
     report_for_staff,
+    report_for_supporter,
     report_of_reporter,
     reports_nearby,
     reports_of_reporter,
     reports_queue,
     templates_for,
 )
+from nuanxin.reports.services._common import assignee_refused
 from nuanxin.reports.services.submit import point_wgs84
 
 router = Router(tags=["随手拍"])
@@ -224,11 +229,7 @@ def mine_detail(
     summary="附议（我也看到了）",
 )
 def support(request: HttpRequest, report_id: IdParam, payload: SupportIn) -> Status:
-    from nuanxin.reports.models import Report
-
-    report = Report.objects.filter(pk=report_id).first()
-    if report is None:
-        raise not_found("reports.not_found", _("问题不存在。"), id=report_id)
+    report = report_for_supporter(report_id)
     services.report_support(report=report, user=request.auth, note=payload.note)
     report.refresh_from_db()
     return Status(201, {"id": report.pk, "support_count": report.support_count})
@@ -340,15 +341,11 @@ def reject(request: HttpRequest, report_id: IdParam, payload: ReasonIn) -> dict[
     summary="标记为重复问题",
 )
 def duplicate(request: HttpRequest, report_id: IdParam, payload: DuplicateIn) -> dict[str, Any]:
-    from nuanxin.reports.models import Report
-
-    original = Report.objects.filter(pk=payload.original).first()
-    if original is None:
-        raise not_found("reports.not_found", _("原问题不存在。"), id=payload.original)
+    report = _staff_report(request, report_id)
     report = services.report_mark_duplicate(
-        report=_staff_report(request, report_id),
+        report=report,
         reviewer=request.auth,
-        original=original,
+        original=original_for_staff(request.auth, payload.original),
         note=payload.note,
     )
     return _done(request, report)
@@ -430,14 +427,14 @@ def reassign(request: HttpRequest, report_id: IdParam, payload: ReassignIn) -> d
 def assign(request: HttpRequest, report_id: IdParam, payload: AssignIn) -> dict[str, Any]:
     from nuanxin.accounts.models import User
 
+    report = _staff_report(request, report_id)
     assignee = None
     if payload.assignee is not None:
         assignee = User.objects.filter(pk=payload.assignee).first()
         if assignee is None:
-            raise not_found("reports.bad_assignee", _("同事不存在。"), id=payload.assignee)
-    report = services.report_assign(
-        report=_staff_report(request, report_id), reviewer=request.auth, assignee=assignee
-    )
+            # The same answer as for a person who does not cover the report.
+            raise assignee_refused()
+    report = services.report_assign(report=report, reviewer=request.auth, assignee=assignee)
     return _done(request, report)
 
 
@@ -492,7 +489,7 @@ def reveal(request: HttpRequest, report_id: IdParam, payload: PurposeIn) -> dict
     summary="隐藏/恢复照片",
 )
 def photo_hide(request: HttpRequest, photo_id: IdParam, payload: HideIn) -> dict[str, Any]:
-    photo = photo_get(photo_id)
+    photo = photo_for_staff(request.auth, photo_id)
     photo = services.photo_set_hidden(
         photo=photo, moderator=request.auth, hidden=payload.hidden, reason=payload.reason
     )
@@ -581,7 +578,7 @@ def photo_file(request: HttpRequest, photo_id: IdParam, thumb: bool = False) -> 
 
 def photo_response(user: Any, photo: ReportPhoto, thumb: bool) -> FileResponse:
     if not can_view_photo(user, photo):
-        raise not_found("reports.not_found", _("照片不存在。"), id=photo.pk)
+        raise photo_missing()
     field = photo.thumbnail if thumb else photo.image
     response = FileResponse(field.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"

@@ -303,6 +303,7 @@ class EventKind(models.TextChoices):
     ACCEPTED = "accepted", _("受理")
     REJECTED = "rejected", _("未通过")
     DUPLICATE = "duplicate", _("标记为重复")
+    DUPLICATE_MERGED = "duplicate_merged", _("合并重复问题")
     DISPATCHED = "dispatched", _("派单")
     RESOLVED = "resolved", _("已解决")
     CLOSED = "closed", _("关闭")

@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nuanxin.core.errors import forbidden, not_found
-from nuanxin.core.scoping import in_jurisdiction, scope_to_jurisdiction
+from nuanxin.core.errors import ApplicationError, not_found
+from nuanxin.core.scoping import get_in_scope_or_404, in_jurisdiction, scope_to_jurisdiction
 from nuanxin.geo.coords import haversine_m
 from nuanxin.geo.models import Region
 from nuanxin.reports.models import (
@@ -27,6 +27,20 @@ from nuanxin.reports.models import (
 
 METRES_PER_DEGREE = 111_320.0
 MAX_NEARBY_RADIUS_M = 2000.0
+
+
+def report_missing() -> ApplicationError:
+    """What any lookup of a report the caller may not see answers: the same as no report."""
+    return not_found("reports.not_found", _("问题不存在。"))
+
+
+def original_missing() -> ApplicationError:
+    """The report a duplicate is said to repeat, when the reviewer may not see it."""
+    return not_found("reports.not_found", _("原问题不存在。"))
+
+
+def photo_missing() -> ApplicationError:
+    return not_found("reports.not_found", _("照片不存在。"))
 
 
 def nearby_radius_m() -> float:
@@ -95,10 +109,8 @@ def reports_of_reporter(user: Any) -> QuerySet[Report]:
 
 
 def report_of_reporter(user: Any, report_id: int) -> Report:
-    report = reports_of_reporter(user).filter(pk=report_id).first()
-    if report is None:
-        raise not_found("reports.not_found", _("问题不存在。"), id=report_id)
-    return report
+    """One of the user's own reports; anyone else's is "not found", like a missing one."""
+    return get_in_scope_or_404(reports_of_reporter(user), report_missing(), pk=report_id)
 
 
 def events_for_reporter(report: Report) -> QuerySet[ReportEvent]:
@@ -154,19 +166,26 @@ def reports_queue(user: Any, filters: QueueFilter | None = None) -> QuerySet[Rep
 
 
 def report_for_staff(user: Any, report_id: int) -> Report:
-    """One report for a staff member; 404 when it does not exist, 403 outside their area."""
-    report = (
-        Report.objects.select_related(
-            "category", "region", "community", "reporter", "assignee", "department", "duplicate_of"
-        )
-        .filter(pk=report_id)
-        .first()
+    """One report of the staff member's area; one outside it answers like one that does not
+    exist (same status, code, message), so ids cannot be probed for other areas' reports."""
+    qs = scope_to_jurisdiction(Report.objects.all(), user).select_related(
+        "category", "region", "community", "reporter", "assignee", "department", "duplicate_of"
     )
-    if report is None:
-        raise not_found("reports.not_found", _("问题不存在。"), id=report_id)
-    if not in_jurisdiction(user, report.region):
-        raise forbidden("auth.out_of_jurisdiction", _("该对象不在您的管辖范围内。"))
-    return report
+    return get_in_scope_or_404(qs, report_missing(), pk=report_id)
+
+
+def report_for_supporter(report_id: int) -> Report:
+    """A report anyone may add to: what the public map or the nearby list can show (not a
+    rejected report, nor one merged into another)."""
+    qs = Report.objects.exclude(state__in=(State.REJECTED, State.DUPLICATE))
+    return get_in_scope_or_404(qs, report_missing(), pk=report_id)
+
+
+def original_for_staff(user: Any, report_id: Any) -> Report:
+    """The original a reviewer names when marking a duplicate: a report of their area."""
+    pk = int(report_id) if str(report_id).isdigit() and len(str(report_id)) < 19 else 0
+    qs = scope_to_jurisdiction(Report.objects.all(), user).select_related("region")
+    return get_in_scope_or_404(qs, original_missing(), pk=pk)
 
 
 def is_overdue(report: Report, now: dt.datetime | None = None) -> bool:
@@ -197,14 +216,16 @@ def can_view_photo(user: Any, photo: ReportPhoto) -> bool:
 
 
 def photo_get(photo_id: int) -> ReportPhoto:
-    photo = (
-        ReportPhoto.objects.select_related("report__category", "report__region")
-        .filter(pk=photo_id)
-        .first()
-    )
-    if photo is None:
-        raise not_found("reports.not_found", _("照片不存在。"), id=photo_id)
-    return photo
+    """A photo by id, for the checked file view (``can_view_photo`` decides who sees it)."""
+    qs = ReportPhoto.objects.select_related("report__category", "report__region")
+    return get_in_scope_or_404(qs, photo_missing(), pk=photo_id)
+
+
+def photo_for_staff(user: Any, photo_id: int) -> ReportPhoto:
+    """A photo of a report in the staff member's area, else not found."""
+    qs = scope_to_jurisdiction(ReportPhoto.objects.all(), user, region_field="report__region")
+    qs = qs.select_related("report__category", "report__region")
+    return get_in_scope_or_404(qs, photo_missing(), pk=photo_id)
 
 
 def public_reports(

@@ -3,6 +3,10 @@
 Region staff (community, street, county, city) manage the stations inside their jurisdiction;
 a station keeper manages the stations listed as kept by them, and nothing else. Every staff
 list of stations goes through ``stations_managed_by``.
+
+To someone who does not manage a station, managing it answers like a station that does not
+exist (``stations.not_found``): the staff API and pages look stations up among those the user
+manages, and the services' own checks raise the same error.
 """
 
 from typing import Any
@@ -10,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from nuanxin.core.errors import forbidden
+from nuanxin.core.errors import ApplicationError, forbidden, not_found
 from nuanxin.core.scoping import in_jurisdiction, jurisdiction_path, scope_to_jurisdiction
 from nuanxin.stations.models import Station
 
@@ -30,17 +34,14 @@ def can_manage(user: Any, station: Station) -> bool:
     return governs(user, station) or is_keeper_of(user, station)
 
 
+def station_missing() -> ApplicationError:
+    return not_found("stations.not_found", _("驿站不存在。"))
+
+
 def require_manager(user: Any, station: Station) -> None:
-    """Raise unless ``user`` governs the station's region or keeps the station."""
-    if can_manage(user, station):
-        return
-    if jurisdiction_path(user) is not None:
-        raise forbidden(
-            "auth.out_of_jurisdiction",
-            _("该驿站不在您的管辖范围内。"),
-            station=station.pk,
-        )
-    raise forbidden("stations.forbidden", _("您不是该驿站的管理员。"), station=station.pk)
+    """Raise ``stations.not_found`` unless ``user`` governs the station's region or keeps it."""
+    if not can_manage(user, station):
+        raise station_missing()
 
 
 def require_region_staff(user: Any, region: Any) -> None:
@@ -50,11 +51,18 @@ def require_region_staff(user: Any, region: Any) -> None:
             "stations.forbidden", _("只有社区、街道、县（市、区）和市级工作人员可以操作。")
         )
     if not in_jurisdiction(user, region):
+        raise forbidden("auth.out_of_jurisdiction", _("该区域不在您的管辖范围内。"))
+
+
+def require_governor(user: Any, station: Station) -> None:
+    """Region staff governing the station's area (opening its shop): others are refused by
+    role (``stations.forbidden``), and staff of another area find no such station."""
+    if jurisdiction_path(user) is None:
         raise forbidden(
-            "auth.out_of_jurisdiction",
-            _("该区域不在您的管辖范围内。"),
-            region=getattr(region, "code", None),
+            "stations.forbidden", _("只有社区、街道、县（市、区）和市级工作人员可以操作。")
         )
+    if not in_jurisdiction(user, station.region):
+        raise station_missing()
 
 
 def stations_managed_by(user: Any) -> QuerySet[Station]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nuanxin.core.errors import not_found
+from nuanxin.core.scoping import get_in_scope_or_404
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.geo.models import Region
@@ -25,7 +25,7 @@ from nuanxin.stations.models import (
     Visit,
     VisitAggregate,
 )
-from nuanxin.stations.permissions import stations_managed_by
+from nuanxin.stations.permissions import station_missing, stations_managed_by
 from nuanxin.stations.schedule import OpenStatus, Schedule
 
 STATS_GROUPS = ("station", "day", "occupation")
@@ -35,21 +35,25 @@ def amenities_active() -> list[Amenity]:
     return list(Amenity.objects.filter(is_active=True))
 
 
-def station_get(station_id: int) -> Station:
-    station = (
-        Station.objects.select_related("region")
-        .prefetch_related(
-            "amenities",
-            "weekly_spans",
-            Prefetch("hours_exceptions", queryset=HoursException.objects.order_by("date")),
-            Prefetch("photos", queryset=StationPhoto.objects.order_by("sort_order", "id")),
-        )
-        .filter(pk=station_id)
-        .first()
+def _with_details(qs: QuerySet[Station]) -> QuerySet[Station]:
+    return qs.select_related("region").prefetch_related(
+        "amenities",
+        "weekly_spans",
+        Prefetch("hours_exceptions", queryset=HoursException.objects.order_by("date")),
+        Prefetch("photos", queryset=StationPhoto.objects.order_by("sort_order", "id")),
     )
-    if station is None:
-        raise not_found("stations.not_found", _("驿站不存在。"), station=station_id)
-    return station
+
+
+def station_get(station_id: int) -> Station:
+    """Any station, for the public pages (stations are public places)."""
+    qs = _with_details(Station.objects.all())
+    return get_in_scope_or_404(qs, station_missing(), pk=station_id)
+
+
+def station_managed(user: Any, station_id: int) -> Station:
+    """A station the user manages (governs or keeps); any other answers like a missing one."""
+    qs = _with_details(stations_managed_by(user))
+    return get_in_scope_or_404(qs, station_missing(), pk=station_id)
 
 
 def station_schedule(station: Station) -> Schedule:

@@ -14,12 +14,13 @@ from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.core.timeutil import local_date
 from nuanxin.stations.forms import ImportForm, StatsForm
 from nuanxin.stations.models import Station, Visit
-from nuanxin.stations.permissions import can_manage, require_manager
+from nuanxin.stations.permissions import can_manage
 from nuanxin.stations.presenters import checkin_message, station_data, visit_points_note
 from nuanxin.stations.qr import checkin_url, qr_png, qr_svg
 from nuanxin.stations.selectors import (
     amenities_active,
     station_get,
+    station_managed,
     visit_counts,
     visits_of,
     visits_today,
@@ -122,9 +123,8 @@ def my_visits(request: HttpRequest) -> HttpResponse:
 
 
 def _managed_station(request: HttpRequest, station_id: int) -> Station:
-    station = station_get(station_id)
-    require_manager(request.user, station)
-    return station
+    _require_staff(request)
+    return station_managed(request.user, station_id)
 
 
 @login_required

@@ -35,7 +35,7 @@ from nuanxin.store.schemas import (
     StockIn,
     StockOut,
 )
-from nuanxin.store.services._common import item_get
+from nuanxin.store.services._common import item_get, require_catalogue_manager
 
 router = Router(tags=["积分兑换"])
 staff = Router(tags=["积分兑换（工作人员）"])
@@ -99,6 +99,7 @@ def _require_staff(request: HttpRequest) -> None:
 
 @staff.post("/pickup/lookup", response=PickupOut, summary="按取货码查询订单")
 def pickup_lookup(request: HttpRequest, payload: PickupIn) -> PickupOut:
+    _require_staff(request)
     station = selectors.station_get(payload.station_id)
     return PickupOut.of(
         services.pickup_find(actor=request.auth, station=station, code=payload.code)
@@ -107,6 +108,7 @@ def pickup_lookup(request: HttpRequest, payload: PickupIn) -> PickupOut:
 
 @staff.post("/pickup/confirm", response=PickupOut, summary="核销：确认领取")
 def pickup_confirm(request: HttpRequest, payload: ConfirmIn) -> PickupOut:
+    _require_staff(request)
     station = selectors.station_get(payload.station_id)
     order = services.pickup_confirm(
         actor=request.auth, station=station, code=payload.code, order_id=payload.order_id
@@ -129,6 +131,7 @@ def staff_orders(request: HttpRequest, query: Query[StaffOrdersQuery]) -> list[P
 
 @staff.post("/orders/{order_id}/cancel", response=PickupOut, summary="取消订单（需填原因）")
 def staff_order_cancel(request: HttpRequest, order_id: uuid.UUID, payload: CancelIn) -> PickupOut:
+    _require_staff(request)
     order = selectors.order_managed(request.auth, order_id)
     services.order_cancel(actor=request.auth, order=order, reason=payload.reason)
     return PickupOut.of(selectors.order_managed(request.auth, order_id))
@@ -154,10 +157,12 @@ def staff_shop_open(request: HttpRequest, payload: ShopIn) -> Status:
 
 @staff.patch("/shops/{station_id}", response=ShopOut, summary="修改兑换点（暂停、取货期、兑换日）")
 def staff_shop_update(request: HttpRequest, station_id: IdParam, payload: ShopPatch) -> ShopOut:
+    _require_staff(request)
+    station = selectors.station_managed(request.auth, station_id)
     changes = payload.dict(exclude_none=True, exclude={"clear_redemption_day"})
     if payload.clear_redemption_day:
         changes["redemption_day"] = None
-    services.shop_update(actor=request.auth, station=selectors.station_get(station_id), **changes)
+    services.shop_update(actor=request.auth, station=station, **changes)
     return ShopOut.of(selectors.shop_get(station_id))
 
 
@@ -208,6 +213,7 @@ def staff_item_create(request: HttpRequest, payload: ItemIn) -> Status:
 
 @staff.patch("/items/{item_id}", response=ItemOut, summary="修改或停兑商品（市级管理员）")
 def staff_item_update(request: HttpRequest, item_id: IdParam, payload: ItemPatch) -> ItemOut:
+    require_catalogue_manager(request.auth)
     changes = payload.dict(exclude_unset=True)
     item = services.item_update(actor=request.auth, item=item_get(item_id), **changes)
     return ItemOut.of(item)
@@ -217,6 +223,7 @@ def staff_item_update(request: HttpRequest, item_id: IdParam, payload: ItemPatch
 def staff_item_picture(
     request: HttpRequest, item_id: IdParam, picture: File[UploadedFile]
 ) -> ItemOut:
+    require_catalogue_manager(request.auth)
     item = services.item_set_picture(actor=request.auth, item=item_get(item_id), data=picture)
     return ItemOut.of(item)
 

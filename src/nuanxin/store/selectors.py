@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.schema import date_in_range
+from nuanxin.core.scoping import get_in_scope_or_404
 from nuanxin.core.timeutil import start_of_local_day
 from nuanxin.geo.coords import haversine_m
 from nuanxin.geo.models import Region
 from nuanxin.stations.models import Station, StationStatus
-from nuanxin.stations.permissions import stations_managed_by
+from nuanxin.stations.permissions import station_missing, stations_managed_by
 from nuanxin.store.models import Item, Order, OrderStatus, Shop, Stock
+from nuanxin.store.services._common import order_missing
 from nuanxin.store.services.orders import is_orderable, month_count
 
 NEARBY_SHOPS = 5
@@ -106,15 +108,20 @@ def shop_cards(
 def shop_get(station_id: int) -> Shop:
     shop = Shop.objects.select_related("station__region").filter(station_id=station_id).first()
     if shop is None:
-        raise not_found("store.no_shop", _("该驿站没有开设积分兑换点。"), station=station_id)
+        raise not_found("store.no_shop", _("该驿站没有开设积分兑换点。"))
     return shop
 
 
 def station_get(station_id: int) -> Station:
-    station = Station.objects.select_related("region").filter(pk=station_id).first()
-    if station is None:
-        raise not_found("stations.not_found", _("驿站不存在。"), station=station_id)
-    return station
+    """Any station (a worker orders at any shop; staff services check who manages it)."""
+    qs = Station.objects.select_related("region")
+    return get_in_scope_or_404(qs, station_missing(), pk=station_id)
+
+
+def station_managed(user: Any, station_id: int) -> Station:
+    """A station the user keeps or governs; any other answers like a missing one."""
+    qs = stations_managed_by(user).select_related("region")
+    return get_in_scope_or_404(qs, station_missing(), pk=station_id)
 
 
 def items_active(at: dt.datetime | None = None) -> list[Item]:
@@ -134,7 +141,7 @@ def _one_order(orders: QuerySet[Order], public_id: uuid.UUID | str) -> Order:
         key = None
     order = orders.filter(public_id=key).first() if key else None
     if order is None:
-        raise not_found("store.order_not_found", _("兑换订单不存在。"))
+        raise order_missing()
     return order
 
 

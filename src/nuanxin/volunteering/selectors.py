@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import not_found
-from nuanxin.core.scoping import scope_to_jurisdiction
+from nuanxin.core.scoping import get_in_scope_or_404, scope_to_jurisdiction
 from nuanxin.geo.coords import haversine_m
 from nuanxin.geo.models import RegionLevel
 from nuanxin.volunteering.models import (
@@ -25,6 +25,13 @@ from nuanxin.volunteering.models import (
     Project,
     ProjectStatus,
     Session,
+)
+from nuanxin.volunteering.services._common import (
+    attendance_missing,
+    award_missing,
+    claim_missing,
+    project_missing,
+    session_missing,
 )
 
 NEARBY_RADIUS_M = 5000
@@ -163,20 +170,67 @@ def projects_for_worker(
 
 
 def project_get(pk: int) -> Project:
-    project = (
-        Project.objects.select_related("region", "street", "pool_region").filter(pk=pk).first()
-    )
-    if project is None:
-        raise not_found("volunteering.project_not_found", _("志愿服务项目不存在。"))
-    return project
+    qs = Project.objects.select_related("region", "street", "pool_region")
+    return get_in_scope_or_404(qs, project_missing(), pk=pk)
 
 
 def project_for_worker(pk: int) -> Project:
-    """A project a worker may see: published, closed or cancelled (not a draft)."""
-    project = project_get(pk)
-    if project.status == ProjectStatus.DRAFT:
-        raise not_found("volunteering.project_not_found", _("志愿服务项目不存在。"))
-    return project
+    """A project a worker may see: published, closed or cancelled (a draft is "not found")."""
+    qs = Project.objects.exclude(status=ProjectStatus.DRAFT)
+    qs = qs.select_related("region", "street", "pool_region")
+    return get_in_scope_or_404(qs, project_missing(), pk=pk)
+
+
+def _staff_scope(qs: QuerySet[Any], user: Any, region_field: str) -> QuerySet[Any]:
+    return scope_to_jurisdiction(qs, user, region_field=region_field)
+
+
+# Staff lookups: what lies outside the staff member's subtree answers like what does not exist.
+def project_for_staff(user: Any, pk: int) -> Project:
+    qs = _staff_scope(Project.objects.all(), user, "region")
+    qs = qs.select_related("region", "street", "pool_region")
+    return get_in_scope_or_404(qs, project_missing(), pk=pk)
+
+
+def session_for_staff(user: Any, pk: int) -> Session:
+    qs = _staff_scope(Session.objects.select_related("project__region"), user, "project__region")
+    return get_in_scope_or_404(qs, session_missing(), pk=pk)
+
+
+def claim_for_staff(user: Any, pk: int) -> Claim:
+    qs = _staff_scope(Claim.objects.all(), user, "project__region")
+    qs = qs.select_related("session", "project__region", "worker")
+    return get_in_scope_or_404(qs, claim_missing(), pk=pk)
+
+
+def attendance_for_staff(user: Any, pk: int) -> Attendance:
+    qs = _staff_scope(Attendance.objects.all(), user, "project__region")
+    qs = qs.select_related("claim", "project__region", "session", "worker")
+    return get_in_scope_or_404(qs, attendance_missing(), pk=pk)
+
+
+def award_for_staff(user: Any, pk: int) -> Award:
+    qs = _staff_scope(Award.objects.all(), user, "attendance__project__region")
+    qs = qs.select_related("attendance__project__region")
+    return get_in_scope_or_404(qs, award_missing(), pk=pk)
+
+
+# A worker's lookups: their own claims and attendances; sessions of projects they may see.
+def session_for_worker(pk: int) -> Session:
+    qs = Session.objects.exclude(project__status=ProjectStatus.DRAFT)
+    return get_in_scope_or_404(qs.select_related("project__region"), session_missing(), pk=pk)
+
+
+def claim_of_worker(user: Any, pk: int) -> Claim:
+    qs = Claim.objects.filter(worker_id=getattr(user, "pk", None))
+    qs = qs.select_related("session", "project__region", "worker")
+    return get_in_scope_or_404(qs, claim_missing(), pk=pk)
+
+
+def attendance_of_worker(user: Any, pk: int) -> Attendance:
+    qs = Attendance.objects.filter(worker_id=getattr(user, "pk", None))
+    qs = qs.select_related("claim", "project__region", "session", "worker")
+    return get_in_scope_or_404(qs, attendance_missing(), pk=pk)
 
 
 def upcoming_lines(project: Project, user: Any, limit: int = 30) -> list[SessionLine]:
@@ -185,36 +239,13 @@ def upcoming_lines(project: Project, user: Any, limit: int = 30) -> list[Session
 
 
 def session_get(pk: int) -> Session:
-    session = Session.objects.select_related("project__region").filter(pk=pk).first()
-    if session is None:
-        raise not_found("volunteering.session_not_found", _("活动场次不存在。"))
-    return session
+    qs = Session.objects.select_related("project__region")
+    return get_in_scope_or_404(qs, session_missing(), pk=pk)
 
 
 def claim_get(pk: int) -> Claim:
-    claim = Claim.objects.select_related("session", "project__region", "worker").filter(pk=pk)
-    found = claim.first()
-    if found is None:
-        raise not_found("volunteering.claim_not_found", _("认领记录不存在。"))
-    return found
-
-
-def attendance_get(pk: int) -> Attendance:
-    attendance = (
-        Attendance.objects.select_related("claim", "project__region", "session", "worker")
-        .filter(pk=pk)
-        .first()
-    )
-    if attendance is None:
-        raise not_found("volunteering.attendance_not_found", _("签到记录不存在。"))
-    return attendance
-
-
-def award_get(pk: int) -> Award:
-    award = Award.objects.select_related("attendance__project__region").filter(pk=pk).first()
-    if award is None:
-        raise not_found("volunteering.award_not_found", _("积分发放记录不存在。"))
-    return award
+    qs = Claim.objects.select_related("session", "project__region", "worker")
+    return get_in_scope_or_404(qs, claim_missing(), pk=pk)
 
 
 def claims_of(user: Any, *, limit: int = 100) -> QuerySet[Claim]:
@@ -314,7 +345,7 @@ def claim_by_code(session: Session, code: str) -> Claim:
         .first()
     )
     if claim is None:
-        raise not_found("volunteering.bad_code", _("本场次没有这个认领码。"), claim_code=code)
+        raise not_found("volunteering.bad_code", _("本场次没有这个认领码。"))
     return claim
 
 

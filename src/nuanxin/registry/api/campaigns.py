@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Status
 from ninja.pagination import paginate
@@ -35,6 +34,7 @@ from nuanxin.registry.schemas import (
     WorkerIn,
 )
 from nuanxin.registry.selectors import (
+    campaign_in_reach,
     campaign_summary,
     campaigns_for,
 )
@@ -43,7 +43,7 @@ from nuanxin.registry.selectors import (
 
 
 def _campaign(user: Any, campaign_id: int) -> SurveyCampaign:
-    return get_object_or_404(campaigns_for(user), pk=campaign_id)
+    return campaign_in_reach(user, campaign_id)
 
 
 def _campaign_out(campaign: SurveyCampaign) -> CampaignOut:

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
@@ -11,11 +10,11 @@ from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.core.schema import IdParam
 from nuanxin.geo.models import Region
 from nuanxin.registry.access import (
+    enterprise_in_reach,
     enterprises_for,
     is_governing,
     may_use_registry,
-    require_enterprise_access,
-    require_worker_access,
+    worker_in_reach,
 )
 from nuanxin.registry.exporting import XLSX_CONTENT_TYPE
 from nuanxin.registry.models import (
@@ -105,16 +104,11 @@ def community_by_code(code: str) -> Region:
 
 
 def enterprise_for(user: Any, pk: int) -> Enterprise:
-    enterprise = get_object_or_404(Enterprise.objects.select_related("region"), pk=pk)
-    require_enterprise_access(user, enterprise)
-    return enterprise
+    return enterprise_in_reach(user, pk)
 
 
 def worker_for(user: Any, pk: int) -> Worker:
-    qs = Worker.objects.select_related("region", "home_region", "work_region")
-    worker = get_object_or_404(qs.prefetch_related("enterprises"), pk=pk)
-    require_worker_access(user, worker)
-    return worker
+    return worker_in_reach(user, pk)
 
 
 def enterprises_by_ids(user: Any, ids: list[int]) -> list[Enterprise]:

@@ -3,15 +3,13 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Status
 from ninja.files import UploadedFile
 
-from nuanxin.core.errors import forbidden
 from nuanxin.core.schema import IdParam
 from nuanxin.registry import services
+from nuanxin.registry.access import import_in_reach
 from nuanxin.registry.api.common import (
     EnterpriseQuery,
     WorkerQuery,
@@ -29,7 +27,7 @@ from nuanxin.registry.schemas import (
     ImportOut,
 )
 from nuanxin.registry.selectors import (
-    campaigns_for,
+    campaign_in_reach,
     enterprise_list,
     worker_list,
 )
@@ -59,7 +57,7 @@ def import_create(
     user = api_user(request)
     campaign = None
     if campaign_id is not None:
-        campaign = get_object_or_404(campaigns_for(user), pk=campaign_id)
+        campaign = campaign_in_reach(user, campaign_id)
     outcome = import_file(
         file=file, actor=user, mode=mode, file_name=file.name or "", campaign=campaign
     )
@@ -67,10 +65,7 @@ def import_create(
 
 
 def _job(user: Any, job_id: int) -> ImportJob:
-    job = get_object_or_404(ImportJob, pk=job_id)
-    if job.created_by_id != user.pk and not user.is_superuser:
-        raise forbidden("registry.not_allowed", _("只能查看自己的导入记录。"))
-    return job
+    return import_in_reach(user, job_id)
 
 
 @router.get("/imports/{job_id}", response=ImportOut, summary="导入结果")

@@ -29,6 +29,7 @@ from nuanxin.registry.schemas import (
     EnterpriseIn,
     EnterpriseOut,
     EnterprisePatch,
+    RevealIn,
     WorkerIn,
     WorkerNumbersOut,
     WorkerOut,
@@ -116,8 +117,10 @@ def worker_patch(request: HttpRequest, worker_id: IdParam, payload: WorkerPatch)
 @router.post(
     "/workers/{worker_id}/reveal",
     response=WorkerNumbersOut,
-    summary="查看完整手机号和身份证号（记入操作日志）",
+    summary="查看完整手机号和身份证号（需说明用途，每小时限次，记入操作日志）",
 )
-def worker_reveal(request: HttpRequest, worker_id: IdParam) -> dict[str, str]:
+def worker_reveal(request: HttpRequest, worker_id: IdParam, payload: RevealIn) -> dict[str, str]:
     user = api_user(request)
-    return services.worker_reveal(worker=worker_for(user, worker_id), actor=user)
+    return services.worker_reveal(
+        worker=worker_for(user, worker_id), actor=user, purpose=payload.purpose
+    )

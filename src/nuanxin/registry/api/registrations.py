@@ -12,7 +12,9 @@ from nuanxin.core.errors import not_found
 from nuanxin.core.schema import IdParam, Pagination, YearParam
 from nuanxin.registry import services
 from nuanxin.registry.access import (
+    enterprise_in_reach,
     is_governing,
+    worker_in_reach,
 )
 from nuanxin.registry.api.common import (
     api_staff,
@@ -42,6 +44,7 @@ from nuanxin.registry.selectors import (
     counts_by_child,
     home_region,
     region_for,
+    registration_in_reach,
     registrations_for,
 )
 
@@ -63,9 +66,9 @@ def registration_create(request: HttpRequest, payload: RegistrationIn) -> Status
     community = community_by_code(payload.community_code)
     enterprise = worker = None
     if payload.enterprise_id is not None:
-        enterprise = get_object_or_404(Enterprise, pk=payload.enterprise_id)
+        enterprise = enterprise_in_reach(user, payload.enterprise_id)
     if payload.worker_id is not None:
-        worker = get_object_or_404(Worker, pk=payload.worker_id)
+        worker = worker_in_reach(user, payload.worker_id)
     registration = services.registration_submit(
         community=community,
         actor=user,
@@ -87,8 +90,9 @@ def _registration(pk: int) -> Registration:
 def registration_accept(
     request: HttpRequest, registration_id: IdParam, payload: AcceptIn
 ) -> Registration:
+    user = api_staff(request)
     registration = services.registration_accept(
-        registration=_registration(registration_id), reviewer=api_staff(request), note=payload.note
+        registration=registration_in_reach(user, registration_id), reviewer=user, note=payload.note
     )
     return _registration(registration.pk)
 
@@ -99,9 +103,10 @@ def registration_accept(
 def registration_reject(
     request: HttpRequest, registration_id: IdParam, payload: RejectIn
 ) -> Registration:
+    user = api_staff(request)
     registration = services.registration_reject(
-        registration=_registration(registration_id),
-        reviewer=api_staff(request),
+        registration=registration_in_reach(user, registration_id),
+        reviewer=user,
         reason=payload.reason,
     )
     return _registration(registration.pk)
@@ -114,7 +119,9 @@ def registration_withdraw(
     request: HttpRequest, registration_id: IdParam, payload: AcceptIn
 ) -> Registration:
     registration = services.registration_withdraw(
-        registration=_registration(registration_id), actor=request.auth, reason=payload.note
+        registration=registration_in_reach(request.auth, registration_id),
+        actor=request.auth,
+        reason=payload.note,
     )
     return _registration(registration.pk)
 

@@ -10,10 +10,15 @@ from nuanxin.accounts.models import Role, User
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict, forbidden
 from nuanxin.core.masking import mask_phone
-from nuanxin.core.scoping import require_jurisdiction
+from nuanxin.core.scoping import require_in_scope_or_404, require_jurisdiction
 from nuanxin.geo.models import Region
 from nuanxin.geo.selectors import region_at_point
-from nuanxin.registry.access import is_governing, is_liaison, require_enterprise_access
+from nuanxin.registry.access import (
+    enterprise_missing,
+    is_governing,
+    is_liaison,
+    require_enterprise_access,
+)
 from nuanxin.registry.cleaning import (
     clean_bool,
     clean_choice,
@@ -222,7 +227,7 @@ def enterprise_set_liaisons(
     if actor is not None:
         if not is_governing(actor):
             raise forbidden("registry.not_allowed", _("只有区域工作人员可以指定企业联络员。"))
-        require_jurisdiction(actor, enterprise.region)
+        require_in_scope_or_404(actor, enterprise.region, enterprise_missing())
     wrong = [u.pk for u in liaisons if u.role != Role.ENTERPRISE_LIAISON]
     if wrong:
         raise ApplicationError(

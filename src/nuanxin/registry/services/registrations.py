@@ -9,14 +9,16 @@ from nuanxin.accounts.models import User
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict, forbidden
 from nuanxin.core.notifications import notification_send
-from nuanxin.core.scoping import require_jurisdiction
+from nuanxin.core.scoping import require_in_scope_or_404, require_jurisdiction
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.registry.access import (
     is_governing,
     is_liaison,
     liaison_enterprise_ids,
+    registration_missing,
     require_enterprise_access,
     require_worker_access,
+    worker_missing,
 )
 from nuanxin.registry.models import (
     OPEN_REGISTRATION_STATUSES,
@@ -72,13 +74,14 @@ def _check_submitter(
     if enterprise is not None:
         require_enterprise_access(actor, enterprise)
         return
+    # Someone else's record answers like a record that does not exist.
     if is_liaison(actor):
         theirs = liaison_enterprise_ids(actor)
         if not theirs.intersection(worker.enterprises.values_list("id", flat=True)):
-            raise forbidden("registry.not_your_enterprise", _("您只能为本企业的人员报到。"))
+            raise worker_missing()
         return
     if worker.user_id != actor.pk:
-        raise forbidden("registry.not_allowed", _("只能为自己报到。"))
+        raise worker_missing()
 
 
 @transaction.atomic
@@ -159,7 +162,7 @@ def _lock_for_review(registration: Registration, reviewer: User | None) -> Regis
     if reviewer is not None:
         if not is_governing(reviewer):
             raise forbidden("registry.not_allowed", _("只有社区工作人员可以审核报到。"))
-        require_jurisdiction(reviewer, registration.community)
+        require_in_scope_or_404(reviewer, registration.community, registration_missing())
     if registration.status != RegistrationStatus.SUBMITTED:
         raise conflict(
             "registry.registration_not_pending",
@@ -230,12 +233,17 @@ def registration_withdraw(
         .get(pk=registration.pk)
     )
     if actor is not None:
-        if is_governing(actor):
-            require_jurisdiction(actor, registration.community)
-        elif registration.enterprise_id:
-            require_enterprise_access(actor, registration.enterprise)
-        else:
-            require_worker_access(actor, registration.worker)
+        # Whose registration it is comes before what state it is in, and a registration the
+        # actor may not touch answers like one that does not exist.
+        try:
+            if is_governing(actor):
+                require_in_scope_or_404(actor, registration.community, registration_missing())
+            elif registration.enterprise_id:
+                require_enterprise_access(actor, registration.enterprise)
+            else:
+                require_worker_access(actor, registration.worker)
+        except ApplicationError as refused:
+            raise registration_missing() from refused
     if registration.status not in OPEN_REGISTRATION_STATUSES:
         raise conflict(
             "registry.registration_not_open",

@@ -10,6 +10,7 @@ from nuanxin.accounts.models import Role, User
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict, forbidden
 from nuanxin.core.masking import mask_id_number, mask_phone
+from nuanxin.core.reveals import reveal_allow, reveal_purpose
 from nuanxin.core.scoping import require_jurisdiction
 from nuanxin.geo.models import Region
 from nuanxin.registry.access import (
@@ -340,16 +341,26 @@ def worker_self_register(
 
 
 @transaction.atomic
-def worker_reveal(*, worker: Worker, actor: User) -> dict[str, str]:
-    """The full phone and ID number for the detail view; every reveal is written to the log."""
+def worker_reveal(*, worker: Worker, actor: User, purpose: str = "") -> dict[str, str]:
+    """The full phone and ID number for the detail view.
+
+    Anyone but the worker themself must state a purpose, and is held to the hourly budget of
+    reveals (``core.reveals``); every reveal is written to the log with its purpose.
+    Raises registry.worker_not_found, registry.purpose_required, reveal.rate_limited.
+    """
     require_worker_access(actor, worker)
-    if worker.user_id != actor.pk and not (is_governing(actor) or is_liaison(actor)):
-        raise forbidden("registry.not_allowed", _("您无权查看完整号码。"))
+    own = worker.user_id is not None and worker.user_id == actor.pk
+    if own:
+        why = reveal_purpose(purpose or _("本人查看"), code="registry.purpose_required")
+    else:
+        why = reveal_purpose(purpose, code="registry.purpose_required")
+        reveal_allow(actor=actor)
     audit_record(
         actor=actor,
         action="worker.reveal",
         obj=worker,
-        note=_("查看完整手机号和身份证号"),
+        note=why,
+        after={"fields": ["phone", "id_number"]},
         region_path=worker.region.path,
     )
     return {"phone": worker.phone, "id_number": worker.id_number or ""}

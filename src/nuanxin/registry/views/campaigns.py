@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from nuanxin.registry.access import enterprises_for, workers_for
 from nuanxin.registry.cleaning import FieldProblem, clean_mobile
 from nuanxin.registry.forms import CampaignForm, FindingOrganisationForm, FindingSubjectForm
 from nuanxin.registry.models import FindingKind, FindingOutcome, SurveyCampaign
-from nuanxin.registry.selectors import campaign_summary, campaigns_for
+from nuanxin.registry.selectors import campaign_in_reach, campaign_summary, campaigns_for
 from nuanxin.registry.views.common import page_of, query_without_page, staff_only, user_root
 
 FIGURES = [
@@ -51,7 +51,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 
 def _campaign(request: HttpRequest, pk: int) -> SurveyCampaign:
-    return get_object_or_404(campaigns_for(request.user), pk=pk)
+    return campaign_in_reach(request.user, pk)
 
 
 def _comparison(campaign: SurveyCampaign, now: dict[str, Any]) -> list[dict[str, Any]]:

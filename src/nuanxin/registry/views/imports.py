@@ -1,10 +1,11 @@
 """Excel import pages: upload, the result with every problem, the error report, templates."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core.errors import ApplicationError
+from nuanxin.registry.access import import_in_reach
 from nuanxin.registry.exporting import XLSX_CONTENT_TYPE, error_report, template_workbook
 from nuanxin.registry.forms import ImportForm
 from nuanxin.registry.importing.engine import import_file
@@ -42,10 +43,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.select_related("campaign"), pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.is_superuser:
-        raise forbidden("registry.not_allowed", _("只能查看自己的导入记录。"))
-    return job
+    return import_in_reach(request.user, pk)
 
 
 @registry_user

@@ -6,18 +6,18 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError
 from nuanxin.registry import services
 from nuanxin.registry.access import (
+    enterprise_in_reach,
     enterprises_for,
     is_governing,
     is_liaison,
     may_see_full_numbers,
-    require_enterprise_access,
-    require_worker_access,
+    worker_in_reach,
 )
 from nuanxin.registry.exporting import XLSX_CONTENT_TYPE
 from nuanxin.registry.forms import LIAISON_ENTERPRISE_FIELDS, EnterpriseForm, WorkerForm
@@ -106,9 +106,7 @@ def enterprise_new(request: HttpRequest) -> HttpResponse:
 
 
 def _enterprise(request: HttpRequest, pk: int) -> Enterprise:
-    enterprise = get_object_or_404(Enterprise.objects.select_related("region"), pk=pk)
-    require_enterprise_access(request.user, enterprise)
-    return enterprise
+    return enterprise_in_reach(request.user, pk)
 
 
 @registry_user
@@ -224,26 +222,37 @@ def worker_new(request: HttpRequest) -> HttpResponse:
 
 
 def _worker(request: HttpRequest, pk: int) -> Worker:
-    qs = Worker.objects.select_related("region", "work_region", "home_region", "user")
-    worker = get_object_or_404(qs, pk=pk)
-    require_worker_access(request.user, worker)
-    return worker
+    return worker_in_reach(request.user, pk)
 
 
 @registry_user
 def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The one view with the full numbers, shown after a deliberate, audited click."""
+    """The one view with the full numbers, shown after a deliberate click with a stated
+    purpose; each reveal is audited and counted against the hourly budget."""
     worker = _worker(request, pk)
-    numbers = None
+    numbers = refused = None
     if request.method == "POST" and "reveal" in request.POST:
-        numbers = services.worker_reveal(worker=worker, actor=request.user)
+        try:
+            numbers = services.worker_reveal(
+                worker=worker, actor=request.user, purpose=request.POST.get("purpose", "")
+            )
+        except ApplicationError as error:
+            refused = error
     context = {
         "worker": worker,
         "numbers": numbers,
+        "reveal_error": refused,
         "enterprises": list(worker.enterprises.all()),
         "registrations": list(worker.registrations.select_related("community")[:10]),
     }
-    return render(request, "registry/worker_detail.html", context)
+    response = render(
+        request, "registry/worker_detail.html", context, status=refused.status if refused else 200
+    )
+    if numbers is not None:
+        response["Cache-Control"] = "no-store"
+    if refused is not None and "retry_after_seconds" in refused.extra:
+        response["Retry-After"] = str(refused.extra["retry_after_seconds"])
+    return response
 
 
 @registry_user

@@ -6,14 +6,14 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.accounts.models import Role
 from nuanxin.core.errors import ApplicationError, not_found
-from nuanxin.core.scoping import require_jurisdiction
+from nuanxin.core.scoping import in_jurisdiction
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.registry import services
 from nuanxin.registry.access import enterprises_for, is_governing, is_liaison, workers_for
@@ -27,7 +27,7 @@ from nuanxin.registry.models import (
     RegistrationStatus,
     Worker,
 )
-from nuanxin.registry.selectors import registrations_for
+from nuanxin.registry.selectors import registration_in_reach, registrations_for
 from nuanxin.registry.views.common import (
     page_of,
     query_without_page,
@@ -69,7 +69,7 @@ def _row(request: HttpRequest, registration: Registration, error: Any = None) ->
 @staff_only
 @require_POST
 def registration_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_object_or_404(Registration, pk=pk)
+    registration = registration_in_reach(request.user, pk)
     try:
         services.registration_accept(registration=registration, reviewer=request.user)
     except ApplicationError as error:
@@ -80,7 +80,7 @@ def registration_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only
 @require_POST
 def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_object_or_404(Registration, pk=pk)
+    registration = registration_in_reach(request.user, pk)
     form = RejectForm(request.POST)
     try:
         services.registration_reject(
@@ -96,7 +96,7 @@ def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in
 @require_POST
 def registration_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_object_or_404(Registration, pk=pk)
+    registration = registration_in_reach(request.user, pk)
     services.registration_withdraw(registration=registration, actor=request.user)
     messages.success(request, _("已撤销报到。"))
     target = request.POST.get("next") or reverse("registry:me")
@@ -153,10 +153,14 @@ def registration_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _community_missing() -> ApplicationError:
+    return not_found("registry.not_a_community", _("该二维码对应的社区不存在。"))
+
+
 def _community(code: str) -> Region:
     community = Region.objects.filter(code=code, level=RegionLevel.COMMUNITY).first()
     if community is None:
-        raise not_found("registry.not_a_community", _("该二维码对应的社区不存在。"), code=code)
+        raise _community_missing()
     return community
 
 
@@ -247,11 +251,18 @@ def _join_as_liaison(request: HttpRequest, community: Region, context: dict) -> 
     return render(request, "registry/join.html", {**context, "enterprises": theirs})
 
 
+def _own_community(request: HttpRequest, code: str) -> Region:
+    """A community of the staff member's jurisdiction; any other is "not found" here."""
+    community = _community(code)
+    if not in_jurisdiction(request.user, community):
+        raise _community_missing()
+    return community
+
+
 @staff_only
 def join_qr(request: HttpRequest, code: str) -> HttpResponse:
     """The community's registration QR code as SVG, for printing and posting at stations."""
-    community = _community(code)
-    require_jurisdiction(request.user, community)
+    community = _own_community(request, code)
     url = request.build_absolute_uri(reverse("registry:join", args=[community.code]))
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
     return HttpResponse(image.to_string(), content_type="image/svg+xml")
@@ -259,8 +270,7 @@ def join_qr(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_only
 def join_poster(request: HttpRequest, code: str) -> HttpResponse:
-    community = _community(code)
-    require_jurisdiction(request.user, community)
+    community = _own_community(request, code)
     url = request.build_absolute_uri(reverse("registry:join", args=[community.code]))
     context = {"community": community, "full_name": community.full_name(), "url": url}
     return render(request, "registry/poster.html", context)

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record, snapshot
-from nuanxin.core.errors import ApplicationError, conflict, not_found
+from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.notifications import notification_send
-from nuanxin.core.scoping import require_jurisdiction
+from nuanxin.core.scoping import require_in_scope_or_404
 from nuanxin.reports.models import Report, ReportEvent, State
+from nuanxin.reports.selectors import report_missing
 
 AUDIT_FIELDS = [
     "state",
@@ -43,7 +44,7 @@ def lock(report: Report) -> Report:
         .first()
     )
     if locked is None:
-        raise not_found("reports.not_found", _("问题不存在。"), id=report.pk)
+        raise report_missing()
     return locked
 
 
@@ -58,8 +59,21 @@ def require_state(report: Report, allowed: Iterable[str], action: str) -> None:
 
 
 def require_staff(user: Any, report: Report) -> None:
-    """Staff may act on a report only inside their jurisdiction."""
-    require_jurisdiction(user, report.region)
+    """Staff may act on a report only inside their jurisdiction; to anyone else it does not
+    exist (checked before the report's state, which must not leak either)."""
+    require_in_scope_or_404(user, report.region, report_missing())
+
+
+def assignee_refused() -> ApplicationError:
+    """A colleague who cannot take a report, whether the id is unknown or the person does not
+    cover the area: one answer for both."""
+    return ApplicationError("reports.bad_assignee", _("该同事不负责这一区域。"))
+
+
+def require_reporter(user: Any, report: Report) -> None:
+    """Only the reporter acts on their report as its owner; to others it does not exist."""
+    if report.reporter_id is None or report.reporter_id != getattr(user, "pk", None):
+        raise report_missing()
 
 
 def clean_text(value: str | None, *, field: str, required: bool, max_length: int = MAX_NOTE) -> str:

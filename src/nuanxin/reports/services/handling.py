@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.accounts.models import ROLE_REGION_LEVEL
-from nuanxin.core.errors import ApplicationError, conflict, forbidden
+from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.images import ImageSource
 from nuanxin.core.scoping import in_jurisdiction
 from nuanxin.geo.models import Region
@@ -25,11 +25,13 @@ from nuanxin.reports.models import (
 from nuanxin.reports.photos import photo_clean, photo_files_delete, photo_store
 from nuanxin.reports.routing import ROUTABLE_LEVELS, community_of, route_department
 from nuanxin.reports.services._common import (
+    assignee_refused,
     before_of,
     clean_text,
     lock,
     record,
     reopen_days,
+    require_reporter,
     require_staff,
     require_state,
     tell_reporter,
@@ -164,8 +166,7 @@ def report_close(*, report: Report, reviewer: Any, note: str = "") -> Report:
 def report_reopen(*, report: Report, reporter: Any, reason: str) -> Report:
     """The reporter reopens a resolved or closed report within ``REPORTS_REOPEN_DAYS``."""
     report = lock(report)
-    if report.reporter_id is None or report.reporter_id != getattr(reporter, "pk", None):
-        raise forbidden("reports.not_reporter", _("只有报告人可以重新打开。"))
+    require_reporter(reporter, report)
     require_state(report, REOPENABLE, "reopen")
     if timezone.now() - report.state_changed_at > dt.timedelta(days=reopen_days()):
         raise conflict(
@@ -251,9 +252,7 @@ def report_assign(*, report: Report, reviewer: Any, assignee: Any | None) -> Rep
         or not assignee.is_active
         or not in_jurisdiction(assignee, report.region)
     ):
-        raise ApplicationError(
-            "reports.bad_assignee", _("该同事不负责这一区域。"), extra={"assignee": assignee.pk}
-        )
+        raise assignee_refused()
     before = before_of(report)
     report.assignee = assignee
     report.save(update_fields=["assignee", "updated_at"])

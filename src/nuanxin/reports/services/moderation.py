@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nuanxin.core.masking import mask_phone
+from nuanxin.core.reveals import reveal_allow
 from nuanxin.reports.models import EventKind, Report, ReportPhoto
 from nuanxin.reports.services._common import before_of, clean_text, lock, record, require_staff
 from nuanxin.reports.services.submit import MAX_DESCRIPTION
@@ -92,10 +93,15 @@ def report_set_public_hidden(
 @transaction.atomic
 def reporter_reveal(*, report: Report, viewer: Any, purpose: str) -> dict[str, str]:
     """The reporter's full contact details for staff who must call back; every look is
-    recorded with its purpose (PIPL), and lists only ever show the masked number."""
+    recorded with its purpose (PIPL) and counted against the viewer's hourly budget of reveals
+    (``core.reveals``); lists only ever show the masked number.
+
+    Raises reports.not_found, reports.purpose_required, reveal.rate_limited.
+    """
     report = lock(report)
     require_staff(viewer, report)
     why = clean_text(purpose, field="purpose", required=True, max_length=200)
+    reveal_allow(actor=viewer)
     record(
         report,
         kind=EventKind.REPORTER_VIEWED,

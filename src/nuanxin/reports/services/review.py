@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError, conflict
-from nuanxin.core.scoping import scope_to_jurisdiction
+from nuanxin.core.scoping import require_in_scope_or_404, scope_to_jurisdiction
 from nuanxin.points.rules import shortfall_text
 from nuanxin.reports.models import (
     EventKind,
@@ -17,6 +17,7 @@ from nuanxin.reports.models import (
     ReportSupport,
     State,
 )
+from nuanxin.reports.selectors import original_missing, report_missing
 from nuanxin.reports.services._common import (
     before_of,
     clean_text,
@@ -138,37 +139,67 @@ def _root(original: Report) -> Report:
     return current
 
 
+def _lock_pair(report: Report, original: Report | None) -> tuple[Report | None, Report | None]:
+    """Both reports under row locks, taken in id order: two reviewers marking each report a
+    duplicate of the other wait for one another instead of deadlocking. None for one that is
+    gone."""
+    ids = {report.pk} | ({original.pk} if original is not None else set())
+    locked = {
+        r.pk: r
+        for r in Report.objects.select_for_update(of=("self",))
+        .select_related("category", "region", "community", "reporter")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    return locked.get(report.pk), locked.get(original.pk) if original is not None else None
+
+
 @transaction.atomic
 def report_mark_duplicate(
     *, report: Report, reviewer: Any, original: Report, note: str = ""
 ) -> Report:
     """Mark a report as the same problem as ``original``: no points, the reporter is told which
-    report carries on and follows it as a supporter."""
-    report = lock(report)
+    report carries on and follows it as a supporter, and the original's history says so.
+
+    Both reports must lie in the reviewer's area (the original too: it is written to); one
+    outside it answers like a missing one. Follows a chain of duplicates to the report that
+    carries on. Raises reports.not_found, reports.invalid_transition, reports.own_report,
+    reports.duplicate_of_itself, reports.bad_original.
+    """
+    named = Report.objects.select_related("region").filter(pk=original.pk).first()
+    report, root = _lock_pair(report, _root(named) if named is not None else None)
+    if report is None:
+        raise report_missing()
     require_staff(reviewer, report)
     require_state(report, DUPLICABLE, "duplicate")
     _not_own(report, reviewer)
-    original = _root(original)
-    if original.pk == report.pk:
+    # The original as named and the report its chain ends at (the one written to) must both
+    # be the reviewer's to see; otherwise they answer like a report that does not exist.
+    if named is None or root is None:
+        raise original_missing()
+    require_in_scope_or_404(reviewer, named.region, original_missing())
+    require_in_scope_or_404(reviewer, root.region, original_missing())
+    if root.pk == report.pk:
         raise ApplicationError("reports.duplicate_of_itself", _("不能标记为与自身重复。"))
-    if original.state in (State.REJECTED, State.DUPLICATE):
-        raise conflict(
-            "reports.bad_original", _("原问题未通过或已是重复问题。"), original=original.pk
-        )
+    if root.state in (State.REJECTED, State.DUPLICATE):
+        raise conflict("reports.bad_original", _("原问题未通过或已是重复问题。"), original=root.pk)
     text = clean_text(note, field="note", required=False)
     before, from_state = before_of(report), report.state
     report.state = State.DUPLICATE
-    report.duplicate_of = original
+    report.duplicate_of = root
     report.state_changed_at = timezone.now()
     report.save(update_fields=["state", "duplicate_of", "state_changed_at", "updated_at"])
     reporter = report.reporter
-    if (
+    followed = (
         reporter is not None
-        and reporter.pk != original.reporter_id
-        and not ReportSupport.objects.filter(report=original, user=reporter).exists()
-    ):
-        ReportSupport.objects.create(report=original, user=reporter, note=report.description[:500])
-        Report.objects.filter(pk=original.pk).update(support_count=F("support_count") + 1)
+        and reporter.pk != root.reporter_id
+        and not ReportSupport.objects.filter(report=root, user=reporter).exists()
+    )
+    original_before = before_of(root)
+    if followed:
+        ReportSupport.objects.create(report=root, user=reporter, note=report.description[:500])
+        Report.objects.filter(pk=root.pk).update(support_count=F("support_count") + 1)
+        root.support_count += 1
     record(
         report,
         kind=EventKind.DUPLICATE,
@@ -176,15 +207,25 @@ def report_mark_duplicate(
         before=before,
         from_state=from_state,
         public_note=text,
-        data={"original": original.pk},
+        data={"original": root.pk},
     )
+    record(
+        root,
+        kind=EventKind.DUPLICATE_MERGED,
+        actor=reviewer,
+        before=original_before,
+        from_state=root.state,
+        public_note=_("另一条相同问题的随手拍已合并到本问题。"),
+        internal_note=text,
+        data={"duplicate": report.pk, "supporter_added": followed,
+              "support_count": root.support_count},
+    )  # fmt: skip
     tell_reporter(
         report,
         kind="duplicate",
         title=_("随手拍 #%(id)d 与 #%(original)d 是同一问题")
-        % {"id": report.pk, "original": original.pk},
-        body=text
-        or _("该问题已有人上报，将在 #%(original)d 中跟进处理。") % {"original": original.pk},
+        % {"id": report.pk, "original": root.pk},
+        body=text or _("该问题已有人上报，将在 #%(original)d 中跟进处理。") % {"original": root.pk},
     )
     return report
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.images import CleanImage, ImageSource
+from nuanxin.core.limits import lock_user
 from nuanxin.core.timeutil import local_date, start_of_local_day
 from nuanxin.geo.coords import to_wgs84
 from nuanxin.reports.models import (
@@ -31,15 +32,19 @@ from nuanxin.reports.models import (
 from nuanxin.reports.photos import MAX_PHOTOS, photo_clean, photo_files_delete, photo_store
 from nuanxin.reports.questions import answers_clean
 from nuanxin.reports.routing import route_department, route_point
+from nuanxin.reports.selectors import report_missing
 from nuanxin.reports.services._common import (
     before_of,
     clean_text,
     lock,
     record,
+    require_reporter,
     tell_reporter,
 )
 
 MAX_DESCRIPTION = 2000
+# States the public map and the nearby list never show.
+HIDDEN_FROM_PUBLIC = (State.REJECTED, State.DUPLICATE)
 
 
 def daily_limit() -> int:
@@ -153,12 +158,21 @@ def report_submit(
     contact = _check_contact(contact or ReporterContact())
     media_url = _check_media_url(media_url)
     routing = route_point(wgs_lon, wgs_lat)
+    # A quick refusal before the photos are decoded; the count that holds is the one below.
     _check_rate(reporter)
     # Decoding images is the slow part: do it before the write lock is taken.
     cleaned = [photo_clean(p) for p in photos]
     stored: list[str] = []
     try:
         with transaction.atomic():
+            # The reporter's row lock queues their concurrent submissions, so each one counts
+            # today's reports after the previous one committed (SQLite: the IMMEDIATE
+            # transaction's write lock does the same).
+            lock_user(reporter)
+            prior = _prior(reporter, client_id, submit_key)
+            if prior is not None:
+                return prior
+            _check_rate(reporter)
             report = _create(
                 reporter=reporter,
                 category=category,
@@ -261,12 +275,18 @@ def _create(
 
 @transaction.atomic
 def report_support(*, report: Report, user: Any, note: str = "") -> ReportSupport:
-    """Add to an open report ("I saw this too") instead of filing a second one."""
+    """Add to an open report ("I saw this too") instead of filing a second one.
+
+    A report the public never sees (rejected, or merged into another) answers like a missing
+    one; who may support comes before the state, which is told only of public reports.
+    """
     report = lock(report)
-    if report.state not in OPEN_STATES:
-        raise conflict("reports.not_open", _("该问题已办结，不能再附议。"), state=report.state)
+    if report.state in HIDDEN_FROM_PUBLIC:
+        raise report_missing()
     if report.reporter_id is not None and report.reporter_id == getattr(user, "pk", None):
         raise conflict("reports.own_report", _("不能附议自己提交的问题。"))
+    if report.state not in OPEN_STATES:
+        raise conflict("reports.not_open", _("该问题已办结，不能再附议。"), state=report.state)
     text = clean_text(note, field="note", required=False, max_length=500)
     if ReportSupport.objects.filter(report=report, user=user).exists():
         raise conflict("reports.already_supported", _("您已附议过该问题。"))
@@ -294,10 +314,7 @@ def report_photo_add(*, report: Report, user: Any, photo: ImageSource) -> Report
     try:
         with transaction.atomic():
             report = lock(report)
-            if report.reporter_id is None or report.reporter_id != getattr(user, "pk", None):
-                raise ApplicationError(
-                    "reports.not_reporter", _("只有报告人可以补充照片。"), status=403
-                )
+            require_reporter(user, report)
             if report.state != State.SUBMITTED:
                 raise conflict(
                     "reports.invalid_transition",

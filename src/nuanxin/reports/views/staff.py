@@ -21,7 +21,9 @@ from nuanxin.reports.selectors import (
     QueueFilter,
     categories_active,
     is_overdue,
+    original_for_staff,
     photo_get,
+    photo_missing,
     queue_counts,
     report_for_staff,
     reports_nearby,
@@ -194,13 +196,6 @@ def _department(code: str) -> Department:
     return department
 
 
-def _report(pk: str) -> Report:
-    report = Report.objects.filter(pk=int(pk) if str(pk).isdigit() else 0).first()
-    if report is None:
-        raise not_found("reports.not_found", _("问题不存在。"), id=pk)
-    return report
-
-
 def _last_filled(values: list[str]) -> str:
     """A typed-in number wins over the picked nearby report."""
     return next((v.strip() for v in reversed(values) if v.strip()), "")
@@ -223,7 +218,7 @@ ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
         lambda r, u, p, f: services.report_mark_duplicate(
             report=r,
             reviewer=u,
-            original=_report(_last_filled(p.getlist("original"))),
+            original=original_for_staff(u, _last_filled(p.getlist("original"))),
             note=p.get("note", ""),
         ),
         _("已标记为重复问题。"),
@@ -284,9 +279,9 @@ ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
 
 
 def _photo_of(report: Report, pk: str) -> Any:
-    photo = photo_get(int(pk) if str(pk).isdigit() else 0)
+    photo = photo_get(int(pk) if str(pk).isdigit() and len(pk) < 19 else 0)
     if photo.report_id != report.pk:
-        raise not_found("reports.not_found", _("照片不存在。"), id=pk)
+        raise photo_missing()
     return photo
 
 
@@ -304,7 +299,13 @@ def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpRespo
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
-            return redirect("reports:staff_detail", report.pk)
+            refused = render(
+                request, "reports/staff_detail.html", _detail_context(request, report),
+                status=exc.status,
+            )  # fmt: skip
+            if "retry_after_seconds" in exc.extra:
+                refused["Retry-After"] = str(exc.extra["retry_after_seconds"])
+            return refused
         context = _detail_context(request, report, contact=contact)
         response = render(request, "reports/staff_detail.html", context)
         response["Cache-Control"] = "no-store"

@@ -9,10 +9,7 @@ from nuanxin.accounts.models import Role, User
 from nuanxin.accounts.services import phone_clean
 from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.geo.models import Region
-from nuanxin.stations.permissions import require_manager
-from nuanxin.stations.selectors import (
-    station_get,
-)
+from nuanxin.stations.selectors import station_managed
 
 
 def region_by_code(code: str | None) -> Region | None:
@@ -51,6 +48,7 @@ def require_staff(request: HttpRequest) -> None:
 
 
 def managed_station(request: HttpRequest, station_id: int) -> Any:
-    station = station_get(station_id)
-    require_manager(request.auth, station)
-    return station
+    """A station the caller manages: staff only (``stations.forbidden``, whatever the id);
+    a station they do not manage answers like a missing one (``stations.not_found``)."""
+    require_staff(request)
+    return station_managed(request.auth, station_id)

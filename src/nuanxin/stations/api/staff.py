@@ -4,13 +4,13 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
-from nuanxin.core.errors import ApplicationError
+from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.schema import Date, IdParam
+from nuanxin.core.scoping import get_in_scope_or_404
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.stations import services
@@ -85,7 +85,7 @@ def station_create(request: HttpRequest, payload: StationIn) -> Status:
 
 @router.patch("/{int:station_id}", response=StationOut, summary="修改驿站（工作人员、驿站管理员）")
 def station_patch(request: HttpRequest, station_id: IdParam, payload: StationPatch) -> dict:
-    station = station_get(station_id)
+    station = managed_station(request, station_id)
     data = payload.dict(exclude_unset=True)
     changes: dict[str, Any] = {k: v for k, v in data.items() if v is not None}
     if "capacity" in data:
@@ -113,7 +113,7 @@ def _set_hours(station: Any, actor: Any, payload: HoursIn) -> None:
 def hours_set(request: HttpRequest, station_id: IdParam, payload: HoursIn) -> dict:
     if (payload.text is None) == (payload.weekly is None):
         raise ApplicationError("stations.bad_hours", _("请提供 weekly 或 text 其中之一。"))
-    station = station_get(station_id)
+    station = managed_station(request, station_id)
     _set_hours(station, request.auth, payload)
     return hours_data(station_schedule(station_get(station_id)))
 
@@ -124,7 +124,7 @@ def hours_set(request: HttpRequest, station_id: IdParam, payload: HoursIn) -> di
 def exception_set(
     request: HttpRequest, station_id: IdParam, date: Date, payload: ExceptionIn
 ) -> dict:
-    station = station_get(station_id)
+    station = managed_station(request, station_id)
     exception = services.station_set_exception(
         station=station,
         actor=request.auth,
@@ -154,7 +154,7 @@ def exception_set(
     "/{int:station_id}/exceptions/{date}", response={204: None}, summary="取消特殊日期安排"
 )
 def exception_remove(request: HttpRequest, station_id: IdParam, date: Date) -> Status:
-    station = station_get(station_id)
+    station = managed_station(request, station_id)
     if not services.station_remove_exception(station=station, actor=request.auth, date=date):
         raise ApplicationError("stations.no_exception", _("该日期没有特殊安排。"), status=404)
     return Status(204, None)
@@ -162,7 +162,7 @@ def exception_remove(request: HttpRequest, station_id: IdParam, date: Date) -> S
 
 @router.post("/{int:station_id}/status", response=StationOut, summary="开放、暂停或撤销驿站")
 def status_set(request: HttpRequest, station_id: IdParam, payload: StatusIn) -> dict:
-    station = station_get(station_id)
+    station = managed_station(request, station_id)
     services.station_set_status(
         station=station, actor=request.auth, status=payload.status, note=payload.note
     )
@@ -176,7 +176,9 @@ def qr(request: HttpRequest, station_id: IdParam) -> dict:
 
 @router.post("/{int:station_id}/qr/rotate", response=QrOut, summary="更换签到二维码（旧码作废）")
 def qr_rotate(request: HttpRequest, station_id: IdParam) -> dict:
-    station = services.station_rotate_qr(station=station_get(station_id), actor=request.auth)
+    station = services.station_rotate_qr(
+        station=managed_station(request, station_id), actor=request.auth
+    )
     return qr_links(request, station)
 
 
@@ -188,7 +190,10 @@ def photo_add(
     caption: Form[str] = "",
 ) -> Status:
     photo = services.station_photo_add(
-        station=station_get(station_id), actor=request.auth, data=image, caption=caption
+        station=managed_station(request, station_id),
+        actor=request.auth,
+        data=image,
+        caption=caption,
     )
     return Status(201, {"id": photo.pk, "url": photo.image.url, "caption": photo.caption})
 
@@ -197,7 +202,12 @@ def photo_add(
     "/{int:station_id}/photos/{int:photo_id}", response={204: None}, summary="删除驿站照片"
 )
 def photo_remove(request: HttpRequest, station_id: IdParam, photo_id: IdParam) -> Status:
-    photo = get_object_or_404(StationPhoto, pk=photo_id, station_id=station_id)
+    station = managed_station(request, station_id)
+    photo = get_in_scope_or_404(
+        StationPhoto.objects.filter(station=station),
+        not_found("stations.photo_not_found", _("照片不存在。")),
+        pk=photo_id,
+    )
     services.station_photo_remove(photo=photo, actor=request.auth)
     return Status(204, None)
 

@@ -77,7 +77,7 @@ def clean_quantity(quantity: Any) -> int:
 def shop_of(station: Station) -> Shop:
     shop = Shop.objects.filter(station_id=station.pk).first()
     if shop is None:
-        raise not_found("store.no_shop", _("该驿站没有开设积分兑换点。"), station=station.pk)
+        raise not_found("store.no_shop", _("该驿站没有开设积分兑换点。"))
     return shop
 
 
@@ -98,8 +98,13 @@ def lock_order(order_pk: int) -> Order:
         .first()
     )
     if order is None:
-        raise not_found("store.order_not_found", _("兑换订单不存在。"))
+        raise order_missing()
     return order
+
+
+def order_missing() -> ApplicationError:
+    """Any order the caller may not see answers like one that does not exist."""
+    return not_found("store.order_not_found", _("兑换订单不存在。"))
 
 
 def item_get(item_id: int) -> Item:

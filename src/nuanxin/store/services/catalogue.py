@@ -12,7 +12,7 @@ from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.images import ImageSource, image_clean
 from nuanxin.stations.models import Station
-from nuanxin.stations.permissions import require_manager, require_region_staff
+from nuanxin.stations.permissions import require_governor, require_manager
 from nuanxin.store.models import Item, ItemCategory, Shop
 from nuanxin.store.services._common import (
     ITEM_AUDIT_FIELDS,
@@ -166,7 +166,7 @@ def shop_open(
     Opening it again reopens it with the given rules."""
     station = Station.objects.select_for_update().select_related("region").get(pk=station.pk)
     if actor is not None:
-        require_region_staff(actor, station.region)
+        require_governor(actor, station)
     shop = Shop.objects.select_for_update().filter(station=station).first()
     if shop is not None:
         return shop_update(

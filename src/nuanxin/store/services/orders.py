@@ -36,6 +36,7 @@ from nuanxin.store.services._common import (
     lock_order,
     lock_stock,
     now,
+    order_missing,
     require_person,
     shop_of,
 )
@@ -245,13 +246,14 @@ def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
     item turned out damaged). The points are released and the unit goes back on the shelf.
     Cancelling an order that is already cancelled changes nothing.
 
-    Raises store.forbidden, store.reason_required, store.order_not_pending.
+    Raises store.order_not_found (also for someone else's order: whose it is comes before its
+    state), store.reason_required, store.order_not_pending.
     """
     require_person(actor)
     order = lock_order(order.pk)
     by_worker = actor.pk == order.worker_id
     if not by_worker and not can_manage(actor, order.station):
-        raise forbidden("store.forbidden", _("您不能取消这笔兑换。"))
+        raise order_missing()
     note = clean_note(reason, required=not by_worker)
     if order.status == OrderStatus.CANCELLED:
         return order

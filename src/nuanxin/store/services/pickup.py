@@ -120,7 +120,7 @@ def pickup_find(*, actor: Any, station: Station, code: Any) -> Order:
     """The waiting order a code names at this station, for the keeper to check the person.
 
     Raises store.bad_code, store.code_not_found, store.too_many_attempts, store.order_expired,
-    stations.forbidden, auth.out_of_jurisdiction.
+    stations.not_found (also for a station the actor does not manage).
     """
     order = _find(actor, station, code)
     if order.expires_at <= now():

@@ -91,8 +91,8 @@ def stock_restock(
 ) -> Stock:
     """Put ``quantity`` units of ``item`` on the station's shelf (its keepers and region staff).
 
-    Raises store.no_shop, store.item_retired, store.bad_quantity, stations.forbidden,
-    auth.out_of_jurisdiction.
+    Raises store.no_shop, store.item_retired, store.bad_quantity, stations.not_found (also for
+    a station the actor does not manage).
     """
     station = Station.objects.select_related("region").get(pk=station.pk)
     if actor is not None:

@@ -65,7 +65,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_page
 def confirm(request: HttpRequest) -> HttpResponse:
-    station = selectors.station_get(form_int(request.POST.get("station")))
+    station = selectors.station_managed(request.user, form_int(request.POST.get("station")))
     try:
         order_id = uuid.UUID(request.POST.get("order") or "")
     except ValueError as exc:
@@ -123,7 +123,7 @@ def stock(request: HttpRequest) -> HttpResponse:
 def stock_change(request: HttpRequest, action: str) -> HttpResponse:
     if action not in ("restock", "remove"):
         raise ApplicationError("store.bad_request", _("请求参数无效。"), status=404)
-    station = selectors.station_get(form_int(request.POST.get("station")))
+    station = selectors.station_managed(request.user, form_int(request.POST.get("station")))
     item = item_get(form_int(request.POST.get("item")))
     quantity = form_int(request.POST.get("quantity"))
     if action == "restock":

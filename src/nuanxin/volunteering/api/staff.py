@@ -9,7 +9,6 @@ from ninja import Query, Router, Status
 from nuanxin.accounts.models import User, normalize_phone
 from nuanxin.core.errors import forbidden, not_found
 from nuanxin.core.schema import Date, IdParam
-from nuanxin.core.scoping import require_jurisdiction
 from nuanxin.geo.models import Region
 from nuanxin.volunteering import selectors, services, stats
 from nuanxin.volunteering.models import Award
@@ -56,9 +55,7 @@ def _region(code: str | None, field: str) -> Region | None:
 
 def _project_for_staff(request: HttpRequest, project_id: int):
     user = _staff(request)
-    project = selectors.project_get(project_id)
-    require_jurisdiction(user, project.region)
-    return user, project
+    return user, selectors.project_for_staff(user, project_id)
 
 
 @router.get("/projects", response=list[ProjectOut], summary="管辖范围内的项目")
@@ -115,9 +112,7 @@ def cancel(request: HttpRequest, project_id: IdParam, payload: ReasonIn) -> Proj
 
 def _session_for_staff(request: HttpRequest, session_id: int):
     user = _staff(request)
-    session = selectors.session_get(session_id)
-    require_jurisdiction(user, session.project.region)
-    return user, session
+    return user, selectors.session_for_staff(user, session_id)
 
 
 @router.get("/sessions/{session_id}/sheet", response=SheetOut, summary="场次签到表")
@@ -183,7 +178,7 @@ def code_check_out(
 def verify(request: HttpRequest, claim_id: IdParam, payload: VerifyIn) -> AttendanceOut:
     user = _staff(request)
     attendance = services.attendance_verify(
-        claim=selectors.claim_get(claim_id),
+        claim=selectors.claim_for_staff(user, claim_id),
         staff=user,
         outcome=payload.outcome,
         hours=payload.hours,
@@ -196,7 +191,8 @@ def verify(request: HttpRequest, claim_id: IdParam, payload: VerifyIn) -> Attend
 @router.post("/claims/{claim_id}/cancel", response=ClaimOut, summary="取消认领")
 def cancel_claim(request: HttpRequest, claim_id: IdParam, payload: ReasonIn) -> ClaimOut:
     user = _staff(request)
-    services.claim_cancel(claim=selectors.claim_get(claim_id), staff=user, reason=payload.reason)
+    claim = selectors.claim_for_staff(user, claim_id)
+    services.claim_cancel(claim=claim, staff=user, reason=payload.reason)
     return ClaimOut.of(selectors.claim_get(claim_id))
 
 
@@ -204,7 +200,7 @@ def cancel_claim(request: HttpRequest, claim_id: IdParam, payload: ReasonIn) -> 
 def correct(request: HttpRequest, attendance_id: IdParam, payload: CorrectIn) -> AttendanceOut:
     user = _staff(request)
     attendance = services.attendance_correct(
-        attendance=selectors.attendance_get(attendance_id),
+        attendance=selectors.attendance_for_staff(user, attendance_id),
         staff=user,
         outcome=payload.outcome,
         hours=payload.hours,
@@ -229,7 +225,8 @@ def _award_out(award: Award) -> AwardOut:
 @router.post("/awards/{award_id}/retry", response=AwardOut, summary="重试待发放积分")
 def retry_award(request: HttpRequest, award_id: IdParam) -> AwardOut:
     user = _staff(request)
-    return _award_out(services.award_retry(award=selectors.award_get(award_id), staff=user))
+    award = selectors.award_for_staff(user, award_id)
+    return _award_out(services.award_retry(award=award, staff=user))
 
 
 def _filter(

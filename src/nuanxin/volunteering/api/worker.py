@@ -54,7 +54,7 @@ def project_detail(request: HttpRequest, project_id: IdParam) -> ProjectDetailOu
 
 @router.post("/sessions/{session_id}/claim", response={201: ClaimOut}, summary="认领一个场次")
 def claim(request: HttpRequest, session_id: IdParam) -> Status:
-    session = selectors.session_get(session_id)
+    session = selectors.session_for_worker(session_id)
     created = services.claim_create(session=session, worker=request.auth)
     return Status(201, ClaimOut.of(selectors.claim_get(created.pk)))
 
@@ -66,7 +66,8 @@ def my_claims(request: HttpRequest) -> list[ClaimOut]:
 
 @router.post("/claims/{claim_id}/withdraw", response=ClaimOut, summary="退出认领")
 def withdraw(request: HttpRequest, claim_id: IdParam) -> ClaimOut:
-    services.claim_withdraw(claim=selectors.claim_get(claim_id), worker=request.auth)
+    claim = selectors.claim_of_worker(request.auth, claim_id)
+    services.claim_withdraw(claim=claim, worker=request.auth)
     return ClaimOut.of(selectors.claim_get(claim_id))
 
 
@@ -100,7 +101,7 @@ def report_quantity(
     request: HttpRequest, attendance_id: IdParam, payload: QuantityIn
 ) -> AttendanceOut:
     attendance = services.attendance_report_quantity(
-        attendance=selectors.attendance_get(attendance_id),
+        attendance=selectors.attendance_of_worker(request.auth, attendance_id),
         worker=request.auth,
         quantity=payload.quantity,
     )

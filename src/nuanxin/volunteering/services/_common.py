@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from nuanxin.accounts.models import Role
 from nuanxin.core.errors import ApplicationError, forbidden, not_found
-from nuanxin.core.scoping import require_jurisdiction
+from nuanxin.core.scoping import require_in_scope_or_404
 from nuanxin.volunteering.models import Claim, Project, Session
 
 PROJECT_AUDIT_FIELDS = [
@@ -67,6 +67,27 @@ def is_party_member(user: Any) -> bool:
     return bool(_is_party_member(user))
 
 
+# What a lookup of something the caller may not see answers: the same as for nothing at all.
+def project_missing() -> ApplicationError:
+    return not_found("volunteering.project_not_found", _("志愿服务项目不存在。"))
+
+
+def session_missing() -> ApplicationError:
+    return not_found("volunteering.session_not_found", _("活动场次不存在。"))
+
+
+def claim_missing() -> ApplicationError:
+    return not_found("volunteering.claim_not_found", _("认领记录不存在。"))
+
+
+def attendance_missing() -> ApplicationError:
+    return not_found("volunteering.attendance_not_found", _("签到记录不存在。"))
+
+
+def award_missing() -> ApplicationError:
+    return not_found("volunteering.award_not_found", _("积分发放记录不存在。"))
+
+
 def lock_project(project_id: int) -> Project:
     project = (
         Project.objects.select_for_update(of=("self",))
@@ -75,21 +96,21 @@ def lock_project(project_id: int) -> Project:
         .first()
     )
     if project is None:
-        raise not_found("volunteering.project_not_found", _("志愿服务项目不存在。"))
+        raise project_missing()
     return project
 
 
 def lock_session(session_id: int) -> Session:
     session = Session.objects.select_for_update().filter(pk=session_id).first()
     if session is None:
-        raise not_found("volunteering.session_not_found", _("活动场次不存在。"))
+        raise session_missing()
     return session
 
 
 def lock_claim(claim_id: int) -> Claim:
     claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
     if claim is None:
-        raise not_found("volunteering.claim_not_found", _("认领记录不存在。"))
+        raise claim_missing()
     return claim
 
 
@@ -98,17 +119,18 @@ def lock_session_of(session_id: int) -> tuple[Project, Session]:
     both takes them in the same order and two of them never wait on each other."""
     project_id = Session.objects.filter(pk=session_id).values_list("project_id", flat=True).first()
     if project_id is None:
-        raise not_found("volunteering.session_not_found", _("活动场次不存在。"))
+        raise session_missing()
     project = lock_project(project_id)
     session = lock_session(session_id)
     session.project = project
     return project, session
 
 
-def require_staff_for(user: Any, project: Project) -> None:
+def require_staff_for(user: Any, project: Project, missing: ApplicationError | None = None) -> None:
     """Staff act on a project only if it lies in their subtree (a street's staff see their
-    communities' projects; a community's staff do not see the street's)."""
-    require_jurisdiction(user, project.region)
+    communities' projects; a community's staff do not see the street's). To anyone else the
+    object acted on (``missing``: the project, by default) does not exist."""
+    require_in_scope_or_404(user, project.region, missing or project_missing())
 
 
 def require_worker(user: Any) -> None:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record, snapshot
-from nuanxin.core.errors import ApplicationError, conflict, forbidden
+from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.geo.coords import CoordSystem, haversine_m, to_wgs84
 from nuanxin.volunteering.models import (
     Attendance,
@@ -31,7 +31,9 @@ from nuanxin.volunteering.services._common import (
     ATTENDANCE_AUDIT_FIELDS,
     CHECKIN_EARLY,
     CHECKOUT_LATE,
+    attendance_missing,
     check_quantity,
+    claim_missing,
     hours_in_session,
     lock_claim,
     lock_session_of,
@@ -222,7 +224,7 @@ def _staff_time(at: dt.datetime | None) -> dt.datetime:
 
 def _staff_claim(claim: Claim, staff: Any) -> tuple[Project, Session, Claim]:
     project, session = lock_session_of(claim.session_id)
-    require_staff_for(staff, project)
+    require_staff_for(staff, project, claim_missing())
     locked = lock_claim(claim.pk)
     if locked.status != ClaimStatus.CLAIMED:
         raise conflict(
@@ -257,7 +259,7 @@ def attendance_report_quantity(*, attendance: Attendance, worker: Any, quantity:
         .get(pk=attendance.pk)
     )
     if locked.worker_id != getattr(worker, "pk", None):
-        raise forbidden("volunteering.not_your_claim", _("这不是您的认领。"))
+        raise attendance_missing()
     if locked.status == AttendanceStatus.VERIFIED:
         raise conflict("volunteering.already_verified", _("已核验，不能再修改。"))
     before = snapshot(locked, ATTENDANCE_AUDIT_FIELDS)

@@ -13,6 +13,7 @@ a withdrawal, a scan at the place, staff pressing "递补", or ``nuanxin volunte
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record, snapshot
-from nuanxin.core.errors import ApplicationError, conflict, forbidden
+from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.notifications import notification_send
+from nuanxin.core.scoping import in_jurisdiction
 from nuanxin.volunteering.models import (
     Attendance,
     Claim,
@@ -33,12 +35,14 @@ from nuanxin.volunteering.models import (
 )
 from nuanxin.volunteering.services._common import (
     CLAIM_AUDIT_FIELDS,
+    claim_missing,
     is_party_member,
     lock_claim,
     lock_session_of,
     now,
     require_staff_for,
     require_worker,
+    session_missing,
 )
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by staff
@@ -186,6 +190,8 @@ def claim_create(*, session: Session, worker: Any) -> Claim:
     """
     require_worker(worker)
     project, session = lock_session_of(session.pk)
+    if project.status == ProjectStatus.DRAFT:
+        raise session_missing()  # a draft is not shown to workers
     if project.status != ProjectStatus.PUBLISHED:
         raise conflict(
             "volunteering.not_open",
@@ -206,7 +212,7 @@ def claim_record(*, session: Session, worker: Any, staff: Any) -> Claim:
     """
     require_worker(worker)
     project, session = lock_session_of(session.pk)
-    require_staff_for(staff, project)
+    require_staff_for(staff, project, session_missing())
     if project.status not in (ProjectStatus.PUBLISHED, ProjectStatus.CLOSED):
         raise conflict("volunteering.not_open", _("该项目当前不接受认领。"), status=project.status)
     promote_waitlist(project, session)
@@ -215,9 +221,16 @@ def claim_record(*, session: Session, worker: Any, staff: Any) -> Claim:
     return _seat_or_wait(project, session, worker, added_by=staff, ignore_hold=True)
 
 
-def _active_claim_for_change(claim: Claim) -> tuple[Project, Session, Claim]:
+def _active_claim_for_change(
+    claim: Claim, allowed: Callable[[Project, Claim], bool]
+) -> tuple[Project, Session, Claim]:
+    """The claim and its session under locks, if ``allowed`` (who may change it: checked
+    before its state, and a claim one may not change answers like a missing one) and it is
+    still active."""
     project, session = lock_session_of(claim.session_id)
     locked = lock_claim(claim.pk)
+    if not allowed(project, locked):
+        raise claim_missing()
     if locked.status not in (ClaimStatus.CLAIMED, ClaimStatus.WAITLISTED):
         raise conflict(
             "volunteering.claim_not_active",
@@ -233,9 +246,9 @@ def _active_claim_for_change(claim: Claim) -> tuple[Project, Session, Claim]:
 def claim_withdraw(*, claim: Claim, worker: Any) -> Claim:
     """The worker gives the place back. A seated claim may be withdrawn until
     ``withdraw_hours_before`` hours before the session starts; a waiting one at any time."""
-    project, session, locked = _active_claim_for_change(claim)
-    if locked.worker_id != getattr(worker, "pk", None):
-        raise forbidden("volunteering.not_your_claim", _("这不是您的认领。"))
+    project, session, locked = _active_claim_for_change(
+        claim, lambda _project, c: c.worker_id == getattr(worker, "pk", None)
+    )
     at = now()
     deadline = session.starts_at - dt.timedelta(hours=project.withdraw_hours_before)
     if locked.status == ClaimStatus.CLAIMED and at >= deadline:
@@ -264,8 +277,9 @@ def claim_withdraw(*, claim: Claim, worker: Any) -> Claim:
 def claim_cancel(*, claim: Claim, staff: Any, reason: str = "") -> Claim:
     """Staff take a claim back (the worker phoned in, or signed up twice), at any time before
     check-in; the worker is told and the next person on the waiting list is seated."""
-    project, session, locked = _active_claim_for_change(claim)
-    require_staff_for(staff, project)
+    project, session, locked = _active_claim_for_change(
+        claim, lambda p, _claim: in_jurisdiction(staff, p.region)
+    )
     before = snapshot(locked, CLAIM_AUDIT_FIELDS)
     _end(locked, ClaimStatus.CANCELLED, now())
     audit_record(
@@ -293,7 +307,7 @@ def session_promote_waitlist(*, session: Session, actor: Any = None) -> list[Cla
     """Seat whoever can be seated now (staff's "递补" button; ``actor`` None for the cron)."""
     project, session = lock_session_of(session.pk)
     if actor is not None:
-        require_staff_for(actor, project)
+        require_staff_for(actor, project, session_missing())
     return promote_waitlist(project, session)
 
 

@@ -47,7 +47,10 @@ from nuanxin.volunteering.models import (
 from nuanxin.volunteering.services._common import (
     ATTENDANCE_AUDIT_FIELDS,
     HOURS_STEP,
+    attendance_missing,
+    award_missing,
     check_quantity,
+    claim_missing,
     hours_in_session,
     lock_claim,
     lock_session_of,
@@ -242,9 +245,11 @@ def _tell_worker(attendance: Attendance, project: Project, award: Award | None) 
     )
 
 
-def _lock_for_staff(claim: Claim, staff: Any) -> tuple[Project, Session, Claim]:
+def _lock_for_staff(
+    claim: Claim, staff: Any, missing: ApplicationError
+) -> tuple[Project, Session, Claim]:
     project, session = lock_session_of(claim.session_id)
-    require_staff_for(staff, project)
+    require_staff_for(staff, project, missing)
     locked = lock_claim(claim.pk)
     locked.session, locked.project = session, project
     return project, session, locked
@@ -265,9 +270,10 @@ def attendance_verify(
     Raises volunteering.claim_not_active, volunteering.session_not_started,
     volunteering.bad_outcome, volunteering.bad_hours, volunteering.bad_quantity,
     volunteering.hours_reason_required (hours beyond the scans without a note),
-    volunteering.already_verified, auth.out_of_jurisdiction.
+    volunteering.already_verified, volunteering.claim_not_found (also outside the staff
+    member's area).
     """
-    project, session, locked = _lock_for_staff(claim, staff)
+    project, session, locked = _lock_for_staff(claim, staff, claim_missing())
     if locked.status != ClaimStatus.CLAIMED:
         raise conflict(
             "volunteering.claim_not_active", _("该认领没有名额，无需核验。"), status=locked.status
@@ -361,7 +367,7 @@ def attendance_correct(
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("volunteering.reason_required", _("更正必须填写原因。"))
-    project, session, _claim = _lock_for_staff(attendance.claim, staff)
+    project, session, _claim = _lock_for_staff(attendance.claim, staff, attendance_missing())
     locked = Attendance.objects.select_for_update().select_related("worker").get(pk=attendance.pk)
     if locked.status != AttendanceStatus.VERIFIED:
         raise conflict("volunteering.not_verified", _("尚未核验，请直接核验。"))
@@ -400,7 +406,7 @@ def attendance_correct(
 def award_retry(*, award: Award, staff: Any) -> Award:
     """Try a pending award again (same transfer id) once the pool has been funded."""
     attendance = Attendance.objects.select_related("claim").get(pk=award.attendance_id)
-    project, _session, _claim = _lock_for_staff(attendance.claim, staff)
+    project, _session, _claim = _lock_for_staff(attendance.claim, staff, award_missing())
     locked = Award.objects.select_for_update().get(pk=award.pk)
     if locked.status != AwardStatus.PENDING:
         raise conflict(

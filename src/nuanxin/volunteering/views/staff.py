@@ -17,7 +17,6 @@ from nuanxin.accounts.models import User, normalize_phone
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.forms import query_date, query_int
 from nuanxin.core.schema import MAX_COUNT
-from nuanxin.core.scoping import require_jurisdiction
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.volunteering import selectors, services, stats
 from nuanxin.volunteering.forms import CodeForm, ProjectForm, VerifyForm
@@ -59,9 +58,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _project(request: HttpRequest, pk: int):
-    project = selectors.project_get(pk)
-    require_jurisdiction(request.user, project.region)
-    return project
+    return selectors.project_for_staff(request.user, pk)
 
 
 @staff_required
@@ -113,9 +110,7 @@ def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _session(request: HttpRequest, pk: int):
-    session = selectors.session_get(pk)
-    require_jurisdiction(request.user, session.project.region)
-    return session
+    return selectors.session_for_staff(request.user, pk)
 
 
 @staff_required
@@ -202,7 +197,7 @@ def promote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_get(pk)
+    claim = selectors.claim_for_staff(request.user, pk)
     if request.POST.get("op") == "check_out":
         call = lambda: services.attendance_staff_check_out(claim=claim, staff=request.user)  # noqa: E731
         message = _("%(name)s 已签退。")
@@ -216,7 +211,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_get(pk)
+    claim = selectors.claim_for_staff(request.user, pk)
     form = VerifyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("核验信息有误，请检查时长和数量。"))
@@ -240,7 +235,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    attendance = selectors.attendance_get(pk)
+    attendance = selectors.attendance_for_staff(request.user, pk)
     form = VerifyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("更正信息有误，请检查时长和数量。"))
@@ -264,7 +259,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def cancel_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_get(pk)
+    claim = selectors.claim_for_staff(request.user, pk)
     run(
         request,
         lambda: services.claim_cancel(
@@ -278,7 +273,7 @@ def cancel_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def retry_award(request: HttpRequest, pk: int) -> HttpResponse:
-    award = selectors.award_get(pk)
+    award = selectors.award_for_staff(request.user, pk)
     run(
         request,
         lambda: services.award_retry(award=award, staff=request.user),

@@ -50,7 +50,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @worker_page
 def claim(request: HttpRequest, session_pk: int) -> HttpResponse:
-    session = selectors.session_get(session_pk)
+    session = selectors.session_for_worker(session_pk)
     try:
         created = services.claim_create(session=session, worker=request.user)
     except ApplicationError as error:
@@ -68,7 +68,7 @@ def claim(request: HttpRequest, session_pk: int) -> HttpResponse:
 @require_POST
 @worker_page
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    claim_obj = selectors.claim_get(pk)
+    claim_obj = selectors.claim_of_worker(request.user, pk)
     run(
         request,
         lambda: services.claim_withdraw(claim=claim_obj, worker=request.user),
@@ -142,7 +142,7 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @worker_page
 def report_quantity(request: HttpRequest, pk: int) -> HttpResponse:
-    attendance = selectors.attendance_get(pk)
+    attendance = selectors.attendance_of_worker(request.user, pk)
     raw = request.POST.get("quantity", "")
     run(
         request,
