@@ -4,11 +4,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from nuanxin.core.errors import ApplicationError, not_found
-from nuanxin.geo.coords import CoordSystem, to_wgs84
+from nuanxin.geo.coords import CoordSystem, from_wgs84, to_wgs84
 from nuanxin.geo.geometry import geometry_from_wgs84
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.geo.schemas import (
     FeatureCollectionOut,
+    LocateOut,
+    LocateQuery,
     LookupQuery,
     RegionLookupOut,
     RegionNodeOut,
@@ -61,6 +63,30 @@ def lookup(request: HttpRequest, query: Query[LookupQuery]) -> RegionLookupOut:
         path=[region_out(r) for r in match.region.ancestors()],
         method=match.method,
         distance_m=round(match.distance_m, 1),
+    )
+
+
+@router.get(
+    "/locate",
+    auth=None,
+    response=LocateOut,
+    url_name="geo_locate",
+    summary="地图上的一点：在地图坐标系中的位置和所属区域",
+    description=(
+        "`lon`/`lat` 的坐标系由 `coord_system` 指定，`point` 按 `crs`（地图瓦片的坐标系）输出，"
+        "`wgs84` 为保存用的坐标。`regions` 从市到最深一级；不在任何区域内时为空列表。"
+    ),
+)
+def locate(request: HttpRequest, query: Query[LocateQuery]) -> LocateOut:
+    # The map pages draw a phone's WGS-84 fix on GCJ-02 tiles and name the community under a
+    # pin through this one call, so the browser never converts datums itself.
+    lon, lat = point_to_wgs84(query.lon, query.lat, query.coord_system)
+    match = region_at_point(lon, lat)
+    shown = from_wgs84(lon, lat, query.crs)
+    return LocateOut(
+        point=(round(shown[0], 7), round(shown[1], 7)),
+        wgs84=(round(lon, 7), round(lat, 7)),
+        regions=[region_out(r) for r in match.region.ancestors()] if match else [],
     )
 
 
