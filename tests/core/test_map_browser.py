@@ -152,7 +152,7 @@ def test_without_a_basemap_the_rider_sees_why_and_where_the_pin_is(
 
     assert page.locator("#pick-map .pin-label").inner_text() == "A1a社区 · A1街道"
     assert "A1a社区 · A1街道" in page.locator("#location-status").inner_text()
-    page.wait_for_function("NuanxinMap.of(document.getElementById('pick-map')).getZoom() === 15")
+    page.wait_for_function("NuanxinMap.of(document.getElementById('pick-map')).getZoom() === 14")
     # Around the pin the community outlines are drawn and named.
     page.wait_for_function("Number(document.getElementById('pick-map').dataset.labels) > 0")
     assert "A1a社区" in page.locator("#pick-map .region-label").all_inner_texts()
@@ -160,7 +160,7 @@ def test_without_a_basemap_the_rider_sees_why_and_where_the_pin_is(
     page.screenshot(path=str(screenshot_dir / "maps-report-form-no-basemap.png"))
 
     # At the boundary both communities are named; a tap across it moves the pin there.
-    leaflet(page, "pick-map", "map.setView([21.05, 110.1], 15, {animate: false}) && 1")
+    leaflet(page, "pick-map", "map.setView([21.05, 110.1], 14, {animate: false}) && 1")
     page.wait_for_function(
         "[...document.querySelectorAll('#pick-map .region-label')].map(e => e.textContent)"
         ".includes('A1b社区')"

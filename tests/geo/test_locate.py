@@ -1,6 +1,8 @@
-"""/api/v1/geo/locate: where a point goes on the map's tiles and which regions it falls in."""
+"""What the maps ask geo: where a point goes on the tiles and which regions it falls in
+(/geo/locate), and where to write a region's name (/geo/geojson)."""
 
 import pytest
+from shapely.geometry import Point, shape
 
 from nuanxin.geo.coords import gcj02_to_wgs84, wgs84_to_gcj02
 
@@ -67,3 +69,16 @@ def test_missing_or_unknown_parameters_are_refused(client, tree, params):
 
     assert answer.status_code in (400, 422)
     assert answer.json()["code"]
+
+
+def test_outlines_carry_a_point_inside_each_region_for_its_name_in_the_maps_system(client, tree):
+    plain = client.get("/api/v1/geo/geojson", {"level": "community"}).json()["features"]
+    shifted = client.get("/api/v1/geo/geojson", {"level": "community", "crs": "gcj02"}).json()
+
+    a1a = next(f for f in plain if f["properties"]["name"] == "A1a社区")
+    assert a1a["properties"]["centre"] == list(tree["A1a"].centre)
+    assert shape(a1a["geometry"]).contains(Point(a1a["properties"]["centre"]))
+    a1a_shifted = next(f for f in shifted["features"] if f["properties"]["name"] == "A1a社区")
+    assert a1a_shifted["properties"]["centre"] == pytest.approx(
+        list(wgs84_to_gcj02(*tree["A1a"].centre)), abs=1e-6
+    )

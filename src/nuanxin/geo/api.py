@@ -111,11 +111,22 @@ def geojson(
                 "name": region.name,
                 "level": region.level,
                 "demo": region.is_demo_boundary,
+                # Where a map writes the region's name: a point inside it, in ``crs``.
+                "centre": _point_out(region.centre, crs),
             },
         }
-        for region in qs.only("code", "name", "level", "boundary", "is_demo_boundary")
+        for region in qs.only(
+            "code", "name", "level", "boundary", "is_demo_boundary", "centre_lon", "centre_lat"
+        )
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def _point_out(point: tuple[float, float] | None, crs: CoordSystem) -> list[float] | None:
+    if point is None:
+        return None
+    lon, lat = from_wgs84(point[0], point[1], crs)
+    return [round(lon, 7), round(lat, 7)]
 
 
 @router.get("/{code}", auth=None, response=RegionOut, summary="区域详情")

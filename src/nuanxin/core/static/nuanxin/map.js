@@ -94,15 +94,33 @@
       return loaded[spec.level];
     }
     function clamp(value, low, high) { return Math.max(low, Math.min(high, value)); }
-    /* A region's name goes at its middle, or, when that is off screen, at the nearest point
-     * of the region's visible part: zoomed in on one community, its name stays in view. */
-    function labelAt(shape, inner) {
+    // Even-odd rule over every ring of a (Multi)Polygon: holes and islands count right.
+    function inside(geometry, lng, lat) {
+      var polygons = geometry.type === "MultiPolygon" ? geometry.coordinates : [geometry.coordinates];
+      var odd = false;
+      polygons.forEach(function (rings) {
+        rings.forEach(function (ring) {
+          for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+            var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+            if ((yi > lat) !== (yj > lat) && lng < (xj - xi) * (lat - yi) / (yj - yi) + xi) odd = !odd;
+          }
+        });
+      });
+      return odd;
+    }
+    /* A region's name goes at its centre (a point inside it, from the server); when that is
+     * off screen, at the nearest point of the visible area that is still inside the region,
+     * so a map zoomed in on one community keeps its name in view and never names a neighbour. */
+    function labelAt(shape, area) {
+      var props = shape.feature.properties;
+      var centre = props.centre ? L.latLng(props.centre[1], props.centre[0]) : shape.getBounds().getCenter();
+      if (area.contains(centre)) return centre;
       var box = shape.getBounds();
-      var south = Math.max(box.getSouth(), inner.getSouth()), north = Math.min(box.getNorth(), inner.getNorth());
-      var west = Math.max(box.getWest(), inner.getWest()), east = Math.min(box.getEast(), inner.getEast());
+      var south = Math.max(box.getSouth(), area.getSouth()), north = Math.min(box.getNorth(), area.getNorth());
+      var west = Math.max(box.getWest(), area.getWest()), east = Math.min(box.getEast(), area.getEast());
       if (south > north || west > east) return null;
-      var centre = box.getCenter();
-      return L.latLng(clamp(centre.lat, south, north), clamp(centre.lng, west, east));
+      var at = L.latLng(clamp(centre.lat, south, north), clamp(centre.lng, west, east));
+      return inside(shape.feature.geometry, at.lng, at.lat) ? at : null;
     }
     /* Where names may go: the view less a margin and the notice strip. */
     function labelArea() {
@@ -115,12 +133,12 @@
       );
     }
     function label(layer) {
-      var inner = labelArea();
+      var area = labelArea();
       labels.clearLayers();
       var shown = 0;
       layer.eachLayer(function (shape) {
         if (shown >= MAX_LABELS) return;
-        var centre = labelAt(shape, inner);
+        var centre = labelAt(shape, area);
         if (!centre) return;
         var name = document.createElement("span");
         name.textContent = shape.feature.properties.name;
@@ -190,7 +208,7 @@
   /* How close to zoom to one point: without a basemap the outlines of the community around it
    * must stay in view, so a rider sees where the pin is. */
   function pointZoom(map) {
-    return map.nuanxinBasemap === "tiles" ? 17 : 15;
+    return map.nuanxinBasemap === "tiles" ? 17 : 14;
   }
 
   function clusters(options) {
