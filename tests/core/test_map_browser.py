@@ -197,6 +197,11 @@ def test_public_map_clusters_200_reports_and_a_tap_on_a_cluster_zooms_in(
     assert "共 200 条" in page.locator("#public-count").inner_text()
     page.screenshot(path=str(screenshot_dir / "maps-public-clusters.png"))
 
+    # Clusters and zoom buttons are finger-sized on a phone.
+    for target in ["#public-map .marker-cluster >> nth=0", "#public-map .leaflet-control-zoom-in"]:
+        box = page.locator(target).bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, target
+
     before = leaflet(page, "public-map", "map.getZoom()")
     page.locator("#public-map .marker-cluster").first.click()
     page.wait_for_function(
@@ -213,7 +218,9 @@ def test_a_public_popup_shows_category_state_date_and_area_in_each_language(
 
     page.goto(f"{live_server.url}/reports/map/")
     page.wait_for_selector("#public-map[data-loaded='1']")
-    page.locator("#public-map .report-marker").click()
+    marker = page.locator("#public-map .report-marker")
+    assert marker.bounding_box()["width"] >= 44 and marker.bounding_box()["height"] >= 44
+    marker.click()
     chinese = lines(page.locator("#public-map .leaflet-popup-content").inner_text())
 
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])

@@ -211,19 +211,33 @@
     return map.nuanxinBasemap === "tiles" ? 17 : 14;
   }
 
+  // Markers and clusters answer taps over 44 px, a finger's width, though they look smaller.
+  var TAP = 44;
+
+  function clusterIcon(cluster) {
+    var count = cluster.getChildCount();
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    return L.divIcon({
+      html: "<div><span>" + count + "</span></div>",
+      className: "marker-cluster marker-cluster-" + size,
+      iconSize: L.point(TAP, TAP),
+    });
+  }
+
   function clusters(options) {
     return L.markerClusterGroup(Object.assign({
       maxClusterRadius: 50,
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: true,
       chunkedLoading: true,
+      iconCreateFunction: clusterIcon,
     }, options || {}));
   }
 
   /* A round marker as an HTML icon (clusters need markers; the class carries the colour). */
   function dot(latlng, className, title) {
     return L.marker(latlng, {
-      icon: L.divIcon({ className: "nx-dot " + className, iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -10] }),
+      icon: L.divIcon({ className: "nx-dot " + className, iconSize: [TAP, TAP], iconAnchor: [TAP / 2, TAP / 2], popupAnchor: [0, -10] }),
       title: title || "",
       riseOnHover: true,
     });
@@ -255,6 +269,17 @@
     }).openTooltip();
   }
 
+  /* fitBounds that keeps what it fits clear of the notice strip at the top. */
+  function fit(map, bounds, options) {
+    var opts = Object.assign({ padding: [20, 20], animate: false }, options || {});
+    var pad = opts.padding;
+    delete opts.padding;
+    var notice = map.getContainer().querySelector(".map-notice");
+    opts.paddingTopLeft = [pad[0], pad[1] + (notice ? notice.offsetHeight : 0)];
+    opts.paddingBottomRight = pad;
+    return map.fitBounds(bounds, opts);
+  }
+
   function of(element) {
     return instances ? instances.get(element) : undefined;
   }
@@ -270,6 +295,7 @@
     placeName: placeName,
     labelPin: labelPin,
     pointZoom: pointZoom,
+    fit: fit,
     of: of,
   };
 })();

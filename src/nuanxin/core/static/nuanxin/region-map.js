@@ -31,7 +31,7 @@
           list.appendChild(item);
         },
       }).addTo(map);
-      map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+      NuanxinMap.fit(map, layer.getBounds(), { padding: [10, 10] });
       element.dataset.loaded = String(data.features.length);
       element.dataset.level = level;
       return true;

@@ -64,7 +64,7 @@
         queueMap.dataset.loaded = String(markers.length);
         var note = document.getElementById("queue-map-count");
         if (note) note.textContent = fill(note.dataset.template, { shown: data.points.length, count: data.count });
-        if (markers.length) made.fitBounds(group.getBounds().pad(0.2), { maxZoom: 16, animate: false });
+        if (markers.length) NuanxinMap.fit(made, group.getBounds(), { maxZoom: 16 });
       });
     });
   }
@@ -107,7 +107,7 @@
         }));
         pub.dataset.loaded = String(data.features.length);
         count.textContent = (count.dataset.template || "{n}").replace("{n}", data.features.length);
-        if (data.features.length) map.fitBounds(layer.getBounds().pad(0.1), { maxZoom: 15, animate: false });
+        if (data.features.length) NuanxinMap.fit(map, layer.getBounds(), { maxZoom: 15 });
       });
     };
     select.addEventListener("change", load);

@@ -104,7 +104,7 @@
     NuanxinMap.getJSON(NuanxinMap.withCrs(NuanxinMap.config().urls.outlines + "?level=county")).then(function (data) {
       var bounds = L.geoJSON(data).getBounds();
       // Not animated: a zoom animation still running would swallow the zoom to a phone's fix.
-      if (!lonInput.value && bounds.isValid()) map.fitBounds(bounds, { animate: false });
+      if (!lonInput.value && bounds.isValid()) NuanxinMap.fit(map, bounds, { padding: [10, 10] });
     }).catch(function () {});
   }
   form.addEventListener("submit", function (e) {

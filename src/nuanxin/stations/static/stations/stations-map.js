@@ -92,7 +92,7 @@
         var bounds = L.latLngBounds(features.map(function (f) {
           return [f.geometry.coordinates[1], f.geometry.coordinates[0]];
         }));
-        map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15, animate: false });
+        NuanxinMap.fit(map, bounds, { maxZoom: 15 });
       }
       element.dataset.loaded = String(features.length);
     });
@@ -168,7 +168,7 @@
       L.circleMarker(you, { radius: 8, color: "#fff", weight: 3, fillColor: COLOURS.you, fillOpacity: 1 })
         .bindTooltip(S.you).addTo(searchLayer);
       points.push(you);
-      map.fitBounds(L.latLngBounds(points), { padding: [30, 30], maxZoom: 16, animate: false });
+      NuanxinMap.fit(map, L.latLngBounds(points), { padding: [30, 30], maxZoom: 16 });
       var first = markers[hits[0].id];
       // A station inside a cluster is shown first (the map zooms to it), then its popup.
       if (first) markerLayer.zoomToShowLayer(first, function () { first.openPopup(); });
