@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -178,7 +179,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
+STATICFILES_DIRS = [
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -213,12 +217,20 @@ IMAGE_PURPOSES = {
     "store_picture": {"max_edge": 1600, "keep_transparency": True},
 }
 
-# Maps: with no tile URL the map pages draw region outlines on a plain background.
+# Maps (docs/operations.md, "Maps"): core/maps.py turns these into the one basemap choice every
+# map page reads. With no tile URL the maps draw region outlines and say that no basemap is set.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+# Tianditu publishes names on a second layer (cva_w) drawn over the roads (vec_w).
+MAP_TILE_LABEL_URL = os.environ.get("MAP_TILE_LABEL_URL", "")
+# The values of {s} in the URLs ("01234567" for Tianditu's t0-t7); empty: the provider's own.
+MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "")
 MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "wgs84")
 if MAP_TILE_CRS not in {"wgs84", "gcj02"}:
     raise ValueError(f"MAP_TILE_CRS must be wgs84 or gcj02, not {MAP_TILE_CRS!r}")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", "18"))
+if not 1 <= MAP_TILE_MAX_ZOOM <= 22:
+    raise ValueError(f"MAP_TILE_MAX_ZOOM must be between 1 and 22, not {MAP_TILE_MAX_ZOOM}")
 
 # A point outside every region boundary falls back to the nearest community centre this close.
 REGION_FALLBACK_MAX_METERS = float(os.environ.get("REGION_FALLBACK_MAX_METERS", "3000"))

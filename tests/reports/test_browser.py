@@ -87,6 +87,6 @@ def test_public_map_shows_dots_without_people(live_server, page, tree, screensho
     page.goto(f"{live_server.url}/reports/map/")
     page.wait_for_selector("#public-map[data-loaded='1']")
 
-    assert page.locator("#public-map path.leaflet-interactive").count() >= 1
+    assert page.locator("#public-map .report-marker").count() == 1
     assert "张三" not in page.content()
     page.screenshot(path=str(screenshot_dir / "reports-public-map.png"))

@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "nuanxin.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        # Registers the map settings check.
+        from nuanxin.core import maps  # noqa: F401

@@ -16,7 +16,4 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "nav_entries": resolve_entries(entries, request.path),
         "is_staff_user": is_staff_user,
         "unread_notifications": unread_count(user) if user is not None else 0,
-        "map_tile_url": settings.MAP_TILE_URL,
-        "map_tile_crs": settings.MAP_TILE_CRS,
-        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }

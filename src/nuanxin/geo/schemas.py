@@ -36,6 +36,19 @@ class LookupQuery(Schema):
     coord_system: CoordSystem = CoordSystem.WGS84
 
 
+class LocateQuery(Schema):
+    lon: float
+    lat: float
+    coord_system: CoordSystem = CoordSystem.WGS84
+    crs: CoordSystem = CoordSystem.WGS84
+
+
+class LocateOut(Schema):
+    point: tuple[float, float]
+    wgs84: tuple[float, float]
+    regions: list[RegionOut]
+
+
 class FeatureCollectionOut(Schema):
     type: str = "FeatureCollection"
     features: list[dict[str, Any]]

@@ -8,6 +8,8 @@ public. Reporter fields never leave through here.
 import math
 from typing import Any
 
+from django.utils import timezone
+
 from nuanxin.reports.models import PublicLocation, Report
 
 CELL_M = 200.0
@@ -51,5 +53,6 @@ def public_view(report: Report) -> dict[str, Any] | None:
         "lat": point[1],
         "precision": report.category.public_location,
         "area": area.name if area else "",
-        "created_date": report.created_at.date().isoformat(),
+        # The city's calendar day, not UTC's (a report at 07:00 Beijing time is today's).
+        "created_date": timezone.localdate(report.created_at).isoformat(),
     }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("mine/<int:report_id>/reopen/", views.reopen, name="reopen"),
     path("queue/", views.queue, name="queue"),
     path("queue/bulk/", views.queue_bulk, name="queue_bulk"),
+    path("queue/map/", views.queue_map, name="queue_map"),
     path("queue/<int:report_id>/", views.staff_detail, name="staff_detail"),
     path("queue/<int:report_id>/<slug:action>/", views.staff_action, name="staff_action"),
     path("map/", views.public_map, name="public_map"),

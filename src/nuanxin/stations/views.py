@@ -52,6 +52,7 @@ def station_map(request: HttpRequest) -> HttpResponse:
         "you": _("您的位置"),
         "metres": _("%(n)s 米"),
         "kilometres": _("%(n)s 公里"),
+        "distance": _("距您 %(d)s"),
         "error": _("查询失败，请稍后再试。"),
     }
     featured = {code: i for i, code in enumerate(FEATURED_AMENITIES)}

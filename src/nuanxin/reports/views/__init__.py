@@ -5,6 +5,7 @@ from nuanxin.reports.views.public import photo, public_map
 from nuanxin.reports.views.staff import (
     queue,
     queue_bulk,
+    queue_map,
     staff_action,
     staff_detail,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "public_map",
     "queue",
     "queue_bulk",
+    "queue_map",
     "reopen",
     "staff_action",
     "staff_detail",

@@ -4,13 +4,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.accounts.models import ROLE_REGION_LEVEL, User
 from nuanxin.core.errors import ApplicationError, not_found
+from nuanxin.core.maps import map_crs
 from nuanxin.core.scoping import jurisdiction_path, scope_to_jurisdiction
 from nuanxin.geo.coords import from_wgs84
 from nuanxin.geo.models import Region, RegionLevel
@@ -65,21 +68,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     qs = reports_queue(request.user, _filters(request))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     rows = [{"report": r, "overdue": is_overdue(r)} for r in page]
-    crs = request.GET.get("crs") or "wgs84"
-    points = []
-    for row in rows:
-        r = row["report"]
-        lon, lat = from_wgs84(r.lon, r.lat, _map_crs())
-        points.append(
-            {
-                "id": r.pk,
-                "lon": lon,
-                "lat": lat,
-                "label": f"#{r.pk} {r.category.name}",
-                "state": r.state,
-                "overdue": row["overdue"],
-            }
-        )
     regions = scope_to_jurisdiction(
         Region.objects.filter(level__in=[RegionLevel.COMMUNITY, RegionLevel.STREET]),
         request.user,
@@ -88,7 +76,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "rows": rows,
-        "points": points,
         "counts": queue_counts(request.user),
         "categories": categories_active(),
         "states": State.choices,
@@ -96,15 +83,42 @@ def queue(request: HttpRequest) -> HttpResponse:
         "params": request.GET,
         "view": request.GET.get("view", "waiting"),
         "reject_templates": templates_for(State.REJECTED),
-        "crs": crs,
     }
     return render(request, "reports/queue.html", context)
 
 
-def _map_crs() -> str:
-    from django.conf import settings
+# The queue map shows every report the filters select, not only the list's page, up to this.
+QUEUE_MAP_LIMIT = 2000
 
-    return settings.MAP_TILE_CRS
+
+@login_required
+def queue_map(request: HttpRequest) -> JsonResponse:
+    """The queue's reports for its map (same filters as the list), in the tiles' system."""
+    if not _is_staff(request.user):
+        return JsonResponse(
+            {"code": "auth.staff_only", "message": _("仅限辖区工作人员。")}, status=403
+        )
+    qs = reports_queue(request.user, _filters(request))
+    crs = map_crs()
+    points = []
+    for r in qs[:QUEUE_MAP_LIMIT]:
+        lon, lat = from_wgs84(r.lon, r.lat, crs)
+        area = r.community or r.region
+        points.append(
+            {
+                "id": r.pk,
+                "lon": round(lon, 7),
+                "lat": round(lat, 7),
+                "category_name": r.category.name,
+                "state": r.state,
+                "state_name": str(r.get_state_display()),
+                "overdue": is_overdue(r),
+                "created": timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                "area": area.name if area else "",
+                "url": reverse("reports:staff_detail", args=[r.pk]),
+            }
+        )
+    return JsonResponse({"count": qs.count(), "points": points})
 
 
 @login_required
@@ -167,7 +181,7 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
             for state in (State.ACCEPTED, State.REJECTED, State.RESOLVED, State.CLOSED)
         },
         "contact": None,
-        "map_point": from_wgs84(report.lon, report.lat, _map_crs()),
+        "map_point": from_wgs84(report.lon, report.lat, map_crs()),
     }
     context.update(extra)
     return context

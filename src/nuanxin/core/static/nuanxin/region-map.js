@@ -3,7 +3,8 @@
   "use strict";
   var element = document.getElementById("region-map");
   if (!element) return;
-  var map = NuanxinMap.create(element);
+  // This page draws its own outlines (clickable, one level at a time).
+  var map = NuanxinMap.create(element, { outlines: false });
   var baseUrl = element.dataset.geojsonUrl;
   var layer = null;
   var stack = [];
@@ -30,7 +31,7 @@
           list.appendChild(item);
         },
       }).addTo(map);
-      map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+      NuanxinMap.fit(map, layer.getBounds(), { padding: [10, 10] });
       element.dataset.loaded = String(data.features.length);
       element.dataset.level = level;
       return true;

@@ -1,18 +1,18 @@
 /* Staff queue map, report detail map, public map and reply templates. */
 (function () {
   "use strict";
-  var COLORS = { submitted: "#e67700", reopened: "#e67700", accepted: "#1971c2", dispatched: "#1971c2",
-    resolved: "#2b8a3e", closed: "#868e96", rejected: "#c92a2a", duplicate: "#868e96" };
 
-  function dot(latlng, state, overdue) {
-    return L.circleMarker(latlng, { radius: 7, weight: overdue ? 3 : 1, color: overdue ? "#c92a2a" : "#fff",
-      fillColor: COLORS[state] || "#495057", fillOpacity: 0.9 });
+  function text(tag, value, className) {
+    var node = document.createElement(tag);
+    node.textContent = value;
+    if (className) node.className = className;
+    return node;
   }
-
-  function outlines(map) {
-    return NuanxinMap.getJSON(NuanxinMap.withCrs("/api/v1/geo/geojson?level=county")).then(function (data) {
-      L.geoJSON(data, { style: { weight: 1, color: "#a63a0b", fillOpacity: 0.03 }, interactive: false }).addTo(map);
-    }).catch(function () {});
+  function fill(template, values) {
+    return (template || "").replace(/\{(\w+)\}/g, function (_m, key) { return values[key]; });
+  }
+  function badge(state, label) {
+    return text("span", label, "badge state-" + state);
   }
 
   document.querySelectorAll("select.template-picker").forEach(function (picker) {
@@ -29,24 +29,43 @@
     });
   }
 
+  /* Staff: every report of the filtered queue (not only this page), clustered. */
   var queueMap = document.getElementById("queue-map");
   var toggle = document.getElementById("toggle-map");
   if (queueMap && toggle) {
     var made = null;
+    var queuePopup = function (p) {
+      var box = document.createElement("div");
+      box.className = "map-popup";
+      var title = text("a", "#" + p.id + " " + p.category_name, "popup-title");
+      title.href = p.url;
+      box.appendChild(title);
+      var line = document.createElement("p");
+      line.appendChild(badge(p.state, p.state_name));
+      if (p.overdue) line.appendChild(text("span", queueMap.dataset.overdue, "badge bad"));
+      box.appendChild(line);
+      box.appendChild(text("p", fill(queueMap.dataset.reported, { date: p.created })));
+      if (p.area) box.appendChild(text("p", p.area, "hint"));
+      return box;
+    };
     toggle.addEventListener("click", function () {
       queueMap.hidden = !queueMap.hidden;
       toggle.setAttribute("aria-pressed", String(!queueMap.hidden));
       if (queueMap.hidden || made) { if (made) made.invalidateSize(); return; }
       made = NuanxinMap.create(queueMap);
-      outlines(made);
-      var points = JSON.parse(document.getElementById("queue-points").textContent);
-      var group = L.featureGroup();
-      points.forEach(function (p) {
-        dot([p.lat, p.lon], p.state, p.overdue)
-          .bindPopup('<a href="' + p.id + '/">' + p.label.replace(/</g, "&lt;") + "</a>").addTo(group);
+      var group = NuanxinMap.clusters().addTo(made);
+      NuanxinMap.getJSON(queueMap.dataset.url + window.location.search).then(function (data) {
+        var markers = data.points.map(function (p) {
+          var cls = "report-marker state-" + p.state + (p.overdue ? " overdue" : "");
+          return NuanxinMap.dot([p.lat, p.lon], cls, "#" + p.id)
+            .bindPopup(function () { return queuePopup(p); });
+        });
+        group.addLayers(markers);
+        queueMap.dataset.loaded = String(markers.length);
+        var note = document.getElementById("queue-map-count");
+        if (note) note.textContent = fill(note.dataset.template, { shown: data.points.length, count: data.count });
+        if (markers.length) NuanxinMap.fit(made, group.getBounds(), { maxZoom: 16 });
       });
-      group.addTo(made);
-      if (points.length) made.fitBounds(group.getBounds().pad(0.2), { maxZoom: 16 });
     });
   }
 
@@ -55,33 +74,42 @@
     var m = NuanxinMap.create(detail);
     // The server already converted the point to the tile layer's system.
     var lat = Number(detail.dataset.lat), lon = Number(detail.dataset.lon);
-    outlines(m);
-    L.circleMarker([lat, lon], { radius: 9, color: "#fff", weight: 2, fillColor: "#d9480f", fillOpacity: 1 }).addTo(m);
-    m.setView([lat, lon], 15);
+    NuanxinMap.dot([lat, lon], "report-marker here").addTo(m);
+    m.setView([lat, lon], NuanxinMap.pointZoom(m));
   }
 
+  /* Public: category, state, date and a coarse place; nothing about people. */
   var pub = document.getElementById("public-map");
   if (pub) {
     var map = NuanxinMap.create(pub);
-    outlines(map);
-    var layer = L.featureGroup().addTo(map);
+    var layer = NuanxinMap.clusters().addTo(map);
     var select = document.getElementById("public-category");
     var count = document.getElementById("public-count");
-    function load() {
+    var publicPopup = function (p) {
+      var box = document.createElement("div");
+      box.className = "map-popup";
+      box.appendChild(text("strong", p.category_name, "popup-title"));
+      var line = document.createElement("p");
+      line.appendChild(badge(p.state, p.state_name));
+      box.appendChild(line);
+      box.appendChild(text("p", fill(pub.dataset.reported, { date: p.created_date })));
+      if (p.area) box.appendChild(text("p", p.area, "hint"));
+      return box;
+    };
+    var load = function () {
       var url = pub.dataset.url + (select.value ? "?category=" + encodeURIComponent(select.value) : "");
       NuanxinMap.getJSON(NuanxinMap.withCrs(url)).then(function (data) {
         layer.clearLayers();
-        data.features.forEach(function (f) {
+        layer.addLayers(data.features.map(function (f) {
           var p = f.properties, c = f.geometry.coordinates;
-          dot([c[1], c[0]], p.state, false)
-            .bindPopup(p.category_name + " · " + p.state_name + "<br>" + p.area + " · " + p.created_date)
-            .addTo(layer);
-        });
+          return NuanxinMap.dot([c[1], c[0]], "report-marker state-" + p.state, p.category_name)
+            .bindPopup(function () { return publicPopup(p); });
+        }));
         pub.dataset.loaded = String(data.features.length);
         count.textContent = (count.dataset.template || "{n}").replace("{n}", data.features.length);
-        if (data.features.length) map.fitBounds(layer.getBounds().pad(0.1), { maxZoom: 15 });
+        if (data.features.length) NuanxinMap.fit(map, layer.getBounds(), { maxZoom: 15 });
       });
-    }
+    };
     select.addEventListener("change", load);
     load();
   }

@@ -13,35 +13,60 @@
   var photos = document.getElementById("id_photos");
   var photoError = document.getElementById("photo-error");
   var mapCrs = NuanxinMap.config().crs || "wgs84";
-  var map = NuanxinMap.create(document.getElementById("pick-map"));
+  var mapElement = document.getElementById("pick-map");
+  var map = NuanxinMap.create(mapElement);
   var marker = null;
+  var placing = 0;
 
-  // Outlines of the districts give a plain map something to click on.
-  NuanxinMap.getJSON(NuanxinMap.withCrs("/api/v1/geo/geojson?level=county")).then(function (data) {
-    var layer = L.geoJSON(data, { style: { weight: 1, color: "#a63a0b", fillOpacity: 0.04 } }).addTo(map);
-    layer.on("click", function (e) { place(e.latlng, mapCrs); });
-    if (!lonInput.value && layer.getBounds().isValid()) map.fitBounds(layer.getBounds());
-  }).catch(function () {});
+  // Region outlines (drawn by NuanxinMap) do not take taps, so a tap anywhere picks a point.
+  function drawPin(latlng) {
+    if (marker) marker.setLatLng(latlng);
+    else {
+      marker = L.marker(latlng, { draggable: true }).addTo(map);
+      marker.on("dragend", function () {
+        var at = marker.getLatLng();
+        place(at.lng, at.lat, mapCrs);
+      });
+    }
+  }
 
-  function place(latlng, system) {
-    lonInput.value = latlng.lng.toFixed(7);
-    latInput.value = latlng.lat.toFixed(7);
+  /* The point goes to the server in the system it came in (a tap: the tiles' system; the phone:
+   * WGS-84). The server says where to draw it on these tiles and which community it is in. */
+  function place(lon, lat, system, zoom) {
+    var ticket = ++placing;
+    lonInput.value = Number(lon).toFixed(7);
+    latInput.value = Number(lat).toFixed(7);
     crsInput.value = system;
-    if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng, { draggable: true }).addTo(map);
-    marker.off("dragend").on("dragend", function () { place(marker.getLatLng(), mapCrs); });
+    if (system === mapCrs) drawPin(L.latLng(lat, lon));
     status.textContent = status.dataset.picked;
     loadNearby();
+    return NuanxinMap.locate(lon, lat, system).then(function (found) {
+      if (ticket !== placing) return;
+      var at = L.latLng(found.point[1], found.point[0]);
+      drawPin(at);
+      if (zoom) map.setView(at, zoom);
+      var name = NuanxinMap.placeName(found.regions);
+      NuanxinMap.labelPin(marker, name);
+      status.textContent = status.dataset.picked + " " + fill(status.dataset.place, { place: name });
+      mapElement.dataset.place = name;
+    }).catch(function () {
+      // Without the answer the pin still marks the tap; a phone fix is drawn as it came.
+      if (ticket !== placing) return;
+      if (!marker) drawPin(L.latLng(lat, lon));
+      if (zoom) map.setView(marker.getLatLng(), zoom);
+    });
   }
-  map.on("click", function (e) { place(e.latlng, mapCrs); });
+  function fill(template, values) {
+    return (template || "").replace(/\{(\w+)\}/g, function (_m, key) { return values[key]; });
+  }
+  map.on("click", function (e) { place(e.latlng.lng, e.latlng.lat, mapCrs); });
 
   document.getElementById("use-location").addEventListener("click", function () {
     if (!navigator.geolocation) { status.textContent = status.dataset.unsupported; return; }
     status.textContent = status.dataset.locating;
     navigator.geolocation.getCurrentPosition(function (pos) {
-      // The phone reports WGS-84; the marker is drawn where the map's tiles put that point.
-      var wgs = L.latLng(pos.coords.latitude, pos.coords.longitude);
-      place(wgs, "wgs84");
-      map.setView(wgs, 17);
+      // The phone reports WGS-84; the server says where that is on the map's tiles.
+      place(pos.coords.longitude, pos.coords.latitude, "wgs84", NuanxinMap.pointZoom(map));
     }, function () { status.textContent = status.dataset.failed; }, { enableHighAccuracy: true, timeout: 10000 });
   });
 
@@ -73,9 +98,14 @@
   });
 
   if (lonInput.value && latInput.value) {
-    var back = L.latLng(Number(latInput.value), Number(lonInput.value));
-    place(back, crsInput.value);
-    map.setView(back, 16);
+    // The form came back (an error): the point keeps the system it was sent in.
+    place(Number(lonInput.value), Number(latInput.value), crsInput.value, NuanxinMap.pointZoom(map));
+  } else {
+    NuanxinMap.getJSON(NuanxinMap.withCrs(NuanxinMap.config().urls.outlines + "?level=county")).then(function (data) {
+      var bounds = L.geoJSON(data).getBounds();
+      // Not animated: a zoom animation still running would swallow the zoom to a phone's fix.
+      if (!lonInput.value && bounds.isValid()) NuanxinMap.fit(map, bounds, { padding: [10, 10] });
+    }).catch(function () {});
   }
   form.addEventListener("submit", function (e) {
     if (!lonInput.value) {

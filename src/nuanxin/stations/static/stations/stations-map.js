@@ -10,7 +10,8 @@
   var AMENITIES = JSON.parse(document.getElementById("stations-amenities").textContent);
   var COLOURS = { open: "#2b8a3e", closed: "#868e96", suspended: "#e67700", you: "#1c7ed6" };
   var map = NuanxinMap.create(element);
-  var markerLayer = L.layerGroup().addTo(map);
+  // Close stations cluster when zoomed out; from street level on each has its own marker.
+  var markerLayer = NuanxinMap.clusters({ disableClusteringAtZoom: 16 }).addTo(map);
   var searchLayer = L.layerGroup().addTo(map);
   var features = [];
   var markers = {};
@@ -19,6 +20,7 @@
   var status = document.getElementById("finder-status");
   var results = document.getElementById("nearest-results");
   var pickMode = false;
+  var you = null; // the searched position, in the tiles' system like the markers
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
@@ -45,10 +47,19 @@
     var box = document.createElement("div");
     box.appendChild(text("strong", p.name));
     box.appendChild(document.createElement("br"));
-    box.appendChild(text("span", p.open_now ? S.openNow : (p.status === "open" ? S.closedNow : p.status_label), "badge " + { open: "ok", closed: "", suspended: "warn" }[stateOf(p)]));
-    box.appendChild(document.createElement("br"));
-    box.appendChild(text("span", p.amenities.map(function (c) { return (AMENITIES[c] || {}).icon || ""; }).join(" ")));
-    box.appendChild(document.createElement("br"));
+    box.className = "map-popup";
+    var line = document.createElement("p");
+    line.appendChild(text("span", p.open_now ? S.openNow : (p.status === "open" ? S.closedNow : p.status_label), "badge " + { open: "ok", closed: "", suspended: "warn" }[stateOf(p)]));
+    if (you) {
+      var c = p.coordinates;
+      line.appendChild(text("span", " " + format(S.distance, { d: distanceText(you.distanceTo([c[1], c[0]])) }), "popup-distance"));
+    }
+    box.appendChild(line);
+    var names = p.amenities.map(function (code) {
+      var a = AMENITIES[code];
+      return a ? a.icon + a.name : "";
+    }).filter(Boolean);
+    if (names.length) box.appendChild(text("p", names.join("　"), "hint"));
     var link = text("a", S.detail);
     link.href = p.url;
     box.appendChild(link);
@@ -57,39 +68,21 @@
   function draw() {
     markerLayer.clearLayers();
     markers = {};
-    var shown = 0;
+    var layers = [];
     features.forEach(function (feature) {
       var p = feature.properties;
       if (!visible(p)) return;
       var c = feature.geometry.coordinates;
-      var marker = L.circleMarker([c[1], c[0]], {
-        radius: p.kind === "centre" ? 9 : 7,
-        color: "#fff",
-        weight: 2,
-        fillColor: COLOURS[stateOf(p)],
-        fillOpacity: 0.95,
-        className: "station-marker station-" + stateOf(p),
-      });
-      marker.bindPopup(popup(p));
-      marker.bindTooltip(p.name);
-      marker.addTo(markerLayer);
+      p.coordinates = c;
+      var cls = "station-marker station-" + stateOf(p) + (p.kind === "centre" ? " centre" : "");
+      var marker = NuanxinMap.dot([c[1], c[0]], cls, p.name);
+      // Built when opened, so the distance is from the latest searched position.
+      marker.bindPopup(function () { return popup(p); });
       markers[p.id] = marker;
-      shown += 1;
+      layers.push(marker);
     });
-    element.dataset.shown = String(shown);
-  }
-  function outlines() {
-    // Without map tiles, county outlines give the markers a place (drawn below them).
-    var url = element.dataset.outlinesUrl;
-    if (NuanxinMap.config().tileUrl || !url) return;
-    map.createPane("outlines").style.zIndex = 350;
-    NuanxinMap.getJSON(NuanxinMap.withCrs(url)).then(function (data) {
-      L.geoJSON(data, {
-        pane: "outlines",
-        interactive: false,
-        style: { color: "#adb5bd", weight: 1, fillColor: "#f8f9fa", fillOpacity: 0.8 },
-      }).addTo(map);
-    }).catch(function () { /* outlines are decoration; the map works without them */ });
+    markerLayer.addLayers(layers);
+    element.dataset.shown = String(layers.length);
   }
   function load() {
     NuanxinMap.getJSON(NuanxinMap.withCrs(element.dataset.stationsUrl)).then(function (data) {
@@ -99,7 +92,7 @@
         var bounds = L.latLngBounds(features.map(function (f) {
           return [f.geometry.coordinates[1], f.geometry.coordinates[0]];
         }));
-        map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+        NuanxinMap.fit(map, bounds, { maxZoom: 15 });
       }
       element.dataset.loaded = String(features.length);
     });
@@ -171,13 +164,14 @@
         }).addTo(searchLayer);
       });
       // The query point as the server saw it, converted to the tile system like the results.
-      var you = [data.query.point[1], data.query.point[0]];
+      you = L.latLng(data.query.point[1], data.query.point[0]);
       L.circleMarker(you, { radius: 8, color: "#fff", weight: 3, fillColor: COLOURS.you, fillOpacity: 1 })
         .bindTooltip(S.you).addTo(searchLayer);
       points.push(you);
-      map.fitBounds(L.latLngBounds(points), { padding: [30, 30], maxZoom: 16 });
+      NuanxinMap.fit(map, L.latLngBounds(points), { padding: [30, 30], maxZoom: 16 });
       var first = markers[hits[0].id];
-      if (first) first.openPopup();
+      // A station inside a cluster is shown first (the map zooms to it), then its popup.
+      if (first) markerLayer.zoomToShowLayer(first, function () { first.openPopup(); });
     }).catch(function (body) {
       status.textContent = (body && body.message) || S.error;
     });
@@ -220,7 +214,6 @@
     status.textContent = S.pickHint;
     search(event.latlng.lng, event.latlng.lat, NuanxinMap.config().crs);
   });
-  outlines();
   load();
   // The home page's "nearest open station" card links here with ?nearest=1.
   if (new URLSearchParams(window.location.search).has("nearest")) locate();

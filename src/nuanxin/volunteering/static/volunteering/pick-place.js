@@ -12,10 +12,14 @@
     if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng).addTo(map);
     form.elements.lon.value = latlng.lng.toFixed(6);
     form.elements.lat.value = latlng.lat.toFixed(6);
+    // Name the community under the pin: without a basemap it is how staff check the place.
+    NuanxinMap.locate(latlng.lng, latlng.lat, NuanxinMap.config().crs).then(function (found) {
+      NuanxinMap.labelPin(marker, NuanxinMap.placeName(found.regions));
+    }).catch(function () {});
   }
   if (form.elements.lon.value && form.elements.lat.value) {
     place(L.latLng(parseFloat(form.elements.lat.value), parseFloat(form.elements.lon.value)));
-    map.setView(marker.getLatLng(), 14);
+    map.setView(marker.getLatLng(), NuanxinMap.pointZoom(map));
   }
   map.on("click", function (event) { place(event.latlng); });
 })();
