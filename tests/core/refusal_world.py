@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nuanxin.accounts.models import Role
+from nuanxin.points import services as points
 from nuanxin.registry.exporting import template_workbook
 from nuanxin.registry.importing.engine import import_file
 from nuanxin.registry.models import ImportMode
@@ -47,6 +48,7 @@ class World:
         """An id of the same kind that names nothing."""
         return {
             "order": uuid.UUID(int=1),
+            "adjustment": uuid.UUID(int=1),
             "claim_code": "ZZZZZZ",
             "region": "999999",
             "token": "nothing",
@@ -105,6 +107,14 @@ def build_world(tree: Any, monkeypatch: Any) -> World:
     buyer, _account = worker_with_points(tree, 100, "B1a")
     people["order_owner"] = buyer
     ids["order"] = store.order_create(worker=buyer, station=station, item=item).public_id
+    # A manual adjustment above the approval threshold, waiting for county B's admin.
+    ids["adjustment"] = points.adjustment_request(
+        transfer_id="refusal-world",
+        worker=buyer,
+        amount=500,
+        reason="补发",
+        actor=staff(Role.COMMUNITY_STAFF, tree["B1a"]),
+    ).public_id
 
     # Volunteering: a published project whose session a worker attended (verified, the award
     # waits for the empty pool), and a draft project.

@@ -24,6 +24,7 @@ DATE = "2031-03-10"
 # (app, path parameter) -> the kind of object it names.
 KINDS = {
     ("geo", "code"): "region",
+    ("points", "adjustment_id"): "adjustment",
     ("registry", "campaign_id"): "campaign",
     ("registry", "job_id"): "import",
     ("registry", "enterprise_id"): "enterprise",
@@ -65,6 +66,10 @@ def _b1b(world: World) -> str:
 
 CASES: dict[str, Case] = {
     "GET /api/v1/geo/{code}": Case(public=True),
+    # points
+    "GET /api/v1/points/adjustments/{adjustment_id}": Case(),
+    "POST /api/v1/points/adjustments/{adjustment_id}/approve": Case(body={"note": ""}),
+    "POST /api/v1/points/adjustments/{adjustment_id}/reject": Case(body={"note": "不符"}),
     # registry
     "GET /api/v1/registry/campaigns/{campaign_id}": Case(),
     "POST /api/v1/registry/campaigns/{campaign_id}/close": Case(),

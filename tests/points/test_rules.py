@@ -96,7 +96,8 @@ def test_a_report_paid_in_part_says_the_rest_met_the_cap(tree):
 def test_a_second_check_in_the_same_day_says_check_in_points_come_once_a_day(client, tree):
     funded_pool(tree, "A1a", 500)
     person = reports.worker(tree)
-    first, second = make_station(lon=110.05, lat=21.05), make_station(lon=110.06, lat=21.05)
+    first = make_station(lon=110.05, lat=21.05, amenities=())
+    second = make_station(lon=110.06, lat=21.05, amenities=())
     noon = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12)))
 
     paid = stations.visit_record(station=first, worker=person, at=noon)

@@ -37,8 +37,8 @@ class LookupQuery(Schema):
 
 
 class LocateQuery(Schema):
-    lon: float
-    lat: float
+    lon: LonParam
+    lat: LatParam
     coord_system: CoordSystem = CoordSystem.WGS84
     crs: CoordSystem = CoordSystem.WGS84
 
