@@ -69,6 +69,22 @@ def wait_for_clusters(page, element_id: str, total: int) -> tuple[list[str], int
     return clusters, page.locator(f"#{element_id} .report-marker").count()
 
 
+def popup_text(page, marker: str) -> str:
+    """Tap ``marker`` until its popup opens: under load the cluster layer may still redraw the
+    marker just after the map reports it is loaded, and a tap on the old one is lost."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    popup = "#public-map .leaflet-popup-content"
+    for _attempt in range(5):
+        page.locator(marker).click()
+        try:
+            page.wait_for_selector(popup, timeout=3_000)
+        except PlaywrightTimeout:
+            continue
+        return page.locator(popup).inner_text()
+    raise AssertionError(f"no popup opened on {marker}")
+
+
 def lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.strip()]
 
@@ -220,14 +236,12 @@ def test_a_public_popup_shows_category_state_date_and_area_in_each_language(
     page.wait_for_selector("#public-map[data-loaded='1']")
     marker = page.locator("#public-map .report-marker")
     assert marker.bounding_box()["width"] >= 44 and marker.bounding_box()["height"] >= 44
-    marker.click()
-    chinese = lines(page.locator("#public-map .leaflet-popup-content").inner_text())
+    chinese = lines(popup_text(page, "#public-map .report-marker"))
 
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto(f"{live_server.url}/reports/map/")
     page.wait_for_selector("#public-map[data-loaded='1']")
-    page.locator("#public-map .report-marker").click()
-    english = lines(page.locator("#public-map .leaflet-popup-content").inner_text())
+    english = lines(popup_text(page, "#public-map .report-marker"))
 
     assert chinese == ["占道经营（测试）", "待审核", f"上报于 {today}", "A1a社区"]
     assert english[1:3] == ["Pending", f"Reported on {today}"]
