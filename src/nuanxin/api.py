@@ -4,12 +4,9 @@ Every app that has an ``api.py`` with a ``router`` is mounted at ``/api/v1/<app>
 ``/api/v1/auth/``); errors always come back as ``{"code", "message", "extra"}``.
 """
 
-import importlib
-import importlib.util
 import logging
 from typing import Any
 
-from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -18,6 +15,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from nuanxin.accounts.auth import api_auth
+from nuanxin.core.discovery import app_modules
 from nuanxin.core.edge import check_text, loads_json
 from nuanxin.core.errors import ApplicationError
 
@@ -113,16 +111,10 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _mount_app_routers() -> None:
-    for config in apps.get_app_configs():
-        if not config.name.startswith("nuanxin."):
-            continue
-        module_name = f"{config.name}.api"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        module = importlib.import_module(module_name)
+    for label, module in app_modules("api"):
         router = getattr(module, "router", None)
         if router is not None:
-            api.add_router(f"/{MOUNTS.get(config.label, config.label)}/", router)
+            api.add_router(f"/{MOUNTS.get(label, label)}/", router)
 
 
 _mount_app_routers()

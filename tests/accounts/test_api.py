@@ -68,3 +68,25 @@ def test_bad_body_is_a_validation_error_with_code(client):
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
     assert response.json()["extra"]["errors"][0]["loc"][-1] == "password"
+
+
+def test_a_token_is_audited_when_issued_and_revoked_by_logging_out(client, tree):
+    from nuanxin.accounts.models import ApiToken
+    from nuanxin.core.models import AuditLog
+    from tests.factories import TEST_PASSWORD, UserFactory
+
+    user = UserFactory(phone="13912340001", region=tree["A1a"])
+    token = post(client, "/api/v1/auth/login", {"phone": user.phone, "password": TEST_PASSWORD})
+    bearer = {"Authorization": f"Bearer {token.json()['token']}"}
+
+    out = client.post("/api/v1/auth/logout", headers=bearer)
+    again = client.get("/api/v1/auth/me", headers=bearer)
+
+    assert out.json() == {"revoked": True}
+    assert again.status_code == 401
+    actions = list(
+        AuditLog.objects.filter(actor=user).order_by("pk").values_list("action", flat=True)
+    )
+    assert actions == ["token.issue", "token.revoke"]
+    assert ApiToken.objects.get(user=user).revoked_at is not None
+    assert token.json()["token"] not in str(list(AuditLog.objects.values("before", "after")))

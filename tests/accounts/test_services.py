@@ -165,7 +165,7 @@ def test_tokens_are_stored_hashed_and_expire():
 def test_revoked_token_and_inactive_user_are_refused():
     user = UserFactory()
     secret, token = token_issue(user=user)
-    token_revoke(token=token)
+    token_revoke(token=token, actor=user)
     assert token_authenticate(secret) is None
 
     secret2, _ = token_issue(user=user)

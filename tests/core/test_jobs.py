@@ -4,9 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from nuanxin.core.jobs import Job, jobs_run_due
 from nuanxin.core.models import IdempotencyRecord, JobRun
-from nuanxin.jobs import JOBS
+from nuanxin.core.scheduler import Job, all_jobs, jobs_run_due
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_every_project_job_runs_on_an_empty_city(capsys):
     call_command("jobs")
 
     out = capsys.readouterr().out
-    assert {line.split(":")[0] for line in out.splitlines()} == {job.name for job in JOBS}
+    assert {line.split(":")[0] for line in out.splitlines()} == {job.name for job in all_jobs()}
     assert not JobRun.objects.exclude(last_error="").exists()
 
 
@@ -63,3 +62,13 @@ def test_old_idempotency_records_are_forgotten():
     call_command("jobs")
 
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
+
+
+def test_each_app_declares_its_own_jobs_under_its_own_name():
+    from nuanxin.core.discovery import app_modules
+
+    declared = {label: [job.name for job in module.JOBS] for label, module in app_modules("jobs")}
+
+    assert set(declared) == {"core", "accounts", "points", "stations", "store", "volunteering"}
+    assert all(name.startswith(f"{label}.") for label, names in declared.items() for name in names)
+    assert len({job.name for job in all_jobs()}) == sum(map(len, declared.values())) == 8

@@ -338,3 +338,22 @@ def test_reporter_reveal__is_audited_with_its_purpose(tree, accepted, reviewer):
     assert contact["phone"] == accepted.reporter.phone
     log = AuditLog.objects.get(action="reports.reporter_viewed")
     assert log.actor == reviewer and log.note == "回访核实"
+
+
+def test_each_change_is_recorded_under_its_own_kind(tree, reviewer):
+    from nuanxin.reports.services import report_photo_add, report_set_public_hidden
+
+    report = f.submitted(tree)
+    report_photo_add(report=report, user=report.reporter, photo=f.jpeg_bytes())
+    report_set_public_hidden(report=report, moderator=reviewer, hidden=True, reason="涉及隐私")
+    report_set_public_hidden(report=report, moderator=reviewer, hidden=False)
+
+    kinds = list(report.events.order_by("pk").values_list("kind", flat=True))
+    assert kinds == [
+        EventKind.SUBMITTED,
+        EventKind.PHOTO_ADDED,
+        EventKind.PUBLIC_HIDDEN,
+        EventKind.PUBLIC_SHOWN,
+    ]
+    hidden = AuditLog.objects.filter(object_id=str(report.pk)).order_by("pk")
+    assert [a.after.get("public_hidden") for a in hidden][-2:] == [True, False]

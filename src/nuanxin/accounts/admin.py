@@ -2,12 +2,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from nuanxin.accounts import admin_logins  # noqa: F401  (registers the login records' pages)
 from nuanxin.accounts.models import ApiToken, User
-from nuanxin.accounts.services import check_role_region, phone_clean, user_create, user_update
+from nuanxin.accounts.services import (
+    check_role_region,
+    phone_clean,
+    token_revoke,
+    user_create,
+    user_update,
+)
 from nuanxin.core.admin import ScopedAdmin
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.forms import EdgeModelForm
@@ -100,3 +107,9 @@ class ApiTokenAdmin(ScopedAdmin):
     list_display = ["prefix", "user", "name", "created_at", "expires_at", "revoked_at"]
     readonly_fields = ["prefix", "user", "name", "created_at", "expires_at", "revoked_at"]
     exclude = ["digest"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("吊销所选令牌（立即失效）"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = sum(token_revoke(token=token, actor=request.user) for token in queryset)
+        self.message_user(request, _("已吊销 %(n)d 个令牌。") % {"n": count})

@@ -3,6 +3,7 @@ from django.utils.cache import patch_cache_control
 from ninja import Router
 
 from nuanxin.accounts.schemas import (
+    LogoutOut,
     MeOut,
     PasswordLoginIn,
     SmsLoginIn,
@@ -15,6 +16,8 @@ from nuanxin.accounts.services import (
     sms_code_login,
     sms_code_send,
     token_issue,
+    token_of_request,
+    token_revoke,
 )
 from nuanxin.core.net import client_ip
 
@@ -50,6 +53,13 @@ def sms_login(request: HttpRequest, response: HttpResponse, payload: SmsLoginIn)
         phone=payload.phone, code=payload.code, client_ip=client_ip(request)
     )
     return _token_for(response, user, created)
+
+
+@router.post("/logout", response=LogoutOut, summary="退出登录：吊销本次请求所用的令牌")
+def logout(request: HttpRequest) -> LogoutOut:
+    token = token_of_request(request)
+    revoked = token is not None and token_revoke(token=token, actor=request.auth)
+    return LogoutOut(revoked=revoked)
 
 
 @router.get("/me", response=MeOut, summary="当前用户")

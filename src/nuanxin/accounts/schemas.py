@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from nuanxin.accounts.models import Role, User
 
@@ -60,3 +60,7 @@ class TokenOut(Schema):
     expires_at: dt.datetime
     user: MeOut
     created: bool = False
+
+
+class LogoutOut(Schema):
+    revoked: bool = Field(description="本次请求所用的令牌是否已吊销（以会话登录时为 false）")

@@ -248,8 +248,10 @@ def sms_code_login(*, phone: str, code: str, client_ip: str | None) -> tuple[Use
     return user_create(phone=phone), True
 
 
+@transaction.atomic
 def token_issue(*, user: User, name: str = "", ttl_days: int | None = None) -> tuple[str, ApiToken]:
-    """Issue a bearer token; the plain token is returned once and never stored."""
+    """Issue a bearer token; the plain token is returned once and never stored (audited with
+    its prefix only)."""
     ttl = dt.timedelta(days=ttl_days if ttl_days is not None else settings.API_TOKEN_TTL_DAYS)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -259,11 +261,44 @@ def token_issue(*, user: User, name: str = "", ttl_days: int | None = None) -> t
         name=name,
         expires_at=timezone.now() + ttl,
     )
+    audit_record(
+        actor=user,
+        action="token.issue",
+        obj=token,
+        after={"prefix": token.prefix, "name": name, "expires_at": token.expires_at.isoformat()},
+        region_path=user.region.path if user.region_id else "",
+    )
     return secret, token
 
 
-def token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: User | None) -> bool:
+    """Revoke a token (its owner logging out, or staff over the owner); returns whether it was
+    still live. Revoking it again changes nothing and writes nothing."""
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        owner = token.user
+        audit_record(
+            actor=actor,
+            action="token.revoke",
+            obj=token,
+            before={"revoked": False},
+            after={"revoked": True, "prefix": token.prefix},
+            region_path=owner.region.path if owner.region_id else "",
+        )
+    return bool(revoked)
+
+
+def token_of_request(request: Any) -> ApiToken | None:
+    """The live token a request authenticated with (None for a session or no token)."""
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    return ApiToken.objects.filter(
+        digest=_digest(header[7:].strip()), revoked_at__isnull=True
+    ).first()
 
 
 def token_authenticate(raw: str) -> User | None:

@@ -1,13 +1,12 @@
 """Cards on the home page. Each app may offer a ``home.py`` with ``worker_cards(request)`` and
 ``staff_cards(request)`` returning ``HomeCard``s; the home view gathers them in app order."""
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.http import HttpRequest
 from django.utils.functional import Promise
+
+from nuanxin.core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -23,11 +22,8 @@ class HomeCard:
 def home_cards(request: HttpRequest, *, staff: bool) -> list[HomeCard]:
     cards: list[HomeCard] = []
     function = "staff_cards" if staff else "worker_cards"
-    for config in apps.get_app_configs():
-        name = f"{config.name}.home"
-        if not config.name.startswith("nuanxin.") or importlib.util.find_spec(name) is None:
-            continue
-        provider = getattr(importlib.import_module(name), function, None)
+    for _label, module in app_modules("home"):
+        provider = getattr(module, function, None)
         if provider is not None:
             cards.extend(provider(request))
     return cards

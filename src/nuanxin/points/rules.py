@@ -7,14 +7,12 @@ cards are. Every award that paid less than asked carries a ``limited_by`` code, 
 ``shortfall_text`` turns it into the sentence a worker sees.
 """
 
-import importlib
-import importlib.util
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.apps import apps
 from django.utils.translation import gettext as _
 
+from nuanxin.core.discovery import app_modules
 from nuanxin.core.timeutil import now
 from nuanxin.points.selectors import account_of
 from nuanxin.points.services.earning import (
@@ -68,14 +66,7 @@ def shortfall_text(limited_by: str | None) -> str:
 
 
 def _app_rules() -> list[EarningRule]:
-    found: list[EarningRule] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("nuanxin."):
-            continue
-        name = f"{config.name}.earning"
-        if importlib.util.find_spec(name) is not None:
-            found += importlib.import_module(name).earning_rules()
-    return found
+    return [rule for _label, module in app_modules("earning") for rule in module.earning_rules()]
 
 
 def earning_rules(user: Any = None) -> EarningRules:

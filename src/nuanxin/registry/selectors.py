@@ -35,6 +35,7 @@ from nuanxin.registry.models import (
     EnterpriseStatus,
     FindingKind,
     FindingOutcome,
+    Occupation,
     Registration,
     RegistrationStatus,
     SurveyCampaign,
@@ -310,3 +311,8 @@ def occupation_of(user: Any) -> str:
     """The user's occupation code from the 台账, or "" when the person is not recorded."""
     profile = worker_profile_of(user)
     return profile.occupation if profile else ""
+
+
+def occupation_label(code: str) -> str:
+    """The Chinese name of an occupation code ("" when the code is not one)."""
+    return str(Occupation(code).label) if code in Occupation.values else ""

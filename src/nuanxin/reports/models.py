@@ -314,6 +314,9 @@ class EventKind(models.TextChoices):
     PHOTO_HIDDEN = "photo_hidden", _("隐藏照片")
     PHOTO_SHOWN = "photo_shown", _("恢复照片")
     TEXT_EDITED = "text_edited", _("编辑描述")
+    PUBLIC_HIDDEN = "public_hidden", _("不在公开地图显示")
+    PUBLIC_SHOWN = "public_shown", _("恢复在公开地图显示")
+    PHOTO_ADDED = "photo_added", _("补充照片")
     REPORTER_VIEWED = "reporter_viewed", _("查看报告人信息")
 
 

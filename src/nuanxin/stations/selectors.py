@@ -14,7 +14,7 @@ from nuanxin.core.scoping import get_in_scope_or_404
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.geo.models import Region
-from nuanxin.registry.models import Occupation
+from nuanxin.registry.selectors import occupation_label
 from nuanxin.stations.index import NearestHit, query_clean, schedule_of, station_index
 from nuanxin.stations.models import (
     Amenity,
@@ -221,7 +221,7 @@ def visit_counts(
         elif by == "day":
             label = key.isoformat()
         else:
-            label = str(Occupation(key).label) if key in Occupation.values else key or _("未登记")
+            label = occupation_label(key) or key or _("未登记")
         out.append(VisitCount(key, label, visits, scans))
     if by == "day":
         out.sort(key=lambda c: c.key)

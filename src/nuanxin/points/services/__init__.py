@@ -13,6 +13,7 @@ from nuanxin.points.services.accounts import (
     expiry_sink,
     fund_account,
     issuance_account,
+    lock_worker_account,
     shop_sink,
     worker_account,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "fund_top_up",
     "hold",
     "issuance_account",
+    "lock_worker_account",
     "policy_update",
     "post_hold",
     "reverse",

@@ -218,9 +218,7 @@ def record_key(
 ) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO points_transferkey "
-            "(transfer_id, kind, fingerprint, granted, limited_by, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
+            _INSERT_KEY,
             [
                 transfer_id,
                 kind,
@@ -263,29 +261,20 @@ _INSERT_KEY = (
     "(transfer_id, kind, fingerprint, granted, limited_by, created_at) "
     "VALUES (%s, %s, %s, %s, %s, %s)"
 )
+
+
 # PostgreSQL runs the three writes of a posting as one statement (data-modifying CTEs all
 # execute), one round trip instead of three. SQLite has no data-modifying CTEs, and no round
-# trips to save. These are the same statements as above, written out.
-_POST_PG = {
-    False: "WITH e AS (INSERT INTO points_entry (transfer_id, kind, debit_id, credit_id, amount, "
-    "reason, reference, actor_id, note, created_at, hold_id, reverses_id) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id), "
-    "u AS (UPDATE points_account SET posted = posted + CASE WHEN id = %s THEN %s ELSE %s END "
-    "WHERE id IN (%s, %s) RETURNING id), "
-    "k AS (INSERT INTO points_transferkey "
-    "(transfer_id, kind, fingerprint, granted, limited_by, created_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s) RETURNING transfer_id) "
-    "SELECT id FROM e",
-    True: "WITH e AS (INSERT INTO points_entry (transfer_id, kind, debit_id, credit_id, amount, "
-    "reason, reference, actor_id, note, created_at, hold_id, reverses_id) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id), "
-    "u AS (UPDATE points_account SET posted = posted + CASE WHEN id = %s THEN %s ELSE %s END, "
-    "held = held - CASE WHEN id = %s THEN %s ELSE 0 END WHERE id IN (%s, %s) RETURNING id), "
-    "k AS (INSERT INTO points_transferkey "
-    "(transfer_id, kind, fingerprint, granted, limited_by, created_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s) RETURNING transfer_id) "
-    "SELECT id FROM e",
-}
+# trips to save. The statement is built from the three above, so the two paths cannot drift.
+def _one_statement(release: bool) -> str:
+    # Only the module's own constant statements go in; every value is a bound parameter.
+    return (
+        f"WITH e AS ({_INSERT_ENTRY}), u AS ({_MOVE[release]} RETURNING id), "  # noqa: S608
+        f"k AS ({_INSERT_KEY} RETURNING transfer_id) SELECT id FROM e"
+    )
+
+
+_POST_PG = {release: _one_statement(release) for release in (False, True)}
 
 
 def create_entry(

@@ -36,6 +36,13 @@ def worker_account(user: Any) -> Account:
     return _account(f"worker:{user.pk}", AccountKind.WORKER, user=user)
 
 
+def lock_worker_account(user: Any) -> Account:
+    """The worker's account under a row lock, for a service that must read its balance and
+    then act on it in the same transaction (the shop's order). Caller holds a transaction."""
+    account = worker_account(user)
+    return Account.objects.select_for_update().get(pk=account.pk)
+
+
 def community_pool(region: Region) -> Account:
     """The community's issuing pool: what it may award, funded by its county or city."""
     if region is None or region.level != RegionLevel.COMMUNITY:

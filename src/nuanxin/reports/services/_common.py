@@ -23,6 +23,7 @@ AUDIT_FIELDS = [
     "duplicate_of",
     "points_awarded",
     "description",
+    "public_hidden",
     "due_at",
 ]
 MAX_NOTE = 2000

@@ -79,7 +79,7 @@ def report_set_public_hidden(
     report.save(update_fields=["public_hidden", "updated_at"])
     record(
         report,
-        kind=EventKind.TEXT_EDITED,
+        kind=EventKind.PUBLIC_HIDDEN if hidden else EventKind.PUBLIC_SHOWN,
         actor=moderator,
         before=before,
         from_state=report.state,

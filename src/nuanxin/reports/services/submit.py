@@ -342,7 +342,7 @@ def report_photo_add(*, report: Report, user: Any, photo: ImageSource) -> Report
             )
             record(
                 report,
-                kind=EventKind.SUBMITTED,
+                kind=EventKind.PHOTO_ADDED,
                 actor=user,
                 before=before_of(report),
                 from_state=report.state,

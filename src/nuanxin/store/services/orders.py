@@ -25,7 +25,7 @@ from nuanxin.core.errors import ApplicationError, conflict, forbidden
 from nuanxin.core.notifications import notification_send
 from nuanxin.core.timeutil import start_of_local_day, start_of_local_month
 from nuanxin.points import services as points
-from nuanxin.points.models import Account, HoldStatus
+from nuanxin.points.models import HoldStatus
 from nuanxin.points.reasons import STORE_REDEMPTION
 from nuanxin.stations.models import Station, StationStatus
 from nuanxin.stations.permissions import can_manage
@@ -137,8 +137,7 @@ def order_create(
     if not worker.is_worker:
         raise forbidden("store.workers_only", _("积分兑换仅限劳动者，工作人员账号不能下单。"))
     request_id = _clean_request_id(request_id)
-    account = points.worker_account(worker)
-    account = Account.objects.select_for_update().get(pk=account.pk)
+    account = points.lock_worker_account(worker)
     first = _replayed(worker, request_id, station, item)
     if first is not None:
         return first

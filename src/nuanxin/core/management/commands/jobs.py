@@ -3,8 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from nuanxin.core.jobs import jobs_loop, jobs_run_due, watch_parent
-from nuanxin.jobs import JOBS
+from nuanxin.core.scheduler import all_jobs, jobs_loop, jobs_run_due, watch_parent
 
 
 class Command(BaseCommand):
@@ -26,9 +25,9 @@ class Command(BaseCommand):
             stop = threading.Event()
             if exit_with_parent:
                 watch_parent(stop)
-            jobs_loop(JOBS, tick_seconds=tick, stop=stop)
+            jobs_loop(all_jobs(), tick_seconds=tick, stop=stop)
             return
-        ran = jobs_run_due(JOBS)
+        ran = jobs_run_due(all_jobs())
         for name, result in ran.items():
             self.stdout.write(f"{name}: {result}")
         if not ran:
