@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "nuanxin.core.edge.EdgeMiddleware",
+    "nuanxin.core.audit.AuditContextMiddleware",
     "nuanxin.core.idempotency.IdempotencyMiddleware",
     # Last, as django-axes asks: it turns a login refused for a lockout into the lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -295,6 +296,9 @@ POINTS_ADJUSTMENT_APPROVAL_ABOVE = int(os.environ.get("POINTS_ADJUSTMENT_APPROVA
 
 # Verified volunteer hours may exceed what the QR scans prove by this much without a written basis.
 VOLUNTEER_HOURS_TOLERANCE_MINUTES = int(os.environ.get("VOLUNTEER_HOURS_TOLERANCE_MINUTES", "15"))
+
+# Audit rows are sealed into the hash chain once this old (core.audit_chain).
+AUDIT_SEAL_AFTER_SECONDS = int(os.environ.get("AUDIT_SEAL_AFTER_SECONDS", "600"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -1,8 +1,38 @@
+"""The audit log's one writer, and the client address each row records.
+
+``AuditContextMiddleware`` remembers the address of the request being served (``core.net``)
+for as long as it runs, so a service deep inside it records where the change came from without
+every caller passing the request down. Outside a request (commands, jobs, the demo) it is "".
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
+from django.http import HttpRequest, HttpResponse
 
 from nuanxin.core.models import AuditLog
+from nuanxin.core.net import client_ip
+
+_client_ip: ContextVar[str] = ContextVar("audit_client_ip", default="")
+
+
+def current_client_ip() -> str:
+    """The client address of the request being served ("" outside a request)."""
+    return _client_ip.get()
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _client_ip.set(client_ip(request) or "")
+        try:
+            return self.get_response(request)
+        finally:
+            _client_ip.reset(token)
 
 
 def audit_record(
@@ -25,6 +55,7 @@ def audit_record(
         before=before,
         after=after,
         note=note,
+        client_ip=current_client_ip(),
     )
 
 

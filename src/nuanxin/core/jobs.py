@@ -16,4 +16,13 @@ def forget_old_requests() -> int:
     return records
 
 
-JOBS = [Job("core.forget_old_requests", dt.timedelta(hours=6), forget_old_requests)]
+def seal_audit() -> int:
+    from nuanxin.core.audit_chain import audit_seal
+
+    return audit_seal()
+
+
+JOBS = [
+    Job("core.forget_old_requests", dt.timedelta(hours=6), forget_old_requests),
+    Job("core.seal_audit", dt.timedelta(minutes=5), seal_audit),
+]

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditLog(models.Model):
-    """One row per state change made by a service: who did what to which object, old -> new."""
+    """One row per state change made by a service: who did what to which object, old -> new,
+    from which client address.
+
+    Rows never change and are never deleted through the application (database triggers, see
+    migration 0005); once old enough they are sealed into a hash chain (``prev_hash``,
+    ``row_hash``: ``core.audit_chain``) so that a change made outside the application, to a
+    row's content or by removing or inserting rows, is found by ``nuanxin audit check``.
+    """
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -22,6 +29,9 @@ class AuditLog(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    client_ip = models.CharField(_("客户端地址"), max_length=45, blank=True, db_default="")
+    prev_hash = models.CharField(_("前一条的摘要"), max_length=64, blank=True, db_default="")
+    row_hash = models.CharField(_("摘要"), max_length=64, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("操作日志")

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from nuanxin.accounts.models import User
+from nuanxin.core.audit import current_client_ip
 from nuanxin.core.masking import mask_id_number, mask_phone
 from nuanxin.core.models import AuditLog
 from nuanxin.registry.importing.plan import Plan, chunks
@@ -62,7 +63,7 @@ def _audit_rows(
     index = region_names.get()
     entries = []
     actor_id = actor.pk if actor is not None and actor.pk else None
-    now = timezone.now()
+    now, address = timezone.now(), current_client_ip()
     for plan in plans:
         if plan.action == "unchanged":
             continue
@@ -82,13 +83,13 @@ def _audit_rows(
         entries.append((
             actor_id, action, f"registry.{model}", str(ids[plan.row.row]),
             node.path if node else "", before, after, f"{note} · {plan.row.sheet} {plan.row.row}",
-            now,
+            now, address,
         ))  # fmt: skip
     return entries
 
 
 AUDIT_COLUMNS = ["actor_id", "action", "object_type", "object_id", "region_path", "before",
-                 "after", "note", "at"]  # fmt: skip
+                 "after", "note", "at", "client_ip"]  # fmt: skip
 
 
 def _write_model(
