@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 
 from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.core.schema import IdParam
-from nuanxin.geo.coords import to_wgs84
+from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.store import selectors, services
 from nuanxin.store.export import report_response
 from nuanxin.store.models import OrderStatus
@@ -45,10 +45,7 @@ staff = Router(tags=["积分兑换（工作人员）"])
 def shops(request: HttpRequest, query: Query[ShopsQuery]) -> list[ShopOut]:
     lon = lat = None
     if query.lon is not None and query.lat is not None:
-        try:
-            lon, lat = to_wgs84(query.lon, query.lat, query.coord_system)
-        except ValueError as exc:
-            raise ApplicationError("geo.bad_coordinates", _("坐标无效。")) from exc
+        lon, lat = point_to_wgs84(query.lon, query.lat, query.coord_system)
     cards = selectors.shop_cards(request.auth, lon=lon, lat=lat)
     return [ShopOut.of_card(card, query.coord_system) for card in cards]
 

@@ -17,7 +17,7 @@ from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.images import CleanImage, ImageSource
 from nuanxin.core.limits import lock_user
 from nuanxin.core.timeutil import local_date, start_of_local_day
-from nuanxin.geo.coords import to_wgs84
+from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.reports.models import (
     OPEN_STATES,
     Category,
@@ -58,15 +58,6 @@ class ReporterContact:
     name: str = ""
     phone: str = ""
     email: str = ""
-
-
-def point_wgs84(lon: Any, lat: Any, coord_system: str) -> tuple[float, float]:
-    try:
-        return to_wgs84(lon, lat, coord_system)
-    except (ValueError, TypeError) as exc:
-        raise ApplicationError(
-            "reports.bad_coordinates", _("位置坐标无效。"), extra={"detail": str(exc)}
-        ) from exc
 
 
 def _check_contact(contact: ReporterContact) -> ReporterContact:
@@ -148,7 +139,7 @@ def report_submit(
         )
     text = clean_text(description, field="description", required=True, max_length=MAX_DESCRIPTION)
     clean_answers = answers_clean(category, answers or {})
-    wgs_lon, wgs_lat = point_wgs84(lon, lat, coord_system)
+    wgs_lon, wgs_lat = point_to_wgs84(lon, lat, coord_system)
     if len(photos) > MAX_PHOTOS:
         raise ApplicationError(
             "reports.too_many_photos",
