@@ -29,6 +29,7 @@ from nuanxin.reports.services._common import (
     before_of,
     clean_text,
     lock,
+    move,
     record,
     reopen_days,
     require_reporter,
@@ -44,16 +45,6 @@ REOPENABLE = (State.RESOLVED, State.CLOSED)
 MAX_REOPENS = 3
 
 
-def _move(report: Report, state: str, **fields: Any) -> str:
-    from_state = report.state
-    report.state = state
-    report.state_changed_at = timezone.now()
-    for name, value in fields.items():
-        setattr(report, name, value)
-    report.save(update_fields=["state", "state_changed_at", "updated_at", *fields])
-    return from_state
-
-
 @transaction.atomic
 def report_dispatch(
     *, report: Report, reviewer: Any, department: Department, note: str = ""
@@ -66,7 +57,7 @@ def report_dispatch(
         raise ApplicationError("reports.department_inactive", _("该部门已停用。"))
     text = clean_text(note, field="note", required=False)
     before = before_of(report)
-    from_state = _move(report, State.DISPATCHED, department=department)
+    from_state = move(report, State.DISPATCHED, department=department)
     record(
         report,
         kind=EventKind.DISPATCHED,
@@ -96,7 +87,7 @@ def report_resolve(
         require_staff(reviewer, report)
         require_state(report, RESOLVABLE, "resolve")
         before = before_of(report)
-        from_state = _move(report, State.RESOLVED, resolution_note=text, resolved_at=timezone.now())
+        from_state = move(report, State.RESOLVED, resolution_note=text, resolved_at=timezone.now())
         if clean is not None:
             photo_attach(report, clean, kind=PhotoKind.RESOLUTION, by=reviewer, files=files)
         record(
@@ -126,7 +117,7 @@ def report_close(*, report: Report, reviewer: Any, note: str = "") -> Report:
     require_state(report, CLOSABLE, "close")
     text = clean_text(note, field="note", required=False)
     before = before_of(report)
-    from_state = _move(report, State.CLOSED)
+    from_state = move(report, State.CLOSED)
     record(
         report,
         kind=EventKind.CLOSED,
@@ -161,7 +152,7 @@ def report_reopen(*, report: Report, reporter: Any, reason: str) -> Report:
     text = clean_text(reason, field="reason", required=True)
     before = before_of(report)
     now = timezone.now()
-    from_state = _move(
+    from_state = move(
         report,
         State.REOPENED,
         reopen_count=report.reopen_count + 1,
