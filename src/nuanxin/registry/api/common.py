@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
@@ -16,7 +16,6 @@ from nuanxin.registry.access import (
     may_use_registry,
     worker_in_reach,
 )
-from nuanxin.registry.exporting import XLSX_CONTENT_TYPE
 from nuanxin.registry.models import (
     Enterprise,
     Worker,
@@ -42,12 +41,6 @@ def api_staff(request: HttpRequest) -> Any:
     if not is_governing(user):
         raise forbidden("registry.not_allowed", _("只有区域工作人员可以进行此操作。"))
     return user
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 class EnterpriseQuery(Schema):

@@ -9,6 +9,7 @@ from ninja import Query, Router, Status
 from nuanxin.accounts.models import User, normalize_phone
 from nuanxin.core.errors import forbidden, not_found
 from nuanxin.core.schema import Date, IdParam
+from nuanxin.core.xlsx import xlsx_file_response
 from nuanxin.geo.models import Region
 from nuanxin.volunteering import selectors, services, stats
 from nuanxin.volunteering.models import Award
@@ -33,8 +34,6 @@ from nuanxin.volunteering.schemas import (
 )
 
 router = Router(tags=["志愿服务（工作人员）"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _staff(request: HttpRequest) -> User:
@@ -316,6 +315,4 @@ def export(
     until: Date | None = None,
 ) -> HttpResponse:
     content = stats.stats_workbook(_staff(request), _filter(street, kind, since, until))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="volunteering-stats.xlsx"'
-    return response
+    return xlsx_file_response(content, "volunteering-stats.xlsx")
