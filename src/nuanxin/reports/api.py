@@ -13,8 +13,9 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from nuanxin.core.edge import loads_json
-from nuanxin.core.errors import ApplicationError, forbidden, not_found
+from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.schema import IdParam, LatParam, LonParam, MetersParam, Offset, limit_param
+from nuanxin.core.scoping import require_staff
 from nuanxin.geo.coords import CoordSystem, point_to_wgs84
 from nuanxin.geo.models import Region
 from nuanxin.reports import presenters, services
@@ -260,8 +261,7 @@ class QueueQuery(Schema):
 
 
 def _staff_only(user: Any) -> None:
-    if getattr(user, "jurisdiction_path", None) is None and not user.is_superuser:
-        raise forbidden("auth.staff_only", _("仅限工作人员。"))
+    require_staff(user, governing=True)
 
 
 @router.get("/queue", response=QueueOut, url_name="reports_queue", summary="审核队列（我的辖区）")

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core.errors import ApplicationError
 from nuanxin.core.schema import IdParam
+from nuanxin.core.scoping import require_staff
 from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.store import selectors, services
 from nuanxin.store.export import report_response
@@ -90,8 +91,7 @@ def my_order_cancel(request: HttpRequest, order_id: uuid.UUID, payload: CancelIn
 
 
 def _require_staff(request: HttpRequest) -> None:
-    if not request.auth.is_staff:
-        raise forbidden("store.staff_only", _("只有工作人员可以进行此操作。"))
+    require_staff(request.auth)
 
 
 @staff.post("/pickup/lookup", response=PickupOut, summary="按取货码查询订单")

@@ -8,11 +8,11 @@ from ninja import Router, Schema
 
 from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.core.schema import IdParam
+from nuanxin.core.scoping import require_staff
 from nuanxin.geo.models import Region
 from nuanxin.registry.access import (
     enterprise_in_reach,
     enterprises_for,
-    is_governing,
     may_use_registry,
     worker_in_reach,
 )
@@ -38,8 +38,7 @@ def api_user(request: HttpRequest) -> Any:
 
 def api_staff(request: HttpRequest) -> Any:
     user = api_user(request)
-    if not is_governing(user):
-        raise forbidden("registry.not_allowed", _("只有区域工作人员可以进行此操作。"))
+    require_staff(user, governing=True)
     return user
 
 
