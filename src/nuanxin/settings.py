@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -197,10 +199,68 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media")).resolve()
 # else, such as report photos, is served by its app's own view after a permission check.
 PUBLIC_MEDIA_PREFIXES = ("stations/", "store/")
 
+# Transport. HTTPS=true where the site is served over HTTPS (directly or behind a proxy that
+# sets X-Forwarded-Proto, see TRUST_PROXY_HTTPS): every plain-HTTP request is redirected, browsers
+# are told to use HTTPS only (HSTS) and cookies travel only over HTTPS.
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Lets the domain be submitted to the browsers' HSTS preload list; HSTS_PRELOAD=false opts out.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", HTTPS)
+if env_bool("TRUST_PROXY_HTTPS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else come from this
+# site only; no inline script, no inline style, no plug-ins, no framing. Map tiles are the one
+# outside source, from the configured tile server (MAP_TILE_URL / MAP_TILE_LABEL_URL).
+def _origin(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else None
+
+
+_TILE_ORIGINS = sorted(
+    {
+        origin
+        for url in (os.environ.get("MAP_TILE_URL", ""), os.environ.get("MAP_TILE_LABEL_URL", ""))
+        if url and (origin := _origin(url))
+    }
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *_TILE_ORIGINS],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy: a page may ask for the position (nearest station, report location,
+# volunteer sign-in) and nothing else the browser can grant.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "midi": [],
+}
 
 # Uploaded images (report photos, station photos, shop item pictures) all go through
 # nuanxin.core.images under the same limits, checked from the file's header before any pixel is

@@ -162,7 +162,7 @@ class StationPhotoAdmin(KeeperAwareAdmin):
 
     @admin.display(description=_("照片"))
     def thumbnail(self, obj: StationPhoto) -> str:
-        return format_html('<img src="{}" style="height:3rem">', obj.image.url)
+        return format_html('<img src="{}" height="48" alt="">', obj.image.url)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         saved = form.apply(request.user)
