@@ -110,3 +110,35 @@ def test_an_error_answer_matches_the_declared_shape(client, document):
     response = client.get("/api/v1/geo/999999999")
     assert response.status_code == 404
     jsonschema.validate(response.json(), document["components"]["schemas"]["Error"])
+
+
+def _documented_operations() -> set[str]:
+    text = (ROOT / "docs" / "api.md").read_text()
+    named = re.findall(r"`((?:GET|POST|PUT|PATCH|DELETE) /api/v1/[^`\s?]*)[^`\s]*`", text)
+    return set(named)
+
+
+def test_every_operation_is_in_the_api_reference(document):
+    """A new endpoint without its line in docs/api.md fails here, and so does a line for an
+    endpoint that is gone."""
+    operations_ = {f"{method.upper()} {path}" for method, path, _op in operations(document)}
+    documented = _documented_operations()
+    assert "POST /api/v1/auth/logout" in operations_
+    assert not operations_ - documented, (
+        f"operations missing from docs/api.md: {sorted(operations_ - documented)}"
+    )
+    assert not documented - operations_, (
+        f"docs/api.md names operations the API lacks: {sorted(documented - operations_)}"
+    )
+
+
+def test_each_operation_has_one_reference_row():
+    text = (ROOT / "docs" / "api.md").read_text()
+    reference = text.split("## Reference: every operation", 1)[1]
+    rows = re.findall(r"^\| `((?:GET|POST|PUT|PATCH|DELETE) /api/v1/[^`\s]*)`", reference, re.M)
+    repeated = sorted({row for row in rows if rows.count(row) > 1})
+    assert not repeated, f"operations with more than one row: {repeated}"
+    for line in reference.splitlines():
+        if line.startswith("| `"):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            assert len(cells) == 4 and all(cells), f"a row lacks who, answer or errors: {line}"
