@@ -257,3 +257,39 @@ def test_architecture_tells_nobody_to_run_what_the_jobs_loop_runs():
     text = (ROOT / "docs" / "architecture.md").read_text()
     assert not re.search(r"\(run it (daily|hourly|every)", text)
     assert "cron" not in text
+
+
+# -- error codes ----------------------------------------------------------------------------
+
+
+def source_strings() -> tuple[set[str], list[re.Pattern]]:
+    """Every string literal of the source, and every f-string as a pattern (its holes match
+    any word: ``f"reports.{field}_required"`` raises ``reports.purpose_required``)."""
+    literals: set[str] = set()
+    templates: list[re.Pattern] = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literals.add(node.value)
+            elif isinstance(node, ast.JoinedStr):
+                parts = [
+                    re.escape(part.value) if isinstance(part, ast.Constant) else r"\w+"
+                    for part in node.values
+                ]
+                templates.append(re.compile("".join(parts)))
+    return literals, templates
+
+
+def test_every_error_code_the_api_docs_name_is_raised_by_the_code():
+    text = (ROOT / "docs" / "api.md").read_text()
+    named = set(re.findall(r"`([a-z]+\.[a-z_]+)`", text)) - {
+        f"extra.{m}" for m in re.findall(r"`extra\.([a-z_]+)`", text)
+    }
+    literals, templates = source_strings()
+    unknown = sorted(
+        code
+        for code in named
+        if code not in literals and not any(t.fullmatch(code) for t in templates)
+    )
+    assert len(named) > 100, "the reference names the codes"
+    assert not unknown, f"docs/api.md names error codes no code raises: {unknown}"
