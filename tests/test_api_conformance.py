@@ -22,6 +22,7 @@ import pytest
 import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -162,7 +163,9 @@ def _first_failure(
         statuses[f"{operation.label} {response.status_code}"] += 1
         try:
             case.validate_response(response, checks=CHECKS)
-        except Exception as exc:  # a failed check: keep it, go on with the next operation
+        # A failed check (several at once come as a FailureGroup, a BaseExceptionGroup): keep
+        # it and go on with the next operation, so one run reports every one.
+        except (Exception, FailureGroup) as exc:
             found.append(
                 f"{operation.label} [{mode.value}] {response.status_code}: "
                 f"{str(exc).strip()[:1500]}\n  {case.as_curl_command()[:600]}"
