@@ -263,15 +263,20 @@ def test_architecture_tells_nobody_to_run_what_the_jobs_loop_runs():
 
 
 def source_strings() -> tuple[set[str], list[re.Pattern]]:
-    """Every string literal of the source, and every f-string as a pattern (its holes match
-    any word: ``f"reports.{field}_required"`` raises ``reports.purpose_required``)."""
+    """Every string literal of the source, and every f-string that starts with an app's
+    prefix as a pattern (its holes match any word: ``f"reports.{field}_required"`` raises
+    ``reports.purpose_required``)."""
     literals: set[str] = set()
     templates: list[re.Pattern] = []
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 literals.add(node.value)
-            elif isinstance(node, ast.JoinedStr):
+            elif (
+                isinstance(node, ast.JoinedStr)
+                and isinstance(node.values[0], ast.Constant)
+                and "." in str(node.values[0].value)
+            ):  # a code made from its app's literal prefix: f"reports.{field}_required"
                 parts = [
                     re.escape(part.value) if isinstance(part, ast.Constant) else r"\w+"
                     for part in node.values
