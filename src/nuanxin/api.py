@@ -18,6 +18,7 @@ from nuanxin.accounts.auth import api_auth
 from nuanxin.core.discovery import app_modules
 from nuanxin.core.edge import check_text, loads_json
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.schema import ErrorOut
 
 logger = logging.getLogger("nuanxin.api")
 
@@ -45,7 +46,65 @@ class EdgeParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
-api = NinjaAPI(
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+# What every operation may answer besides its own success, by what the operation takes: the
+# edge refuses bad text anywhere (400), a body over the limit (413), input off the schema
+# (422); an id in the path may name nothing (404); a protected operation needs a login (401)
+# and the right role (403). "4XX" covers the rest (each operation's own refusals in
+# docs/api.md: 409 conflicts, 429 limits...).
+ERROR_ANSWERS = {
+    "400": "请求有误：含控制字符、JSON 无法解析，或业务规则拒绝",
+    "401": "未登录或凭据无效",
+    "403": "当前角色无权执行此操作，或区域不在辖区内",
+    "404": "对象不存在或无权查看",
+    "413": "请求体超过上限",
+    "422": "参数不符合接口定义",
+    "4XX": "其他拒绝（冲突、次数限制等），错误代码见文档",
+    "500": "服务器出错",
+}
+
+
+def error_answers(operation: dict) -> list[str]:
+    """The error statuses an operation of the OpenAPI document declares."""
+    parameters = operation.get("parameters") or []
+    statuses = ["400"]
+    if operation.get("security"):
+        statuses += ["401", "403"]
+    if any(p.get("in") == "path" for p in parameters):
+        statuses.append("404")
+    if "requestBody" in operation:
+        statuses.append("413")
+    if parameters or "requestBody" in operation:
+        statuses.append("422")
+    return [*statuses, "4XX", "500"]
+
+
+class NuanxinAPI(NinjaAPI):
+    """The API whose OpenAPI document declares, for every operation, the error answers it may
+    give, all in the one error shape (``Error``), from one place instead of every route."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ErrorOut.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        components["Error"]["title"] = "Error"
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for status in error_answers(operation):
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": ERROR_ANSWERS[status],
+                            "content": {"application/json": {"schema": ERROR_REF}},
+                        },
+                    )
+        return schema
+
+
+api = NuanxinAPI(
     renderer=Utf8JSONRenderer(),
     parser=EdgeParser(),
     title="暖新 API",

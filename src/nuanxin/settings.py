@@ -302,6 +302,8 @@ NUANXIN_PUBLIC_URL = os.environ.get("NUANXIN_PUBLIC_URL", "")
 STATION_VISIT_RETENTION_DAYS = int(os.environ.get("STATION_VISIT_RETENTION_DAYS", "180"))
 # Full phone or ID numbers one staff member may reveal in any hour (each with a stated purpose).
 REVEALS_PER_HOUR = int(os.environ.get("REVEALS_PER_HOUR", "20"))
+# The Open311 server's jurisdiction_id (one city per server); a request naming another is 404.
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "")
 
 # Our reverse proxies (addresses or CIDR ranges). Only a request that arrives from one of them has
 # its X-Forwarded-For read for the client's address (nuanxin.core.net.client_ip).

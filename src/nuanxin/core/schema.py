@@ -29,7 +29,16 @@ from ninja import Schema
 from ninja.conf import settings as ninja_settings
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, Strict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    Strict,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 # The largest value a bigint primary key holds.
@@ -185,7 +194,32 @@ LonParam = LatParam = param_float(-MAX_DEGREES, MAX_DEGREES)
 MetersParam = param_float(0, MAX_METERS)
 Date = _edge(dt.date, AfterValidator(_date_in_range))
 DateTime = _edge(dt.datetime, AfterValidator(_aware_in_range))
-TimeOfDay = _edge(dt.time, AfterValidator(_naive_time))
+# A time of day is "08:00" or "08:00:00", with no offset. JSON Schema's "time" format is RFC
+# 3339's, which requires an offset ("08:00:00+08:00"), so the document states the pattern.
+TIME_OF_DAY_SCHEMA = {
+    "type": "string",
+    "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+    "examples": ["08:00"],
+}
+TimeOfDay = Annotated[
+    _edge(dt.time, AfterValidator(_naive_time)), WithJsonSchema(TIME_OF_DAY_SCHEMA)
+]
+# In answers: the same text ("16:00:00").
+TimeOfDayOut = Annotated[
+    dt.time,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str),
+    WithJsonSchema(TIME_OF_DAY_SCHEMA),
+]
+# A point in answers: [longitude, latitude].
+PointOut = Annotated[list[float], Field(min_length=2, max_length=2)]
+
+
+class ErrorOut(Schema):
+    """Every refusal's body: a stable code to branch on, a message for people, details."""
+
+    code: str = Field(description="稳定的错误代码，如 points.insufficient_balance")
+    message: str = Field(description="给人看的说明（随请求语言）")
+    extra: dict[str, Any] = Field(description="补充信息，随错误代码而定")
 
 
 def validate_as(schema: type[BaseModel], data: Any, *, loc: tuple[str, ...]) -> Any:

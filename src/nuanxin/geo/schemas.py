@@ -2,7 +2,7 @@ from typing import Any
 
 from ninja import Schema
 
-from nuanxin.core.schema import LatParam, LonParam
+from nuanxin.core.schema import LatParam, LonParam, PointOut
 from nuanxin.geo.coords import CoordSystem
 
 
@@ -11,7 +11,7 @@ class RegionOut(Schema):
     name: str
     level: str
     parent_code: str | None
-    centre: tuple[float, float] | None
+    centre: PointOut | None
     is_demo_boundary: bool
 
 
@@ -44,8 +44,8 @@ class LocateQuery(Schema):
 
 
 class LocateOut(Schema):
-    point: tuple[float, float]
-    wgs84: tuple[float, float]
+    point: PointOut
+    wgs84: PointOut
     regions: list[RegionOut]
 
 

@@ -16,7 +16,7 @@ CLOSED_STATES = (State.RESOLVED, State.CLOSED, State.REJECTED, State.DUPLICATE)
 
 
 def jurisdiction_id() -> str:
-    return str(getattr(settings, "OPEN311_JURISDICTION_ID", "") or "")
+    return str(settings.OPEN311_JURISDICTION_ID or "")
 
 
 def jurisdiction_check(requested: str) -> None:

@@ -2,7 +2,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from nuanxin.core.schema import Lat, Lon, Quantity, Weekday
+from nuanxin.core.schema import Lat, Lon, PointOut, Quantity, Weekday
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.stations.models import HostType, StationKind, StationStatus
 
@@ -29,7 +29,7 @@ class NavigationOut(Schema):
 class NearestQueryOut(Schema):
     lon: float
     lat: float
-    point: tuple[float, float] = Field(description="查询点（经度, 纬度），坐标系见 crs")
+    point: PointOut = Field(description="查询点（经度, 纬度），坐标系见 crs")
     coord_system: str
     crs: str
     amenities: list[str]
@@ -67,7 +67,7 @@ class NearestOut(Schema):
     results: list[NearestResultOut]
 
 
-class RegionRefOut(Schema):
+class StationRegionOut(Schema):
     code: str
     name: str
 
@@ -105,7 +105,7 @@ class DayHoursOut(Schema):
     note: str | None
 
 
-class HoursOut(Schema):
+class StationHoursOut(Schema):
     timezone: str
     text: str = Field(description="文字形式，如“周一至周五 08:00-20:00”")
     weekly: list[WeekdayHoursOut]
@@ -113,7 +113,7 @@ class HoursOut(Schema):
     next_days: list[DayHoursOut] = Field(description="今天起 7 天的实际开放时段")
 
 
-class PhotoOut(Schema):
+class StationPhotoOut(Schema):
     id: int
     url: str
     caption: str
@@ -132,7 +132,7 @@ class StationOut(Schema):
     lon: float
     lat: float
     crs: str
-    region: RegionRefOut
+    region: StationRegionOut
     amenities: list[AmenityOut]
     standard_services: list[CodeLabelOut]
     extra_services: list[str]
@@ -144,13 +144,13 @@ class StationOut(Schema):
     status_label: str
     status_note: str
     open: OpenStatusOut
-    hours: HoursOut
-    photos: list[PhotoOut]
+    hours: StationHoursOut
+    photos: list[StationPhotoOut]
     navigation: NavigationOut
     url: str
 
 
-class FeatureCollectionOut(Schema):
+class StationFeatureCollectionOut(Schema):
     type: str = "FeatureCollection"
     features: list[dict]
 
@@ -283,7 +283,7 @@ class ImportErrorOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class StationImportOut(Schema):
     ok: bool
     dry_run: bool
     created: int
@@ -297,5 +297,5 @@ class ManagedStationOut(Schema):
     name: str
     kind: str
     status: str
-    region: RegionRefOut
+    region: StationRegionOut
     visits_today: int

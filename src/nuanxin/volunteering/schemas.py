@@ -19,6 +19,7 @@ from nuanxin.core.schema import (
     Quantity,
     SignedHours,
     TimeOfDay,
+    TimeOfDayOut,
 )
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.volunteering.models import (
@@ -81,8 +82,8 @@ class ProjectOut(Schema):
     first_date: dt.date
     last_date: dt.date
     weekdays: list[int]
-    start_time: dt.time
-    end_time: dt.time
+    start_time: TimeOfDayOut
+    end_time: TimeOfDayOut
     places: int
     award_rule: str
     points_per_hour: int | None
@@ -254,7 +255,7 @@ class SheetOut(Schema):
     lines: list[SheetLineOut]
 
 
-class HoursOut(Schema):
+class VolunteerHoursOut(Schema):
     sessions: int
     hours: Decimal
     leaflets: int
@@ -308,7 +309,7 @@ class ProjectUpdateIn(Schema):
     places: Quantity | None = None
 
 
-class ReasonIn(Schema):
+class VolunteerReasonIn(Schema):
     reason: str = ""
 
 

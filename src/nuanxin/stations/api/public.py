@@ -22,9 +22,9 @@ from nuanxin.stations.models import StationKind
 from nuanxin.stations.presenters import nearest_data, station_data
 from nuanxin.stations.schemas import (
     AmenityOut,
-    FeatureCollectionOut,
     NearestOut,
     NearestResultOut,
+    StationFeatureCollectionOut,
     StationOut,
 )
 from nuanxin.stations.selectors import (
@@ -37,7 +37,9 @@ from nuanxin.stations.selectors import (
 NEAREST_FIELDS = set(NearestResultOut.model_fields)
 
 
-@router.get("", auth=None, response=FeatureCollectionOut, summary="驿站分布（GeoJSON，用于地图）")
+@router.get(
+    "", auth=None, response=StationFeatureCollectionOut, summary="驿站分布（GeoJSON，用于地图）"
+)
 def station_map(
     request: HttpRequest,
     crs: CoordSystem = CoordSystem.WGS84,

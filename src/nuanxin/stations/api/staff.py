@@ -31,14 +31,14 @@ from nuanxin.stations.schemas import (
     ExceptionIn,
     ExceptionOut,
     HoursIn,
-    HoursOut,
-    ImportOut,
     ManagedStationOut,
-    PhotoOut,
     QrOut,
+    StationHoursOut,
+    StationImportOut,
     StationIn,
     StationOut,
     StationPatch,
+    StationPhotoOut,
     StatusIn,
     VisitStatsOut,
 )
@@ -109,7 +109,7 @@ def _set_hours(station: Any, actor: Any, payload: HoursIn) -> None:
     services.station_set_weekly_hours(station=station, actor=actor, weekly=weekly)
 
 
-@router.put("/{int:station_id}/hours", response=HoursOut, summary="设置每周开放时间")
+@router.put("/{int:station_id}/hours", response=StationHoursOut, summary="设置每周开放时间")
 def hours_set(request: HttpRequest, station_id: IdParam, payload: HoursIn) -> dict:
     if (payload.text is None) == (payload.weekly is None):
         raise ApplicationError("stations.bad_hours", _("请提供 weekly 或 text 其中之一。"))
@@ -182,7 +182,7 @@ def qr_rotate(request: HttpRequest, station_id: IdParam) -> dict:
     return qr_links(request, station)
 
 
-@router.post("/{int:station_id}/photos", response={201: PhotoOut}, summary="上传驿站照片")
+@router.post("/{int:station_id}/photos", response={201: StationPhotoOut}, summary="上传驿站照片")
 def photo_add(
     request: HttpRequest,
     station_id: IdParam,
@@ -212,7 +212,7 @@ def photo_remove(request: HttpRequest, station_id: IdParam, photo_id: IdParam) -
     return Status(204, None)
 
 
-@router.post("/import", response=ImportOut, summary="从 Excel（.xlsx）批量导入驿站")
+@router.post("/import", response=StationImportOut, summary="从 Excel（.xlsx）批量导入驿站")
 def import_xlsx(
     request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
 ) -> dict:

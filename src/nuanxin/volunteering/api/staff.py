@@ -22,7 +22,6 @@ from nuanxin.volunteering.schemas import (
     ProjectIn,
     ProjectOut,
     ProjectUpdateIn,
-    ReasonIn,
     RecordIn,
     SessionOut,
     SheetLineOut,
@@ -32,6 +31,7 @@ from nuanxin.volunteering.schemas import (
     StatsRowOut,
     StreetStatsOut,
     VerifyIn,
+    VolunteerReasonIn,
 )
 
 router = Router(tags=["志愿服务（工作人员）"])
@@ -101,7 +101,7 @@ def close(request: HttpRequest, project_id: IdParam) -> ProjectOut:
 
 
 @router.post("/projects/{project_id}/cancel", response=ProjectOut, summary="取消项目")
-def cancel(request: HttpRequest, project_id: IdParam, payload: ReasonIn) -> ProjectOut:
+def cancel(request: HttpRequest, project_id: IdParam, payload: VolunteerReasonIn) -> ProjectOut:
     user, project = _project_for_staff(request, project_id)
     return ProjectOut.of(
         services.project_cancel(project=project, actor=user, reason=payload.reason)
@@ -187,7 +187,7 @@ def verify(request: HttpRequest, claim_id: IdParam, payload: VerifyIn) -> Attend
 
 
 @router.post("/claims/{claim_id}/cancel", response=ClaimOut, summary="取消认领")
-def cancel_claim(request: HttpRequest, claim_id: IdParam, payload: ReasonIn) -> ClaimOut:
+def cancel_claim(request: HttpRequest, claim_id: IdParam, payload: VolunteerReasonIn) -> ClaimOut:
     user = _staff(request)
     claim = selectors.claim_for_staff(user, claim_id)
     services.claim_cancel(claim=claim, staff=user, reason=payload.reason)

@@ -10,7 +10,6 @@ from nuanxin.volunteering.schemas import (
     AttendanceOut,
     CheckOutIn,
     ClaimOut,
-    HoursOut,
     ProjectCardOut,
     ProjectDetailOut,
     ProjectOut,
@@ -18,6 +17,7 @@ from nuanxin.volunteering.schemas import (
     QuantityIn,
     ScanIn,
     SessionOut,
+    VolunteerHoursOut,
 )
 
 router = Router(tags=["志愿服务"])
@@ -103,7 +103,7 @@ def report_quantity(
     return AttendanceOut.of(attendance)
 
 
-@router.get("/me/hours", response=HoursOut, summary="我的志愿服务时长与积分")
-def my_hours(request: HttpRequest) -> HoursOut:
+@router.get("/me/hours", response=VolunteerHoursOut, summary="我的志愿服务时长与积分")
+def my_hours(request: HttpRequest) -> VolunteerHoursOut:
     summary = selectors.hours_of(request.auth)
-    return HoursOut(**summary.__dict__)
+    return VolunteerHoursOut(**summary.__dict__)

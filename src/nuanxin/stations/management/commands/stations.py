@@ -5,7 +5,8 @@
     nuanxin stations export stations.xlsx
     nuanxin stations init-amenities
 
-Run ``purge-visits`` daily (cron or a systemd timer): visits older than
+The jobs loop that ``nuanxin serve`` starts already runs the purge (job
+``stations.purge_visits``); ``purge-visits`` does it by hand: visits older than
 ``STATION_VISIT_RETENTION_DAYS`` become counts per station, day and occupation.
 """
 

@@ -1,0 +1,222 @@
+"""Every operation of the API, served by ``nuanxin serve`` over real HTTP on loopback, answers
+what its published OpenAPI document says: schemathesis sends generated requests (valid ones and
+ones that break the schema) as nobody, as a worker and as staff, and checks each answer — no
+server error, a declared status and content type, and a body that matches its schema (error
+answers included). Bounded: a few examples per operation, the whole run well under two
+minutes."""
+
+import collections
+import contextlib
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import hypothesis
+import pytest
+import schemathesis
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+EXAMPLES = {GenerationMode.POSITIVE: 2, GenerationMode.NEGATIVE: 2}
+# Past this many seconds an identity's run sends one valid case per operation (every operation
+# is still asked): the four runs stay near two minutes on a loaded machine.
+BUDGET_SECONDS = 20
+HURRIED = {GenerationMode.POSITIVE: 1}
+
+SEED = """
+import json
+from nuanxin.accounts.models import Role
+from nuanxin.accounts.services import token_issue, user_create
+from nuanxin.volunteering.services import claim_create
+from tests.factories import build_tree
+from tests.registry.factories import make_enterprise
+from tests.reports.factories import category, submitted
+from tests.store.factories import stocked
+from tests.volunteering.factories import make_project, only_session
+
+tree = build_tree()
+worker = user_create(phone="13700000001", name="骑手", region=tree["A1a"])
+staff = user_create(phone="13700000002", name="社区", role=Role.COMMUNITY_STAFF, region=tree["A1a"])
+city = user_create(phone="13700000003", name="市级", role=Role.CITY_ADMIN, region=tree.city)
+station, item = stocked(tree)
+project = make_project(tree)
+session = only_session(project)
+claim = claim_create(session=session, worker=worker)
+report = submitted(tree, reporter=worker, cat=category(code="fire_lane"))
+enterprise = make_enterprise(tree["A1a"])
+print(json.dumps({
+    "tokens": {
+        "worker": token_issue(user=worker)[0],
+        "community_staff": token_issue(user=staff)[0],
+        "city_admin": token_issue(user=city)[0],
+    },
+    # Logging out revokes the token it is sent with: it gets one of its own.
+    "spare": {
+        "worker": token_issue(user=worker)[0],
+        "community_staff": token_issue(user=staff)[0],
+        "city_admin": token_issue(user=city)[0],
+    },
+    "ids": {
+        "station_id": station.pk, "item_id": item.pk, "project_id": project.pk,
+        "session_id": session.pk, "claim_id": claim.pk, "report_id": report.pk,
+        "enterprise_id": enterprise.pk, "code": tree["A1a"].code,
+    },
+}))
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _nuanxin(env: dict, *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "nuanxin.cli", *args],
+        env=env, cwd=ROOT, check=True, timeout=300, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A fresh database with a small city, a worker and two staff members, served by the
+    production server; yields the base URL and a bearer token per identity."""
+    data = tmp_path_factory.mktemp("conformance")
+    env = {
+        **os.environ,
+        "NUANXIN_DATA_DIR": str(data),
+        "DJANGO_SETTINGS_MODULE": "nuanxin.settings",
+        "NUANXIN_JOBS": "off",
+        "PYTHONPATH": str(ROOT),
+        # Generated requests log in and ask for SMS codes at machine speed.
+        "LOGIN_LOCKOUT": "false",
+    }
+    env.pop("DATABASE_URL", None)
+    _nuanxin(env, "migrate", "--verbosity", "0")
+    seeded = json.loads(_nuanxin(env, "shell", "-c", SEED).strip().splitlines()[-1])
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nuanxin.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    try:
+        yield base, seeded, seeded["ids"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _first_failure(
+    operation,
+    mode,
+    examples: int,
+    base: str,
+    headers: dict,
+    statuses: collections.Counter,
+    path: dict | None = None,
+) -> list[str]:
+    """Send up to ``examples`` generated cases; the first failing check, described."""
+    found: list[str] = []
+
+    @hypothesis.settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
+    @hypothesis.given(case=operation.as_strategy(generation_mode=mode, path_parameters=path))
+    def run(case):
+        if found:
+            return
+        response = case.call(base_url=base, headers=headers, timeout=30)
+        statuses[f"{operation.label} {response.status_code}"] += 1
+        try:
+            case.validate_response(response, checks=CHECKS)
+        # A failed check (several at once come as a FailureGroup, a BaseExceptionGroup): keep
+        # it and go on with the next operation, so one run reports every one.
+        except (Exception, FailureGroup) as exc:
+            found.append(
+                f"{operation.label} [{mode.value}] {response.status_code}: "
+                f"{str(exc).strip()[:1500]}\n  {case.as_curl_command()[:600]}"
+            )
+
+    # Unsatisfiable: nothing in the operation to break (no parameters, no body).
+    with contextlib.suppress(hypothesis.errors.Unsatisfiable):
+        run()
+    return found
+
+
+def _exercise(operation, base: str, headers: dict, ids: dict, late: bool, statuses) -> list[str]:
+    failures: list[str] = []
+    for mode, examples in (HURRIED if late else EXAMPLES).items():
+        failures += _first_failure(operation, mode, examples, base, headers, statuses)
+    # Random ids name nothing; the seeded objects give real answers to check (a station's
+    # hours, a project's times, a report as its reporter or its staff sees it).
+    names = re.findall(r"\{(\w+)\}", operation.path)
+    if names and all(name in ids for name in names):
+        known = {name: ids[name] for name in names}
+        failures += _first_failure(
+            operation, GenerationMode.POSITIVE, 1 if late else 2, base, headers, statuses, known
+        )
+    return failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("identity", ["anonymous", "worker", "community_staff", "city_admin"])
+def test_every_operation_answers_as_its_document_says(served, identity):
+    base, seeded, ids = served
+    schema = schemathesis.openapi.from_url(base + "/api/v1/openapi.json")
+    tokens = seeded["tokens"]
+    headers = {"Authorization": f"Bearer {tokens[identity]}"} if identity in tokens else {}
+    spare = {"Authorization": f"Bearer {seeded['spare'][identity]}"} if headers else {}
+    started = time.monotonic()
+    failures, asked, statuses = [], set(), collections.Counter()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        late = time.monotonic() - started > BUDGET_SECONDS
+        sent = spare if operation.label == "POST /api/v1/auth/logout" else headers
+        failures += _exercise(operation, base, sent, ids, late, statuses)
+        asked.add(operation.label)
+    answered = {key.rsplit(" ", 1)[0] for key in statuses}
+    assert len(asked) > 100, "the document lists the API's operations"
+    assert answered == asked, f"operations never asked: {sorted(asked - answered)}"
+    if identity == "anonymous":
+        assert statuses["GET /api/v1/stations/{station_id} 200"], "a seeded station is served"
+    else:
+        assert statuses["GET /api/v1/auth/me 200"], "the token logs in"
+        assert statuses["POST /api/v1/auth/logout 200"], "logging out is tried with a live token"
+        assert statuses["GET /api/v1/points/balance 200"], "and stays valid after it"
+    assert not failures, f"{len(failures)} operations answer off their document:\n" + "\n\n".join(
+        failures
+    )
