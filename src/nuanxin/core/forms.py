@@ -76,6 +76,13 @@ class EdgeModelForm(EdgeFormMixin, forms.ModelForm):
     pass
 
 
+def submitted(request: Any) -> Any:
+    """The form data a page binds its form to: the POST data of a submission, else None. A form
+    bound to the empty POST of a GET would be validated and show "this field is required" under
+    every field of a page the visitor has only just opened."""
+    return request.POST if request.method == "POST" else None
+
+
 # Pages that read a value straight from the query string or a form (a filter, a "load more"
 # cursor) use these: a value outside the edge's bounds is the same as no value.
 

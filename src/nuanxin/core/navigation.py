@@ -50,3 +50,11 @@ def resolve_entries(entries: list[NavEntry], current_path: str) -> list[dict[str
         active = current_path == url if url == "/" else current_path.startswith(url)
         resolved.append({"url": url, "label": entry.label, "icon": entry.icon, "active": active})
     return resolved
+
+
+def label_of(url_name: str) -> str | Promise:
+    """The navigation's name for a page ("兑换" for the shop), or "" if it is in no menu."""
+    for entry in (*WORKER_NAV, *STAFF_NAV):
+        if entry.url_name == url_name:
+            return entry.label
+    return ""
