@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.accounts.models import ROLE_REGION_LEVEL, User
+from nuanxin.core.access import Access, declare
 from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.maps import map_crs
 from nuanxin.core.scoping import jurisdiction_path, scope_to_jurisdiction
@@ -45,6 +47,18 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/error.html", {"error": error}, status=403)
 
 
+def _staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for the staff of an area (``_is_staff``), declared for the menus."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not _is_staff(request.user):
+            return _forbidden(request)
+        return view(request, *args, **kwargs)
+
+    return declare(login_required(wrapper), Access(_is_staff))
+
+
 def _filters(request: HttpRequest) -> QueueFilter:
     get = request.GET
     overdue = {"1": True, "0": False}.get(get.get("overdue", ""))
@@ -60,11 +74,9 @@ def _filters(request: HttpRequest) -> QueueFilter:
     )
 
 
-@login_required
+@_staff_page
 def queue(request: HttpRequest) -> HttpResponse:
     """Reports in my area: those waiting for review first, filters, a map, bulk decisions."""
-    if not _is_staff(request.user):
-        return _forbidden(request)
     qs = reports_queue(request.user, _filters(request))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     rows = [{"report": r, "overdue": is_overdue(r)} for r in page]
