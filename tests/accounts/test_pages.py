@@ -53,3 +53,30 @@ def test_the_login_page_carries_the_privacy_notice_and_links_the_full_one(client
     for heading in ("我们收集什么", "为什么收集", "保存多久", "您的权利"):
         assert heading in text
     assert "123 天后删除" in text
+
+
+def test_the_profile_shows_masked_numbers_registrations_hours_language_and_log_out(client, tree):
+    from nuanxin.registry.models import Worker
+    from tests.factories import UserFactory
+
+    user = UserFactory(phone="13912345678", name="骑手小周")
+    Worker.objects.create(
+        user=user, name="骑手小周", phone="13912345678", id_number="440802199001011234",
+        occupation="rider", region=tree["A1a"],
+    )  # fmt: skip
+    client.force_login(user)
+
+    home = client.get("/").content.decode()
+    html = client.get("/accounts/profile/").content.decode()
+
+    assert 'href="/accounts/profile/"' in home
+    assert "139****5678" in html and "13912345678" not in html
+    assert "440802199001011234" not in html and "1234" in html
+    assert 'href="/registry/me/"' in html and 'href="/volunteer/mine/"' in html
+    assert 'name="language" value="en"' in html and 'action="/accounts/logout/"' in html
+
+
+def test_the_profile_is_for_logged_in_users(client):
+    response = client.get("/accounts/profile/")
+
+    assert response.status_code == 302 and "/accounts/login/" in response.url

@@ -9,4 +9,5 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("privacy/", views.privacy, name="privacy"),
+    path("profile/", views.profile, name="profile"),
 ]

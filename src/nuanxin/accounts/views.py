@@ -17,6 +17,8 @@ from nuanxin.core.errors import ApplicationError
 from nuanxin.core.forms import submitted
 from nuanxin.core.navigation import label_of
 from nuanxin.core.net import client_ip
+from nuanxin.core.pages import login_page
+from nuanxin.core.profile import profile_sections
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -108,3 +110,10 @@ def _retention() -> dict[str, int]:
         "login_days": settings.LOGIN_LOG_RETENTION_DAYS,
         "sms_days": SMS_CODE_RETENTION_DAYS,
     }
+
+
+@login_page
+def profile(request: HttpRequest) -> HttpResponse:
+    """My account: who I am (phone masked), what each app holds for me, language, log out."""
+    context = {"sections": profile_sections(request)}
+    return render(request, "accounts/profile.html", context)
