@@ -131,7 +131,8 @@ def test_the_keeper_and_the_liaison_see_only_their_own_work(demo_city):
     assert {"/reports/queue/", "/registry/"}.isdisjoint(_nav_urls(keeper_home))
     assert {"/store/verify/", "/stations/staff/stats/"} <= _nav_urls(keeper_home)
     assert {"/store/verify/", "/stations/staff/stats/"}.isdisjoint(_nav_urls(liaison_home))
-    assert "积分池" not in liaison_home
+    assert "积分池" not in liaison_home and "辖区驿站" not in liaison_home
+    assert "/volunteer/staff/" not in _nav_urls(liaison_home)
 
 
 def _pattern(path: str) -> str | None:
