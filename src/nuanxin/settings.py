@@ -126,6 +126,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "nuanxin.core.context_processors.shell",
             ],
+            # Durations read as hours and minutes on every page ({{ h|hours_minutes }}).
+            "builtins": ["nuanxin.core.templatetags.nuanxin_time"],
         },
     },
 ]

@@ -72,3 +72,22 @@ def test_a_form_refuses_numbers_and_dates_out_of_range_in_chinese(data, field):
 def test_a_form_in_range_is_valid():
     form = _Sample({"count": "-5", "places": "50", "day": "2024-05-01", "at": "2024-05-01 08:00"})
     assert form.is_valid(), form.errors
+
+
+def test_browser_date_and_time_inputs_get_html_formats_in_every_language():
+    import datetime as dt
+
+    from django.utils import translation
+
+    class Dated(EdgeForm):
+        day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+        at = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
+        typed = forms.DateField()  # a plain text input keeps the language's format
+
+    initial = {"day": dt.date(2026, 11, 3), "at": dt.time(16, 0), "typed": dt.date(2026, 11, 3)}
+    with translation.override("zh-hans"):
+        html = str(Dated(initial=initial))
+
+    assert 'type="date" name="day" value="2026-11-03"' in html
+    assert 'type="time" name="at" value="16:00"' in html
+    assert 'name="typed" value="2026/11/03"' in html

@@ -72,3 +72,51 @@ def test_demo__staff_have_something_to_review_and_the_liaison_an_enterprise(
     assert pending.count() >= 4
     assert liaison.liaison_enterprises.exists()
     assert set(liaison.liaison_enterprises.values_list("platform_brand", flat=True)) == {"美团"}
+
+
+@pytest.mark.django_db
+def test_demo__every_drill_down_table_adds_up_to_its_total(demo_city, monkeypatch):
+    """Every region's rows (its children, and the records on the region itself) sum to the
+    region's total, in every region of the demo that has children."""
+    import functools
+
+    from nuanxin.geo.models import Region
+    from nuanxin.registry import selectors
+
+    # The per-region figures are the same for every table; read them once.
+    monkeypatch.setattr(
+        selectors, "_counts_by_region_id", functools.cache(selectors._counts_by_region_id)
+    )
+    parents = Region.objects.filter(children__isnull=False).distinct()
+    checked = 0
+    for parent in parents:
+        totals, rows = selectors.counts_by_child(parent)
+        summed = selectors.RegionCounts()
+        for row in rows:
+            summed.add(row.counts)
+        assert summed == totals, parent.name
+        checked += 1
+    assert checked > 100
+
+
+@pytest.mark.django_db
+def test_demo__haisheng_table_on_the_page_adds_up(demo_city, client):
+    import re
+
+    from nuanxin.geo.models import Region
+
+    staff = User.objects.get(role=Role.COMMUNITY_STAFF, name="海盛社区工作人员")
+    client.force_login(staff)
+    community = Region.objects.get(name="海盛社区")
+
+    html = client.get("/registry/", {"region": community.code}).content.decode()
+
+    table = re.search(r'<table class="list" id="count-table">(.*?)</table>', html, re.S)[1]
+    rows = [
+        [int(n) for n in re.findall(r'<td class="num">(?:<a[^>]*>)?(\d+)', tr)]
+        for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+        if "<td" in tr
+    ]
+    *body, total = rows
+    assert any(total) and "未分网格" in html
+    assert [sum(column) for column in zip(*body, strict=True)] == total

@@ -310,3 +310,20 @@ def test_city_admins_extend_the_amenity_list_in_the_admin(client, tree, amenitie
     assert county.status_code == 403
     assert city.status_code == 302
     assert AuditLog.objects.filter(action="amenity.create").count() == 1
+
+
+def test_stats_page_dates_fill_the_date_inputs_and_like_names_show_their_place(
+    client, station, worker, tree
+):
+    twin = make_station(lon=110.05, lat=21.25, name="海盛驿站", amenities=())
+    for place in (station, twin):
+        services.visit_record(station=place, worker=worker, at=local_noon())
+    client.force_login(staff(Role.COUNTY_ADMIN, tree["A"]))
+
+    html = client.get("/stations/staff/stats/").content.decode()
+
+    today = local_date()
+    start = (today - dt.timedelta(days=29)).isoformat()
+    assert f'type="date" name="date_from" value="{start}"' in html
+    assert f'type="date" name="date_to" value="{today.isoformat()}"' in html
+    assert "海盛驿站 · A区 A1街道" in html and "海盛驿站 · A区 A2街道" in html

@@ -59,7 +59,7 @@ def test_worker_sees_claims_hours_and_withdraws(tree, clock, client):
     client.post(f"/volunteer/c/{claim.pk}/withdraw/")
 
     claim.refresh_from_db()
-    assert claim.code in mine and "服务时长（小时）" in mine
+    assert claim.code in mine and "服务时长" in mine
     assert claim.status == "withdrawn"
 
 
@@ -255,3 +255,25 @@ def test_staff_home_lists_the_projects_in_jurisdiction_only(tree, clock, client)
     assert response.status_code == 200
     assert "本社区项目" in html and "隔壁社区项目" not in html
     assert "本社区项目" not in drafts
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_withdrawing_a_claim_and_logging_out_are_named_apart(tree, clock, client, language):
+    import re
+
+    session = only_session(make_project(tree))
+    person = worker(tree)
+    services.claim_create(session=session, worker=person)
+    client.force_login(person)
+    client.cookies["django_language"] = language
+
+    html = client.get("/volunteer/mine/").content.decode()
+
+    def button_of(action: str) -> str:
+        form = re.search(rf'<form[^>]*action="[^"]*{action}[^"]*".*?</form>', html, re.S)
+        assert form, action
+        return re.sub(r"<[^>]+>", "", re.search(r"<button.*?</button>", form[0], re.S)[0]).strip()
+
+    log_out, withdraw = button_of("/accounts/logout/"), button_of("/withdraw/")
+    assert log_out and withdraw and log_out != withdraw
+    assert withdraw not in log_out and log_out not in withdraw

@@ -7,12 +7,15 @@ from django.utils import timezone
 
 from nuanxin.core.scheduler import Job
 
+# SMS codes and wrong-code counts are only needed for a while after they were sent.
+SMS_CODE_RETENTION_DAYS = 7
+
 
 def forget_old_codes() -> int:
     """SMS codes and wrong-code counts are only needed for a while after they were sent."""
     from nuanxin.accounts.models import SmsCode, SmsLoginFailure
 
-    cutoff = timezone.now() - dt.timedelta(days=7)
+    cutoff = timezone.now() - dt.timedelta(days=SMS_CODE_RETENTION_DAYS)
     codes, _ = SmsCode.objects.filter(created_at__lt=cutoff).delete()
     failures, _ = SmsLoginFailure.objects.filter(created_at__lt=cutoff).delete()
     return codes + failures

@@ -1,15 +1,24 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.accounts.forms import PasswordLoginForm, SmsLoginForm
+from nuanxin.accounts.jobs import SMS_CODE_RETENTION_DAYS
 from nuanxin.accounts.services import password_login, sms_code_login, sms_code_send
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.forms import submitted
+from nuanxin.core.navigation import label_of
 from nuanxin.core.net import client_ip
+from nuanxin.core.pages import login_page
+from nuanxin.core.profile import profile_sections
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -21,10 +30,25 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
+def _why_login(request: HttpRequest, target: str) -> str:
+    """Why a visitor sent here from another page must log in first, naming that page."""
+    if request.method == "POST" or request.user.is_authenticated or target == "/":
+        return ""
+    try:
+        match = resolve(urlsplit(target).path)
+    except Resolver404:
+        return ""
+    label = label_of(match.view_name)
+    if label:
+        return _("请先登录，再使用「%(page)s」。") % {"page": label}
+    return _("请先登录，再打开您要访问的页面。")
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
     mode = request.POST.get("mode") or request.GET.get("mode") or "password"
-    password_form = PasswordLoginForm(request.POST if mode == "password" else None)
-    sms_form = SmsLoginForm(request.POST if mode == "sms" else None)
+    data = submitted(request)
+    password_form = PasswordLoginForm(data if mode == "password" else None)
+    sms_form = SmsLoginForm(data if mode == "sms" else None)
     error = None
     if request.method == "POST":
         try:
@@ -53,6 +77,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "sms_form": sms_form,
         "error": error,
         "next": _next_url(request),
+        "why": _why_login(request, _next_url(request)),
+        **_retention(),
     }
     if error is None:
         return render(request, "accounts/login.html", context)
@@ -69,3 +95,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("您已退出登录。"))
     return redirect("home")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The personal-information notice shown before an account is made (PIPL informed consent):
+    what is collected, why, for how long, and how to have it deleted."""
+    return render(request, "accounts/privacy.html", _retention())
+
+
+def _retention() -> dict[str, int]:
+    """How long the notice says each kind of record is kept: the settings the jobs use."""
+    return {
+        "visit_days": settings.STATION_VISIT_RETENTION_DAYS,
+        "login_days": settings.LOGIN_LOG_RETENTION_DAYS,
+        "sms_days": SMS_CODE_RETENTION_DAYS,
+    }
+
+
+@login_page
+def profile(request: HttpRequest) -> HttpResponse:
+    """My account: who I am (phone masked), what each app holds for me, language, log out."""
+    context = {"sections": profile_sections(request)}
+    return render(request, "accounts/profile.html", context)

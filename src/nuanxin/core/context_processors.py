@@ -13,7 +13,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     entries = STAFF_NAV if is_staff_user else WORKER_NAV
     return {
         "site_name": settings.NUANXIN_SITE_NAME,
-        "nav_entries": resolve_entries(entries, request.path),
+        "nav_entries": resolve_entries(entries, request),
         "is_staff_user": is_staff_user,
         "unread_notifications": unread_count(user) if user is not None else 0,
     }

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms.widgets import DateTimeBaseInput
 from django.utils.translation import gettext as _
 
 from nuanxin.core.schema import DATE_MAX, DATE_MIN, MAX_POINTS, date_in_range
@@ -33,8 +34,22 @@ def validate_date_in_range(value: dt.date | dt.datetime | None) -> None:
         )
 
 
+# What a browser's date, time and datetime-local inputs accept as their value (HTML's own
+# formats); a localised "2026/11/03" leaves the input empty.
+HTML_INPUT_FORMATS = {"date": "%Y-%m-%d", "time": "%H:%M", "datetime-local": "%Y-%m-%dT%H:%M"}
+
+
+def html_input_format(widget: forms.Widget) -> None:
+    """A date/time widget rendered as a browser's date or time input writes its value in the
+    input's own format, whatever the language's date format."""
+    kind = widget.attrs.get("type") or getattr(widget, "input_type", "")
+    if kind in HTML_INPUT_FORMATS and isinstance(widget, DateTimeBaseInput):
+        widget.format = HTML_INPUT_FORMATS[kind]
+
+
 def bound_field(field: forms.Field) -> None:
     """Give ``field`` the edge's bounds if it is a number or date field without its own."""
+    html_input_format(field.widget)
     if isinstance(field, forms.IntegerField):
         if field.min_value is None:
             field.validators.append(MinValueValidator(FORM_INT_MIN))
@@ -59,6 +74,13 @@ class EdgeForm(EdgeFormMixin, forms.Form):
 
 class EdgeModelForm(EdgeFormMixin, forms.ModelForm):
     pass
+
+
+def submitted(request: Any) -> Any:
+    """The form data a page binds its form to: the POST data of a submission, else None. A form
+    bound to the empty POST of a GET would be validated and show "this field is required" under
+    every field of a page the visitor has only just opened."""
+    return request.POST if request.method == "POST" else None
 
 
 # Pages that read a value straight from the query string or a form (a filter, a "load more"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils.functional import Promise
 
+from nuanxin.core.access import may_open
 from nuanxin.core.discovery import app_modules
 
 
@@ -26,4 +27,5 @@ def home_cards(request: HttpRequest, *, staff: bool) -> list[HomeCard]:
         provider = getattr(module, function, None)
         if provider is not None:
             cards.extend(provider(request))
-    return cards
+    # A card leads somewhere: only to a page its reader may open.
+    return [card for card in cards if may_open(request, card.url)]

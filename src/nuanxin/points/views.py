@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from nuanxin.core.forms import query_int
+from nuanxin.core.pages import login_page
 from nuanxin.core.schema import MAX_ID
 from nuanxin.points.rules import earning_rules
 from nuanxin.points.selectors import balance_of, history_of, pending_holds_of
@@ -16,7 +17,7 @@ def _before(request: HttpRequest) -> int | None:
     return query_int(request.GET.get("before"), ge=1, le=MAX_ID)
 
 
-@login_required
+@login_page
 def mine(request: HttpRequest) -> HttpResponse:
     lines = history_of(request.user, limit=PAGE_SIZE)
     context = {

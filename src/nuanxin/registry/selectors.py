@@ -141,6 +141,7 @@ class CountRow:
     region: Region
     counts: RegionCounts = field(default_factory=RegionCounts)
     has_children: bool = False
+    unplaced: bool = False  # the parent's own records, in no child region
 
 
 def _counts_by_region_id(year: int | None = None) -> dict[int, RegionCounts]:
@@ -171,10 +172,16 @@ def _counts_by_region_id(year: int | None = None) -> dict[int, RegionCounts]:
 
 def counts_for(regions: list[Region], *, year: int | None = None) -> dict[int, RegionCounts]:
     """Counts over the subtree of each region: region id -> figures."""
+    return _sum_over_subtrees(regions, _counts_by_region_id(year))
+
+
+def _sum_over_subtrees(
+    regions: list[Region], by_id: dict[int, RegionCounts]
+) -> dict[int, RegionCounts]:
     index = region_names.get()
     result = {region.pk: RegionCounts() for region in regions}
     paths = [(region.pk, region.path) for region in regions]
-    for region_id, counts in _counts_by_region_id(year).items():
+    for region_id, counts in by_id.items():
         node = index.by_id.get(region_id)
         if node is None:
             continue
@@ -192,11 +199,18 @@ def counts_by_child(
     with_children = set(
         Region.objects.filter(parent__in=children).values_list("parent_id", flat=True)
     )
-    counts = counts_for([parent, *children], year=year)
+    by_id = _counts_by_region_id(year)
+    counts = _sum_over_subtrees([parent, *children], by_id)
     rows = [
         CountRow(region=child, counts=counts[child.pk], has_children=child.pk in with_children)
         for child in children
     ]
+    # Records placed on the parent itself (a worker with no grid, every registration, which is
+    # made with a community) belong to no child: they get a row of their own, so that the rows
+    # add up to the total.
+    own = by_id.get(parent.pk)
+    if children and own is not None and any(own.as_dict().values()):
+        rows.append(CountRow(region=parent, counts=own, unplaced=True))
     return counts[parent.pk], rows
 
 

@@ -26,7 +26,7 @@ def staff_cards(request: HttpRequest) -> list[HomeCard]:
         HomeCard(
             _("辖区驿站"),
             managed.filter(status=StationStatus.OPEN).count(),
-            reverse("stations:map"),
+            reverse("stations:stats"),
             hint=_("共 %(n)s 个，含暂停服务") % {"n": managed.exclude(status="closed").count()},
             unit=_("个在服务"),
         )

@@ -14,9 +14,17 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from nuanxin.accounts.models import Role
 from nuanxin.core.errors import ApplicationError, forbidden, not_found
 from nuanxin.core.scoping import in_jurisdiction, jurisdiction_path, scope_to_jurisdiction
 from nuanxin.stations.models import Station
+
+
+def manages_stations(user: Any) -> bool:
+    """Region staff and station keepers: the users with stations to manage (staff pages)."""
+    if jurisdiction_path(user) is not None:
+        return True
+    return getattr(user, "is_authenticated", False) and user.role == Role.STATION_KEEPER
 
 
 def is_keeper_of(user: Any, station: Station) -> bool:

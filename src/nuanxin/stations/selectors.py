@@ -172,6 +172,24 @@ class VisitCount:
     scans: int
 
 
+def station_labels(station_ids: list[int]) -> dict[int, str]:
+    """Each station's name with its county and street ("海盛驿站 · 坡头区 南调街道"), so that
+    stations of like names in different places read apart in a list."""
+    stations = Station.objects.filter(pk__in=station_ids)
+    rows = list(stations.values_list("pk", "name", "region__path"))
+    codes = {code for *_, path in rows for code in (path or "").strip("/").split("/")[1:3]}
+    region_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    labels = {}
+    for pk, name, path in rows:
+        place = " ".join(
+            region_names[code]
+            for code in (path or "").strip("/").split("/")[1:3]
+            if code in region_names
+        )
+        labels[pk] = f"{name} · {place}" if place else name
+    return labels
+
+
 def visit_counts(
     *,
     user: Any,
@@ -213,7 +231,7 @@ def visit_counts(
             totals[row[field]][1] += row["scans"] or 0
     names: dict[Any, str] = {}
     if by == "station":
-        names = dict(Station.objects.filter(pk__in=totals).values_list("pk", "name"))
+        names = station_labels(list(totals))
     out = []
     for key, (visits, scans) in totals.items():
         if by == "station":

@@ -1,6 +1,7 @@
 """Pages: the station map, a station, QR check-in, my visits, and staff pages."""
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.pages import guarded
 from nuanxin.core.scoping import require_staff
 from nuanxin.core.timeutil import local_date
 from nuanxin.stations.forms import ImportForm, StatsForm
 from nuanxin.stations.models import Station, Visit
-from nuanxin.stations.permissions import can_manage
+from nuanxin.stations.permissions import can_manage, manages_stations
 from nuanxin.stations.presenters import checkin_message, station_data, visit_points_note
 from nuanxin.stations.qr import checkin_url, qr_png, qr_svg
 from nuanxin.stations.selectors import (
@@ -33,8 +35,11 @@ from nuanxin.stations.services.visits import retention_days, station_from_token
 FEATURED_AMENITIES = ["drinking_water", "phone_charging", "toilet", "first_aid", "ebike_charging"]
 
 
+PROBLEM = "stations/problem.html"
+
+
 def _problem(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    return render(request, "stations/problem.html", {"error": error}, status=error.status)
+    return render(request, PROBLEM, {"error": error}, status=error.status)
 
 
 def station_map(request: HttpRequest) -> HttpResponse:
@@ -155,12 +160,12 @@ def _require_staff(request: HttpRequest) -> None:
     require_staff(request.user)
 
 
-@login_required
+# The staff pages over all the stations a user manages: region staff and keepers.
+manager_page = partial(guarded, staff=True, check=manages_stations, template=PROBLEM)
+
+
+@manager_page
 def stats(request: HttpRequest) -> HttpResponse:
-    try:
-        _require_staff(request)
-    except ApplicationError as error:
-        return _problem(request, error)
     today = local_date()
     form = StatsForm(
         request.GET or None,
@@ -187,13 +192,9 @@ def stats(request: HttpRequest) -> HttpResponse:
     return render(request, "stations/stats.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@manager_page
 def import_page(request: HttpRequest) -> HttpResponse:
-    try:
-        _require_staff(request)
-    except ApplicationError as error:
-        return _problem(request, error)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
+from nuanxin.core.access import Access, declare
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.forms import query_int
 from nuanxin.core.pages import guarded
@@ -27,13 +28,13 @@ def error_page(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     return render(request, "registry/error.html", {"error": error}, status=error.status)
 
 
-def _guarded(check: Callable[[Any], bool], message: Any) -> Callable[[View], View]:
+def _guarded(check: Callable[[Any], bool] | None, message: Any) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not check(request.user):
+            if check is not None and not check(request.user):
                 return error_page(
                     request, ApplicationError("registry.not_allowed", message, status=403)
                 )
@@ -42,7 +43,7 @@ def _guarded(check: Callable[[Any], bool], message: Any) -> Callable[[View], Vie
             except ApplicationError as error:
                 return error_page(request, error)
 
-        return wrapped
+        return declare(wrapped, Access(check))
 
     return decorator
 
@@ -60,7 +61,7 @@ def staff_only(view: View) -> View:
 
 def signed_in(view: View) -> View:
     """Any signed-in user (workers registering themselves)."""
-    return _guarded(lambda user: True, "")(view)
+    return _guarded(None, "")(view)
 
 
 def picker_levels(root: Region | None, selected: Region | None) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.pages import login_page
 from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.points.rules import shortfall_text
 from nuanxin.reports import presenters, services
@@ -52,7 +53,7 @@ def _form_context(request: HttpRequest, error: ApplicationError | None = None) -
     }
 
 
-@login_required
+@login_page
 def new(request: HttpRequest) -> HttpResponse:
     """The map-first report form; a retry of a failed post carries the same submit key."""
     if request.method == "POST":

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.pages import guarded, run
+from nuanxin.stations.permissions import manages_stations
 from nuanxin.store import selectors, services
 from nuanxin.store.export import report_response
 from nuanxin.store.services._common import item_get
 from nuanxin.store.views.worker import form_int
 
-staff_page = partial(guarded, staff=True)
+staff_page = partial(guarded, staff=True, check=manages_stations)
 
 
 def _chosen_shop(request: HttpRequest, shops: list) -> object | None:

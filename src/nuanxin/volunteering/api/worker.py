@@ -59,7 +59,7 @@ def my_claims(request: HttpRequest) -> list[ClaimOut]:
     return [ClaimOut.of(claim) for claim in selectors.claims_of(request.auth)]
 
 
-@router.post("/claims/{claim_id}/withdraw", response=ClaimOut, summary="退出认领")
+@router.post("/claims/{claim_id}/withdraw", response=ClaimOut, summary="撤回认领（让出名额）")
 def withdraw(request: HttpRequest, claim_id: IdParam) -> ClaimOut:
     claim = selectors.claim_of_worker(request.auth, claim_id)
     services.claim_withdraw(claim=claim, worker=request.auth)

@@ -234,11 +234,11 @@ def _active_claim_for_change(
     if locked.status not in (ClaimStatus.CLAIMED, ClaimStatus.WAITLISTED):
         raise conflict(
             "volunteering.claim_not_active",
-            _("该认领已退出或取消。"),
+            _("该认领已撤回或已取消。"),
             status=locked.status,
         )
     if Attendance.objects.filter(claim=locked).exists():
-        raise conflict("volunteering.already_checked_in", _("已签到的认领不能退出或取消。"))
+        raise conflict("volunteering.already_checked_in", _("已签到的认领不能撤回或取消。"))
     return project, session, locked
 
 
@@ -254,7 +254,7 @@ def claim_withdraw(*, claim: Claim, worker: Any) -> Claim:
     if locked.status == ClaimStatus.CLAIMED and at >= deadline:
         raise ApplicationError(
             "volunteering.withdraw_closed",
-            _("活动开始前 %(hours)s 小时内不能退出，请联系工作人员。")
+            _("活动开始前 %(hours)s 小时内不能撤回认领，请联系工作人员。")
             % {"hours": project.withdraw_hours_before},
             extra={"deadline": deadline.isoformat()},
             status=409,

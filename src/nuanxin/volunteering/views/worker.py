@@ -72,7 +72,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     run(
         request,
         lambda: services.claim_withdraw(claim=claim_obj, worker=request.user),
-        _("已退出认领。"),
+        _("已撤回认领，名额已让出。"),
     )
     return back(request, reverse("volunteering:mine"))
 
