@@ -72,7 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "nuanxin.core.headers.PolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,27 +222,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Content-Security-Policy (django-csp): scripts, styles and everything else come from this
 # site only; no inline script, no inline style, no plug-ins, no framing. Map tiles are the one
-# outside source, from the configured tile server (MAP_TILE_URL / MAP_TILE_LABEL_URL).
-def _origin(url: str) -> str | None:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url.replace("{s}", "*"))
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else None
-
-
-_TILE_ORIGINS = sorted(
-    {
-        origin
-        for url in (os.environ.get("MAP_TILE_URL", ""), os.environ.get("MAP_TILE_LABEL_URL", ""))
-        if url and (origin := _origin(url))
-    }
-)
+# outside source: core.headers adds the configured tile servers' origins to img-src.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:", *_TILE_ORIGINS],
+        "img-src": ["'self'", "data:", "blob:"],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

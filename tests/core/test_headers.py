@@ -70,13 +70,17 @@ def test_no_python_markup_carries_a_style_attribute():
     assert found == []
 
 
-def test_tile_servers_are_the_only_outside_image_source(monkeypatch):
-    from nuanxin import settings as project_settings
+def test_tile_servers_are_the_only_outside_image_source(client, settings):
+    settings.MAP_TILE_URL = "https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=K&x={x}"
+    settings.MAP_TILE_LABEL_URL = "https://t{s}.tianditu.gov.cn/cva_w/wmts?tk=K&x={x}"
+    policy = _policy(client.get("/accounts/login/")["Content-Security-Policy"])
+    assert policy["img-src"] == ["'self'", "data:", "blob:", "https://*.tianditu.gov.cn"]
+    assert policy["script-src"] == ["'self'"]
 
-    assert project_settings._origin("https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=K") == (
-        "https://t*.tianditu.gov.cn"
-    )
-    assert project_settings._origin("/tiles/{z}/{x}/{y}.png") is None
+    settings.MAP_TILE_URL = "/tiles/{z}/{x}/{y}.png"
+    settings.MAP_TILE_LABEL_URL = ""
+    policy = _policy(client.get("/accounts/login/")["Content-Security-Policy"])
+    assert policy["img-src"] == ["'self'", "data:", "blob:"]
 
 
 def _deploy_env(tmp_path: Path, **extra: str) -> dict[str, str]:

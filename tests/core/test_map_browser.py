@@ -120,7 +120,7 @@ def test_the_corner_names_the_map_in_chinese_with_no_flag(live_server, page, tre
     page.goto(f"{live_server.url}/reports/map/")
     page.wait_for_selector("#public-map[data-loaded='0']")
     page.wait_for_function(
-        "document.querySelectorAll('#public-map img.leaflet-tile-loaded').length > 0"
+        "() => document.querySelectorAll('#public-map img.leaflet-tile-loaded').length > 0"
     )
     corner = page.locator("#public-map .leaflet-control-attribution")
 
@@ -168,9 +168,11 @@ def test_without_a_basemap_the_rider_sees_why_and_where_the_pin_is(
 
     assert page.locator("#pick-map .pin-label").inner_text() == "A1a社区 · A1街道"
     assert "A1a社区 · A1街道" in page.locator("#location-status").inner_text()
-    page.wait_for_function("NuanxinMap.of(document.getElementById('pick-map')).getZoom() === 14")
+    page.wait_for_function(
+        "() => NuanxinMap.of(document.getElementById('pick-map')).getZoom() === 14"
+    )
     # Around the pin the community outlines are drawn and named.
-    page.wait_for_function("Number(document.getElementById('pick-map').dataset.labels) > 0")
+    page.wait_for_function("() => Number(document.getElementById('pick-map').dataset.labels) > 0")
     assert "A1a社区" in page.locator("#pick-map .region-label").all_inner_texts()
     assert page.locator("#pick-map .leaflet-outlines-pane path").count() >= 8
     page.screenshot(path=str(screenshot_dir / "maps-report-form-no-basemap.png"))
@@ -178,6 +180,7 @@ def test_without_a_basemap_the_rider_sees_why_and_where_the_pin_is(
     # At the boundary both communities are named; a tap across it moves the pin there.
     leaflet(page, "pick-map", "map.setView([21.05, 110.1], 14, {animate: false}) && 1")
     page.wait_for_function(
+        "() => "
         "[...document.querySelectorAll('#pick-map .region-label')].map(e => e.textContent)"
         ".includes('A1b社区')"
     )
@@ -186,7 +189,7 @@ def test_without_a_basemap_the_rider_sees_why_and_where_the_pin_is(
     east = leaflet(page, "pick-map", "map.latLngToContainerPoint([21.05, 110.1008])")
     page.mouse.click(box["x"] + east["x"], box["y"] + east["y"])
     page.wait_for_function(
-        "document.querySelector('#pick-map .pin-label').textContent === 'A1b社区 · A1街道'"
+        "() => document.querySelector('#pick-map .pin-label').textContent === 'A1b社区 · A1街道'"
     )
     assert page.locator("#id_coord_system").input_value() == "wgs84"
 
@@ -221,7 +224,7 @@ def test_public_map_clusters_200_reports_and_a_tap_on_a_cluster_zooms_in(
     before = leaflet(page, "public-map", "map.getZoom()")
     page.locator("#public-map .marker-cluster").first.click()
     page.wait_for_function(
-        f"NuanxinMap.of(document.getElementById('public-map')).getZoom() > {before}"
+        f"() => NuanxinMap.of(document.getElementById('public-map')).getZoom() > {before}"
     )
 
 
@@ -303,7 +306,7 @@ def test_on_gcj02_tiles_a_station_is_drawn_shifted_and_a_tap_goes_back_as_wgs84(
     # No position from the phone: the rider taps the map a little east of the station.
     page.get_by_role("button", name="找最近的开放驿站").click()
     page.wait_for_function(
-        "document.getElementById('finder-status').textContent.includes('点一下')"
+        "() => document.getElementById('finder-status').textContent.includes('点一下')"
     )
     box = page.locator("#stations-map").bounding_box()
     at = leaflet(page, "stations-map", f"map.latLngToContainerPoint([{drawn[1]}, {drawn[0]}])")
@@ -326,6 +329,7 @@ def test_on_gcj02_tiles_a_station_is_drawn_shifted_and_a_tap_goes_back_as_wgs84(
     assert popup.inner_text().startswith("坐标测试驿站")
     assert "开放中" in popup.inner_text() and "距您" in popup.inner_text()
     page.wait_for_function(
+        "() => "
         "getComputedStyle(document.querySelector('#stations-map .leaflet-popup')).opacity === '1'"
     )
     page.screenshot(path=str(screenshot_dir / "maps-stations-gcj02.png"))

@@ -57,7 +57,7 @@ def test_staff_filters_workers_and_reveals_one_number(live_server, page, city, s
 
     page.goto(f"{live_server.url}/registry/workers/")
     page.get_by_label("党员", exact=True).select_option("1")
-    page.wait_for_function("!document.querySelector('#list').innerText.includes('群众乙')")
+    page.wait_for_function("() => !document.querySelector('#list').innerText.includes('群众乙')")
     page.get_by_role("link", name="党员甲").click()
     assert "138****1111" in page.content()
     page.get_by_label("查看完整号码的用途").fill("联系本人核实报到")

@@ -321,8 +321,8 @@ def test_visit_stats_over_the_api(client, two, tree):
     bad = send(client, "get", "/api/v1/stations/stats/visits?by=colour")
 
     assert [(r["label"], r["visits"]) for r in by_station["rows"]] == [
-        ("有水驿站", 3),
-        ("无水驿站", 1),
+        ("有水驿站 · A区 A1街道", 3),
+        ("无水驿站 · A区 A1街道", 1),
     ]
     assert by_day["rows"] == [
         {

@@ -79,7 +79,7 @@ def test_without_location_the_rider_taps_the_map(live_server, page, tree):
     page.wait_for_selector("#stations-map[data-loaded='1']")
     page.get_by_role("button", name="找最近的开放驿站").click()
     page.wait_for_function(
-        "document.getElementById('finder-status').textContent.includes('点一下')"
+        "() => document.getElementById('finder-status').textContent.includes('点一下')"
     )
     # Tap the middle of the map: the map is fitted around the only station.
     page.locator("#stations-map").click(position={"x": 120, "y": 120})
@@ -108,6 +108,7 @@ def test_keeper_prints_the_qr_poster(live_server, page, tree, screenshot_dir):
     page.wait_for_selector(".poster-qr")
 
     page.wait_for_function(
+        "() => "
         "document.querySelector('.poster-qr').complete"
         " && document.querySelector('.poster-qr').naturalWidth > 0"
     )

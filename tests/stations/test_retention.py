@@ -77,7 +77,7 @@ def test_counts_are_the_same_before_and_after_purging(history, tree):
     after = {by: counts(city, by) for by in ("station", "day", "occupation")}
     assert after == before
     assert before["occupation"] == {"外卖骑手": 12, "快递员": 4}
-    assert before["station"] == {"甲站": 12, "乙站": 4}
+    assert before["station"] == {"甲站 · A区 A1街道": 12, "乙站 · A区 A1街道": 4}
 
 
 def test_purging_twice_changes_nothing(history):
@@ -124,6 +124,6 @@ def test_counts_are_scoped_to_the_stations_a_user_manages(history, tree, keeper)
     next_county = counts(staff(Role.COUNTY_ADMIN, tree["B"]), "station")
     keeps_b = counts(keeper, "station")
 
-    assert community_b == {"乙站": 4}
+    assert community_b == {"乙站 · A区 A1街道": 4}
     assert next_county == {}
-    assert keeps_b == {"乙站": 4}
+    assert keeps_b == {"乙站 · A区 A1街道": 4}
