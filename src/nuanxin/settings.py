@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "nuanxin.open311",
     "nuanxin.store",
     "nuanxin.volunteering",
+    "nuanxin.party",
     "nuanxin.demo",
     "nuanxin.core.admin_site.NuanxinAdminConfig",
     "django.contrib.auth",

@@ -1,0 +1,27 @@
+"""Every write of the party app (one write path: API, pages, admin and demo call these)."""
+
+from nuanxin.party.services.memberships import (
+    membership_end,
+    membership_join,
+    membership_set_kind,
+    membership_set_mobile,
+    membership_transfer,
+)
+from nuanxin.party.services.organisations import (
+    officer_appoint,
+    organisation_create,
+    organisation_end,
+    organisation_set_covered,
+)
+
+__all__ = [
+    "membership_end",
+    "membership_join",
+    "membership_set_kind",
+    "membership_set_mobile",
+    "membership_transfer",
+    "officer_appoint",
+    "organisation_create",
+    "organisation_end",
+    "organisation_set_covered",
+]
