@@ -243,6 +243,9 @@ NUANXIN_PUBLIC_URL = os.environ.get("NUANXIN_PUBLIC_URL", "")
 STATION_VISIT_RETENTION_DAYS = int(os.environ.get("STATION_VISIT_RETENTION_DAYS", "180"))
 # Full phone or ID numbers one staff member may reveal in any hour (each with a stated purpose).
 REVEALS_PER_HOUR = int(os.environ.get("REVEALS_PER_HOUR", "20"))
+# 应建尽建: an enterprise with at least this many formal party members among its workers and no
+# party organisation of its own must set one up.
+PARTY_MUST_SET_UP_MIN_MEMBERS = int(os.environ.get("PARTY_MUST_SET_UP_MIN_MEMBERS", "3"))
 
 # Our reverse proxies (addresses or CIDR ranges). Only a request that arrives from one of them has
 # its X-Forwarded-For read for the client's address (nuanxin.core.net.client_ip).

@@ -1,5 +1,12 @@
 """Every write of the party app (one write path: API, pages, admin and demo call these)."""
 
+from nuanxin.party.services.coverage import (
+    instructor_assign,
+    instructor_end,
+    mass_member_add,
+    mass_organisation_create,
+    union_sync_from_registry,
+)
 from nuanxin.party.services.memberships import (
     membership_end,
     membership_join,
@@ -15,6 +22,10 @@ from nuanxin.party.services.organisations import (
 )
 
 __all__ = [
+    "instructor_assign",
+    "instructor_end",
+    "mass_member_add",
+    "mass_organisation_create",
     "membership_end",
     "membership_join",
     "membership_set_kind",
@@ -24,4 +35,5 @@ __all__ = [
     "organisation_create",
     "organisation_end",
     "organisation_set_covered",
+    "union_sync_from_registry",
 ]
