@@ -1,5 +1,12 @@
 """Every write of the party app (one write path: API, pages, admin and demo call these)."""
 
+from nuanxin.party.services.committee import (
+    action_item_add,
+    action_item_set_status,
+    committee_meeting_record,
+    department_join,
+    department_leave,
+)
 from nuanxin.party.services.coverage import (
     instructor_assign,
     instructor_end,
@@ -20,8 +27,22 @@ from nuanxin.party.services.organisations import (
     organisation_end,
     organisation_set_covered,
 )
+from nuanxin.party.services.people import (
+    badge_set,
+    grid_member_enrol,
+    grid_member_leave,
+    party_work_grant,
+)
 
 __all__ = [
+    "action_item_add",
+    "action_item_set_status",
+    "badge_set",
+    "committee_meeting_record",
+    "department_join",
+    "department_leave",
+    "grid_member_enrol",
+    "grid_member_leave",
     "instructor_assign",
     "instructor_end",
     "mass_member_add",
@@ -35,5 +56,6 @@ __all__ = [
     "organisation_create",
     "organisation_end",
     "organisation_set_covered",
+    "party_work_grant",
     "union_sync_from_registry",
 ]
