@@ -14,6 +14,13 @@ from nuanxin.party.services.coverage import (
     mass_organisation_create,
     union_sync_from_registry,
 )
+from nuanxin.party.services.meetings import (
+    meeting_absence,
+    meeting_cancel,
+    meeting_record_minutes,
+    meeting_schedule,
+    meeting_sign_in,
+)
 from nuanxin.party.services.memberships import (
     membership_end,
     membership_join,
@@ -47,6 +54,11 @@ __all__ = [
     "instructor_end",
     "mass_member_add",
     "mass_organisation_create",
+    "meeting_absence",
+    "meeting_cancel",
+    "meeting_record_minutes",
+    "meeting_schedule",
+    "meeting_sign_in",
     "membership_end",
     "membership_join",
     "membership_set_kind",
