@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.images import CleanImage, ImageSource
 from nuanxin.core.limits import lock_user
+from nuanxin.core.notifications import region_notify
 from nuanxin.core.timeutil import local_date, start_of_local_day
 from nuanxin.geo.coords import to_wgs84
 from nuanxin.reports.models import (
@@ -190,6 +191,7 @@ def report_submit(
                 photos=cleaned,
                 stored=stored,
             )
+            _tell_grid(report)
     except IntegrityError:
         photo_files_delete(stored)
         prior = _prior(reporter, client_id, submit_key)
@@ -200,6 +202,17 @@ def report_submit(
         photo_files_delete(stored)
         raise
     return report
+
+
+def _tell_grid(report: Report) -> None:
+    """A new report reaches the inbox of its grid's audience (grid members, community staff)."""
+    region_notify(
+        region=report.region,
+        kind="reports.new_in_grid",
+        title=_("网格内有新的问题上报：%(category)s") % {"category": report.category.name},
+        body=report.address or report.region.name,
+        exclude=[report.reporter_id] if report.reporter_id else [],
+    )
 
 
 def _create(
