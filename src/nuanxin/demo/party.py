@@ -27,11 +27,13 @@ from nuanxin.party import services
 from nuanxin.party.models import (
     Attachment,
     BranchType,
+    CommitteeDepartment,
     MassKind,
     MembershipKind,
     Organisation,
     OrgKind,
 )
+from nuanxin.party.selectors.committee import departments_on
 from nuanxin.registry.models import (
     PARTY_STATUSES,
     Enterprise,
@@ -301,13 +303,9 @@ def _committee(today: dt.date) -> None:
         services.department_join(actor=None, name=name, on=dt.date(2021, 6, 1))
     for name in JOINED_2023:
         services.department_join(actor=None, name=name, on=dt.date(2023, 3, 1))
-    from nuanxin.party.models import CommitteeDepartment
-
     by_name = {d.name: d for d in CommitteeDepartment.objects.all()}
     for name in LEFT_2024:
         services.department_leave(actor=None, department=by_name[name], on=dt.date(2024, 1, 1))
-    from nuanxin.party.selectors.committee import departments_on
-
     meetings = [
         ("coordination", "新就业群体党建工作联席会议", dt.date(2024, 3, 12)),
         ("progress", "“两个覆盖”攻坚推进会", dt.date(2024, 9, 20)),

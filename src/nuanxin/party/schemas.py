@@ -30,13 +30,22 @@ class OrganisationOut(Schema):
     probationary: int = 0
     activists: int = 0
     badges: int = 0
+    badge_reports: int = 0
+    badge_hours: float = 0.0
 
     @staticmethod
     def of(org: Any, node: Any = None) -> "OrganisationOut":
         extra = {}
         if node is not None:
-            extra = {"depth": node.depth, "formal": node.formal, "probationary": node.probationary,
-                     "activists": node.activists, "badges": node.badges}  # fmt: skip
+            extra = {
+                "depth": node.depth,
+                "formal": node.formal,
+                "probationary": node.probationary,
+                "activists": node.activists,
+                "badges": node.badges,
+                "badge_reports": node.badge_reports,
+                "badge_hours": float(node.badge_hours),
+            }
         return OrganisationOut(
             id=org.pk, name=org.name, kind=org.kind, kind_label=str(org.get_kind_display()),
             branch_type=org.branch_type, parent_id=org.parent_id, attachment=org.attachment,

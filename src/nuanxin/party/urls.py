@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/", views.tree, name="staff"),
     path("staff/coverage/", views.coverage_page, name="coverage"),
     path("staff/committee/", views.committee, name="committee"),
+    path("staff/grid/", views.grid_page, name="grid"),
     path("staff/o/<int:pk>/", views.organisation, name="organisation"),
     path("staff/o/<int:pk>/schedule/", views.schedule, name="schedule"),
     path("staff/m/<int:pk>/transfer/", views.transfer, name="transfer"),

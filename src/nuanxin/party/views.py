@@ -189,6 +189,11 @@ def committee(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page
+def grid_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "party/staff/grid.html", {"rows": staff.grid_members_for(request.user)})
+
+
 # --- members ---
 
 

@@ -3,15 +3,26 @@ area, all inside the caller's jurisdiction (and nothing for anyone else)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from nuanxin.core.scoping import get_in_scope_or_404, jurisdiction_path, require_jurisdiction
+from nuanxin.core.activity import activity_of
+from nuanxin.core.errors import not_found
+from nuanxin.core.scoping import (
+    get_in_scope_or_404,
+    jurisdiction_path,
+    require_jurisdiction,
+    scope_to_jurisdiction,
+)
 from nuanxin.geo.models import Region
 from nuanxin.party.access import require_party_staff, scope_party
 from nuanxin.party.models import (
+    PARTY_MEMBER_KINDS,
     Badge,
+    GridMember,
     MassOrganisation,
     Meeting,
     Membership,
@@ -70,6 +81,9 @@ class TreeNode:
     probationary: int = 0
     activists: int = 0
     badges: int = 0
+    # What the members showing the badge did: reports accepted, verified volunteer hours.
+    badge_reports: int = 0
+    badge_hours: Decimal = Decimal(0)
     children: list["TreeNode"] = field(default_factory=list)
 
     @property
@@ -87,11 +101,20 @@ def member_counts(org_ids: list[int]) -> dict[int, dict[str, int]]:
     for org_id, kind, n in rows:
         out[org_id][kind] = n
     shown = set(Badge.objects.filter(shown=True).values_list("user_id", flat=True))
-    holders = Membership.objects.filter(
-        organisation_id__in=org_ids, left_on__isnull=True, worker__user_id__in=shown
-    ).values_list("organisation_id")
-    for (org_id,) in holders:
+    holders = list(
+        Membership.objects.filter(
+            organisation_id__in=org_ids,
+            left_on__isnull=True,
+            kind__in=PARTY_MEMBER_KINDS,
+            worker__user_id__in=shown,
+        ).values_list("organisation_id", "worker__user_id")
+    )
+    done = activity_of(user for _org, user in holders)
+    for org_id, user_id in holders:
         out[org_id]["badges"] += 1
+        figures = done.get(user_id, {})
+        out[org_id]["badge_reports"] += figures.get("reports_accepted", 0)
+        out[org_id]["badge_hours"] += figures.get("volunteer_hours", 0)
     return out
 
 
@@ -111,6 +134,8 @@ def organisation_tree(user: Any, *, include_ended: bool = False) -> list[TreeNod
         node.probationary = c.get(MembershipKind.PROBATIONARY, 0)
         node.activists = c.get(MembershipKind.ACTIVIST, 0)
         node.badges = c.get("badges", 0)
+        node.badge_reports = c.get("badge_reports", 0)
+        node.badge_hours = Decimal(c.get("badge_hours", 0))
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.organisation.parent_id)
@@ -134,10 +159,6 @@ def area_for(user: Any, code: str | None) -> Region:
     if code:
         region = Region.objects.filter(code=code).first()
         if region is None:
-            from django.utils.translation import gettext as _
-
-            from nuanxin.core.errors import not_found
-
             raise not_found("party.unknown_region", _("区域不存在。"), code=code)
         require_jurisdiction(user, region)
         return region
@@ -145,3 +166,23 @@ def area_for(user: Any, code: str | None) -> Region:
     if path:
         return Region.objects.get(path=path)
     return Region.objects.filter(depth=0).order_by("code").first()
+
+
+@dataclass
+class GridRow:
+    member: GridMember
+    reports_accepted: int
+
+
+def grid_members_for(user: Any) -> list[GridRow]:
+    """The part-time grid members of the caller's area, with the reports of theirs accepted."""
+    require_party_staff(user)
+    rows = list(
+        scope_to_jurisdiction(
+            GridMember.objects.filter(left_on__isnull=True).select_related("user", "grid"),
+            user,
+            region_field="grid",
+        ).order_by("grid__path", "user__name")
+    )
+    done = activity_of(r.user_id for r in rows)
+    return [GridRow(r, int(done.get(r.user_id, {}).get("reports_accepted", 0))) for r in rows]

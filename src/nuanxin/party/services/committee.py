@@ -21,6 +21,7 @@ from nuanxin.party.models import (
     CommitteeMeetingKind,
     CommitteeSeat,
 )
+from nuanxin.party.selectors.committee import departments_on
 
 
 def require_city_party_staff(actor: Any) -> None:
@@ -109,8 +110,6 @@ def committee_meeting_record(
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise _invalid("invalid_title", _("请填写会议主题（200 字以内）。"), field="title")
-    from nuanxin.party.selectors.committee import departments_on
-
     members = {d.pk for d in departments_on(held_on)}
     outsiders = [d.name for d in attendees if d.pk not in members]
     if outsiders:

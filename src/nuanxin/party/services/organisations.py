@@ -27,6 +27,7 @@ from nuanxin.party.services._common import (
     require_reach,
     require_staff_in,
 )
+from nuanxin.party.services.memberships import membership_transfer
 
 
 def _invalid(code: str, message: str, **extra: Any) -> ApplicationError:
@@ -181,8 +182,6 @@ def organisation_end(
     """Merge an organisation into another (its members are transferred there the same day) or
     dissolve it (only once no member is left in it: each is transferred or leaves with a
     reason first, so nobody is left in no organisation without one)."""
-    from nuanxin.party.services.memberships import membership_transfer
-
     require_reach(actor, organisation, organisation_missing(), region_field="region")
     org = _lock(organisation)
     if org.status != OrgStatus.ACTIVE:
