@@ -167,3 +167,20 @@ def test_minutes_only_after_the_start_and_the_branch_figures(tree, branch, clock
 def test_a_meeting_needs_a_place_or_a_link(tree, branch, clock):
     assert error_code(lambda: _meeting(branch, place="", online_link="")) == "party.place_required"
     assert error_code(lambda: _meeting(branch, ends_at=MEETING_START)) == "party.invalid_time"
+
+
+def test_members_are_reminded_once_before_the_meeting(
+    tree, branch, clock, django_capture_on_commit_callbacks
+):
+    from nuanxin.party.services.meetings import meetings_remind_due
+
+    user = _member(tree, branch, mobile=True)
+    meeting = _meeting(branch)
+    assert meetings_remind_due() == 0  # 7 hours before: too early
+    clock.at = MEETING_START - H
+    with django_capture_on_commit_callbacks(execute=True):
+        assert meetings_remind_due() == 1
+        assert meetings_remind_due() == 0
+    reminders = Notification.objects.filter(user=user, kind="party.meeting_reminder")
+    assert reminders.count() == 1
+    assert str(meeting.pk) in reminders.get().url

@@ -237,3 +237,41 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
             title=_("支部活动已取消：%(title)s") % {"title": locked.title}, body=reason,
         )  # fmt: skip
     return locked
+
+
+REMIND_BEFORE = dt.timedelta(hours=2)
+
+
+def meetings_remind_due() -> int:
+    """Remind the members of each scheduled meeting starting within two hours, once (the row
+    is locked and marked in the same transaction, so two job runners never remind twice)."""
+    now = timezone.now()
+    due = Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED,
+        reminded_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + REMIND_BEFORE,
+    ).values_list("pk", flat=True)
+    reminded = 0
+    for pk in list(due):
+        with transaction.atomic():
+            meeting = (
+                Meeting.objects.select_for_update()
+                .filter(pk=pk, reminded_at__isnull=True)
+                .select_related("organisation")
+                .first()
+            )
+            if meeting is None:
+                continue
+            meeting.reminded_at = now
+            meeting.save(update_fields=["reminded_at"])
+            local = timezone.localtime(meeting.starts_at)
+            for user in _members_with_accounts(meeting.organisation):
+                notification_send(
+                    user=user, kind="party.meeting_reminder",
+                    title=_("即将开始：%(title)s") % {"title": meeting.title},
+                    body=_("%(when)s 开始，流动党员可线上签到。") % {"when": f"{local:%H:%M}"},
+                    url=MEETING_URL.format(pk=meeting.pk),
+                )  # fmt: skip
+            reminded += 1
+    return reminded
