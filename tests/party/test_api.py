@@ -114,3 +114,18 @@ def test_a_mobile_member_signs_in_online_through_the_api(client, setup, clock):
     stranger = worker_account(setup["a"].region)
     r = send(client, "post", url, {"method": "online"}, user=stranger)
     assert (r.status_code, r.json()["code"]) == (404, "party.meeting_not_found")
+
+
+def test_a_worker_outside_the_area_cannot_be_added_and_answers_like_a_missing_one(
+    client, tree, setup
+):
+    outsider = member(tree["B1a"])
+    url = f"{BASE}/organisations/{setup['a'].pk}/members"
+    body = {"kind": "formal", "joined_on": "2024-01-01"}
+    foreign = send(client, "post", url, body | {"worker_id": outsider.pk}, user=setup["staff"])
+    missing = send(client, "post", url, body | {"worker_id": 10**9}, user=setup["staff"])
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json() == missing.json()
+    local = member(tree["A1b"])
+    r = send(client, "post", url, body | {"worker_id": local.pk}, user=setup["staff"])
+    assert (r.status_code, r.json()["name"]) == (201, local.name)

@@ -7,7 +7,7 @@ from ninja import Router, Status
 
 from nuanxin.core.errors import not_found
 from nuanxin.core.schema import Date, IdParam, param_int
-from nuanxin.core.scoping import get_in_scope_or_404, scope_to_jurisdiction
+from nuanxin.core.scoping import get_in_scope_or_404, in_jurisdiction, scope_to_jurisdiction
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.models import Region
 from nuanxin.party import services
@@ -121,7 +121,8 @@ def member_join(request: HttpRequest, org_id: IdParam, payload: JoinIn) -> Statu
     user = request.auth
     org = staff.organisation_for_staff(user, org_id)
     worker = worker_by_id(payload.worker_id)
-    if worker is None:
+    # A person of the registry outside the caller's area answers like one who does not exist.
+    if worker is None or not in_jurisdiction(user, worker.region):
         raise not_found("party.worker_not_found", _("人员不存在。"))
     m = services.membership_join(
         actor=user, worker=worker, organisation=org, kind=payload.kind,
