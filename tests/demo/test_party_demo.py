@@ -102,3 +102,11 @@ def test_party_staff_see_a_non_empty_must_set_up_list_for_their_area(demo_city):
 
 def test_the_demo_driver_shows_his_badge(demo_city):
     assert badges_of(User.objects.get(phone="13800000009")) == ["先锋"]
+
+
+def test_the_mobile_branch_holds_a_meeting_drivers_signed_in_to_online(demo_city):
+    from nuanxin.party.models import Attendance
+
+    rows = Attendance.objects.filter(meeting__organisation__name=DIDI_BRANCH)
+    assert rows.filter(method="online").count() >= 5
+    assert set(rows.values_list("membership__mobile", flat=True)) == {True}

@@ -7,7 +7,8 @@ committee with its 4 branches; the registry's 165 party members all belong to on
 88 mass organisations (unions, Youth League, Women's Federation); the city committee with 22
 member departments today (24 over its life: four joined in 2023, two left in 2024), three of
 its meetings with action items, one overdue; 中通 couriers in 雷州市 enrolled as part-time grid
-members; instructors (党建指导员) in six enterprises; a party-work staff account; badges shown
+members; instructors (党建指导员) in six enterprises; the Didi branch's theme day under way,
+with drivers signed in online; a party-work staff account; badges shown
 by some of the Didi drivers.
 """
 
@@ -15,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, F
+from django.utils import timezone
 from shapely.geometry import box, mapping, shape
 
 from nuanxin.accounts.models import Role, User
@@ -29,6 +31,7 @@ from nuanxin.party.models import (
     BranchType,
     CommitteeDepartment,
     MassKind,
+    Membership,
     MembershipKind,
     Organisation,
     OrgKind,
@@ -406,6 +409,31 @@ def _people(ctx: DemoContext, today: dt.date) -> tuple[int, int]:
     return shown, enrolled
 
 
+def _branch_life(orgs: dict[str, Organisation]) -> int:
+    """The Didi branch's theme day, under way as the demo is built: drivers with accounts sign
+    in online from the road; the next branch meeting is in a week."""
+    branch = orgs[DIDI_BRANCH]
+    now = timezone.now()
+    live = services.meeting_schedule(
+        actor=None, organisation=branch, kind="theme_day", title="主题党日：文明出行我先行",
+        starts_at=now - dt.timedelta(minutes=15), ends_at=now + dt.timedelta(hours=3),
+        place="沙湾街道党群服务中心", online_link="https://meeting.example.cn/didi-branch",
+    )  # fmt: skip
+    signed = 0
+    members = Membership.objects.filter(
+        organisation=branch, left_on__isnull=True, worker__user__isnull=False
+    ).select_related("worker__user")
+    for m in members.order_by("pk")[:6]:
+        services.meeting_sign_in(user=m.worker.user, meeting=live, method="online")
+        signed += 1
+    services.meeting_schedule(
+        actor=None, organisation=branch, kind="general_assembly", title="支部党员大会：季度工作",
+        starts_at=now + dt.timedelta(days=7), ends_at=now + dt.timedelta(days=7, hours=2),
+        place="沙湾街道党群服务中心", online_link="https://meeting.example.cn/didi-branch",
+    )  # fmt: skip
+    return signed
+
+
 def load(ctx: DemoContext) -> None:
     if Organisation.objects.filter(name=DIDI_BRANCH).exists():
         ctx.credentials.append(
@@ -422,8 +450,10 @@ def load(ctx: DemoContext) -> None:
     mass = _mass_organisations()
     _committee(today)
     shown, enrolled = _people(ctx, today)
+    signed = _branch_life(orgs)
     ctx.say(
         f"党建：党组织 {len(orgs)} 个（{DIDI_BRANCH} {counts[DIDI_BRANCH]} 名党员），"
         f"党员 {sum(counts.values())} 名，群团组织 {mass} 个，工委成员单位 {DEPARTMENTS_NOW} 个；"
-        f"{shown} 名党员亮明身份，{enrolled} 名中通快递员任兼职网格员。"
+        f"{shown} 名党员亮明身份，{enrolled} 名中通快递员任兼职网格员；"
+        f"滴滴流动党支部主题党日 {signed} 名党员线上签到。"
     )
