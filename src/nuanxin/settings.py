@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "nuanxin.open311",
     "nuanxin.store",
     "nuanxin.volunteering",
+    "nuanxin.party",
     "nuanxin.demo",
     "nuanxin.core.admin_site.NuanxinAdminConfig",
     "django.contrib.auth",
@@ -292,6 +293,13 @@ STATION_VISIT_RETENTION_DAYS = int(os.environ.get("STATION_VISIT_RETENTION_DAYS"
 REVEALS_PER_HOUR = int(os.environ.get("REVEALS_PER_HOUR", "20"))
 # The Open311 server's jurisdiction_id (one city per server); a request naming another is 404.
 OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "")
+# 应建尽建: an enterprise with at least this many formal party members among its workers and no
+# party organisation of its own must set one up.
+PARTY_MUST_SET_UP_MIN_MEMBERS = int(os.environ.get("PARTY_MUST_SET_UP_MIN_MEMBERS", "3"))
+# The function that delivers one notification (the in-app inbox by default).
+NOTIFICATION_DELIVERY = os.environ.get(
+    "NOTIFICATION_DELIVERY", "nuanxin.core.notifications.inbox_deliver"
+)
 
 # Our reverse proxies (addresses or CIDR ranges). Only a request that arrives from one of them has
 # its X-Forwarded-For read for the client's address (nuanxin.core.net.client_ip).

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nuanxin.accounts.models import Role
+from nuanxin.party import services as party
 from nuanxin.points import services as points
 from nuanxin.registry.exporting import template_workbook
 from nuanxin.registry.importing.engine import import_file
@@ -159,4 +160,30 @@ def build_world(tree: Any, monkeypatch: Any) -> World:
         mode=ImportMode.DRY_RUN,
         file_name="b.xlsx",
     ).job.pk
+    # The party: a mobile branch in county B with one member who has an account, and a meeting;
+    # both county admins do party work (county A's inside county A only).
+    for who in ("county_a", "county_b"):
+        party.party_work_grant(actor=None, user=people[who])
+        people[who] = type(people[who]).objects.get(pk=people[who].pk)
+    branch = party.organisation_create(
+        actor=None, name="B区流动党支部", kind="branch", branch_type="mobile",
+        attachment="region", region=tree["B1"], founded_on=dt.date(2021, 1, 1),
+    )  # fmt: skip
+    ids["party_org"] = branch.pk
+    people["party_member_b"] = UserFactory(role=Role.WORKER, region=tree["B1a"])
+    comrade = make_worker(tree["B1a"], political_status="party_member")
+    type(comrade).objects.filter(pk=comrade.pk).update(user=people["party_member_b"])
+    ids["party_membership"] = party.membership_join(
+        actor=None, worker=comrade, organisation=branch, kind="formal",
+        joined_on=dt.date(2021, 1, 1), mobile=True,
+    ).pk  # fmt: skip
+    ids["party_membership_leaving"] = party.membership_join(
+        actor=None, worker=make_worker(tree["B1a"], political_status="party_member"),
+        organisation=branch, kind="formal", joined_on=dt.date(2021, 1, 1),
+    ).pk  # fmt: skip
+    start = dt.datetime.combine(DAY, dt.time(19), TZ)
+    ids["party_meeting"] = party.meeting_schedule(
+        actor=None, organisation=branch, kind="theme_day", title="主题党日",
+        starts_at=start, ends_at=start + dt.timedelta(hours=2), place="B区党群服务中心",
+    ).pk  # fmt: skip
     return World(people=people, ids=ids, extra=extra)

@@ -69,6 +69,14 @@ def test_each_app_declares_its_own_jobs_under_its_own_name():
 
     declared = {label: [job.name for job in module.JOBS] for label, module in app_modules("jobs")}
 
-    assert set(declared) == {"core", "accounts", "points", "stations", "store", "volunteering"}
+    assert set(declared) == {
+        "core",
+        "accounts",
+        "points",
+        "stations",
+        "store",
+        "volunteering",
+        "party",
+    }
     assert all(name.startswith(f"{label}.") for label, names in declared.items() for name in names)
     assert len({job.name for job in all_jobs()}) == sum(map(len, declared.values()))

@@ -43,6 +43,9 @@ KINDS = {
     ("volunteering", "attendance_id"): "attendance",
     ("volunteering", "award_id"): "award",
     ("volunteering", "code"): "claim_code",
+    ("party", "org_id"): "party_org",
+    ("party", "membership_id"): "party_membership",
+    ("party", "meeting_id"): "party_meeting",
 }
 
 
@@ -173,6 +176,38 @@ CASES: dict[str, Case] = {
         body={"outcome": "no_show", "reason": "没来"}
     ),
     "POST /api/v1/volunteering/staff/awards/{award_id}/retry": Case(),
+    # party
+    "GET /api/v1/party/organisations/{org_id}": Case(),
+    "POST /api/v1/party/organisations/{org_id}/end": Case(body={"status": "dissolved", "on": DATE}),
+    "GET /api/v1/party/organisations/{org_id}/members": Case(),
+    "POST /api/v1/party/organisations/{org_id}/members": Case(
+        body=lambda world: {"worker_id": world.ids["worker"], "kind": "formal", "joined_on": DATE}
+    ),
+    "GET /api/v1/party/organisations/{org_id}/meetings": Case(),
+    "POST /api/v1/party/organisations/{org_id}/meetings": Case(
+        body={
+            "kind": "lecture",
+            "title": "党课",
+            "starts_at": "2031-03-10T19:00:00+08:00",
+            "ends_at": "2031-03-10T20:00:00+08:00",
+            "place": "驿站",
+        }
+    ),
+    "GET /api/v1/party/organisations/{org_id}/life": Case(),
+    "POST /api/v1/party/memberships/{membership_id}/transfer": Case(
+        body=lambda world: {"to_organisation_id": world.ids["party_org"], "on": DATE}
+    ),
+    "POST /api/v1/party/memberships/{membership_id}/end": Case(
+        body={"on": DATE, "reason": "moved_away"},
+        kinds={"membership_id": "party_membership_leaving"},
+    ),
+    "POST /api/v1/party/meetings/{meeting_id}/minutes": Case(body={"minutes": "记录"}),
+    "POST /api/v1/party/meetings/{meeting_id}/sign-in": Case(
+        body={"method": "online"}, owner="party_member_b"
+    ),
+    "POST /api/v1/party/meetings/{meeting_id}/absence": Case(
+        body={"reason": "出车在外"}, owner="party_member_b"
+    ),
 }
 
 

@@ -92,6 +92,30 @@ PAGES: dict[str, Page] = {
         {"pk": "attendance"}, ("post",), {"outcome": "no_show", "reason": "没来"}
     ),
     "volunteering:staff_retry_award": Page({"pk": "award"}, ("post",)),
+    "party:meeting": Page({"pk": "party_meeting"}, ("get",)),
+    "party:sign_in": Page({"pk": "party_meeting"}, ("post",), {"method": "online"}),
+    "party:absence": Page({"pk": "party_meeting"}, ("post",), {"reason": "出车在外"}),
+    "party:scan": Page({"pk": "party_meeting", "token": "token"}, ("get",)),
+    "party:organisation": Page({"pk": "party_org"}, ("get",)),
+    "party:schedule": Page(
+        {"pk": "party_org"},
+        ("post",),
+        {
+            "kind": "lecture",
+            "title": "党课",
+            "starts_at": "2031-03-10T19:00",
+            "ends_at": "2031-03-10T20:00",
+            "place": "驿站",
+        },
+    ),
+    "party:transfer": Page(
+        {"pk": "party_membership"}, ("post",), {"to": "@party_org", "on": "2031-03-10"}
+    ),
+    "party:leave": Page(
+        {"pk": "party_membership_leaving"}, ("post",), {"reason": "moved_away", "on": "2031-03-10"}
+    ),
+    "party:staff_meeting": Page({"pk": "party_meeting"}, ("get",)),
+    "party:minutes": Page({"pk": "party_meeting"}, ("post",), {"minutes": "记录"}),
 }
 
 

@@ -42,6 +42,7 @@ STAFF_NAV = [
     NavEntry("stations:stats", _("驿站"), "☕"),
     NavEntry("store:verify", _("核销"), "🎁"),
     NavEntry("volunteering:staff", _("志愿项目"), "♥"),
+    NavEntry("party:staff", _("党建"), "⚑"),
     NavEntry("admin:index", _("管理后台"), "⚙"),
 ]
 

@@ -1,23 +1,61 @@
-"""In-app notifications: services queue them on commit, so a rolled-back change tells no one."""
+"""In-app notifications: services queue them on commit, so a rolled-back change tells no one.
 
+Delivery is pluggable: ``NOTIFICATION_DELIVERY`` names the function that delivers one message
+(default ``inbox_deliver``, the in-app inbox); a deployment may point it at one that also
+pushes to a phone or a chat group. ``region_notify`` tells everyone whom the apps count as the
+audience of a region (each app's ``audiences.py`` with ``audience_of(region)``: a grid's
+part-time grid members and its community staff, for instance).
+"""
+
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from nuanxin.core.discovery import app_modules
 from nuanxin.core.models import Notification
+
+DEFAULT_DELIVERY = "nuanxin.core.notifications.inbox_deliver"
+
+
+def inbox_deliver(*, user: Any, kind: str, title: str, body: str, url: str) -> None:
+    Notification.objects.create(
+        user=user, kind=kind, title=str(title)[:120], body=str(body), url=url
+    )
+
+
+def _deliver() -> Any:
+    return import_string(getattr(settings, "NOTIFICATION_DELIVERY", DEFAULT_DELIVERY))
 
 
 def notification_send(*, user: Any, kind: str, title: str, body: str = "", url: str = "") -> None:
-    """Queue a notification to be written once the surrounding transaction commits."""
+    """Queue a notification to be delivered once the surrounding transaction commits."""
+    deliver = _deliver()
 
     def write() -> None:
-        Notification.objects.create(
-            user=user, kind=kind, title=str(title)[:120], body=str(body), url=url
-        )
+        deliver(user=user, kind=kind, title=str(title), body=str(body), url=url)
 
     transaction.on_commit(write)
+
+
+def region_notify(
+    *, region: Any, kind: str, title: str, body: str = "", url: str = "",
+    exclude: Iterable[int] = (),
+) -> int:  # fmt: skip
+    """Queue a notification to the audience of ``region``; returns how many it reaches."""
+    skip = set(exclude)
+    seen: dict[int, Any] = {}
+    for _label, module in app_modules("audiences"):
+        for user in module.audience_of(region):
+            if user.pk not in skip and user.is_active:
+                seen.setdefault(user.pk, user)
+    for user in seen.values():
+        notification_send(user=user, kind=kind, title=title, body=body, url=url)
+    return len(seen)
 
 
 def notifications_mark_read(*, user: Any, ids: list[int] | None = None) -> int:

@@ -22,6 +22,7 @@ PARTS = [
     "nuanxin.demo.open311",
     "nuanxin.demo.store",
     "nuanxin.demo.volunteering",
+    "nuanxin.demo.party",
 ]
 
 DEMO_PASSWORD = "nuanxin-demo-2024"

@@ -330,3 +330,40 @@ def occupation_of(user: Any) -> str:
 def occupation_label(code: str) -> str:
     """The Chinese name of an occupation code ("" when the code is not one)."""
     return str(Occupation(code).label) if code in Occupation.values else ""
+
+
+# Reads the party app builds on (coverage, the union's members): live figures of the 台账.
+
+
+def enterprises_under(path: str) -> QuerySet[Enterprise]:
+    """Enterprises in operation whose region lies under ``path`` ("" for all)."""
+    qs = Enterprise.objects.exclude(status=EnterpriseStatus.CLOSED).select_related("region")
+    return qs.filter(region__path__startswith=path) if path else qs
+
+
+def party_members_by_enterprise(enterprise_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Active workers who are party members, per enterprise: {"formal": n, "probationary": m}."""
+    out: dict[int, dict[str, int]] = defaultdict(lambda: {"formal": 0, "probationary": 0})
+    rows = (
+        Worker.objects.filter(
+            status=WorkerStatus.ACTIVE,
+            political_status__in=PARTY_STATUSES,
+            enterprises__in=enterprise_ids,
+        )
+        .values_list("enterprises", "political_status")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    for enterprise_id, status, n in rows:
+        key = "formal" if status == PARTY_STATUSES[0] else "probationary"
+        out[enterprise_id][key] += n
+    return dict(out)
+
+
+def workers_of_enterprise(enterprise_id: int, *, union_member: bool | None = None) -> QuerySet:
+    """Active workers of one enterprise (the union's members when ``union_member``)."""
+    qs = Worker.objects.filter(status=WorkerStatus.ACTIVE, enterprises=enterprise_id)
+    return qs if union_member is None else qs.filter(union_member=union_member)
+
+
+def worker_by_id(pk: int) -> Worker | None:
+    return Worker.objects.filter(pk=pk).select_related("region").first()

@@ -17,6 +17,7 @@ from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.files import WrittenFiles, removed_unless_committed
 from nuanxin.core.images import CleanImage, ImageSource
 from nuanxin.core.limits import lock_user
+from nuanxin.core.notifications import region_notify
 from nuanxin.core.timeutil import local_date, start_of_local_day
 from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.reports.models import (
@@ -181,12 +182,24 @@ def report_submit(
                 photos=cleaned,
                 files=files,
             )
+            _tell_grid(report)
     except IntegrityError:
         prior = _prior(reporter, client_id, submit_key)
         if prior is not None:
             return prior
         raise
     return report
+
+
+def _tell_grid(report: Report) -> None:
+    """A new report reaches the inbox of its grid's audience (grid members, community staff)."""
+    region_notify(
+        region=report.region,
+        kind="reports.new_in_grid",
+        title=_("网格内有新的问题上报：%(category)s") % {"category": report.category.name},
+        body=report.address or report.region.name,
+        exclude=[report.reporter_id] if report.reporter_id else [],
+    )
 
 
 def _create(

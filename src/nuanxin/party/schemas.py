@@ -1,0 +1,243 @@
+"""Request and response shapes of the party API (strict, bounded types from core.schema)."""
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from nuanxin.core.schema import Date, DateTime, Id, json_int
+from nuanxin.party.models import Meeting, Membership
+from nuanxin.party.services.meetings import signin_window
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    branch_type: str
+    parent_id: int | None
+    attachment: str
+    enterprise_id: int | None
+    chain_name: str
+    region_code: str
+    region_name: str
+    founded_on: dt.date
+    status: str
+    ended_on: dt.date | None
+    depth: int = 0
+    formal: int = 0
+    probationary: int = 0
+    activists: int = 0
+    badges: int = 0
+    badge_reports: int = 0
+    badge_hours: float = 0.0
+
+    @staticmethod
+    def of(org: Any, node: Any = None) -> "OrganisationOut":
+        extra = {}
+        if node is not None:
+            extra = {
+                "depth": node.depth,
+                "formal": node.formal,
+                "probationary": node.probationary,
+                "activists": node.activists,
+                "badges": node.badges,
+                "badge_reports": node.badge_reports,
+                "badge_hours": float(node.badge_hours),
+            }
+        return OrganisationOut(
+            id=org.pk, name=org.name, kind=org.kind, kind_label=str(org.get_kind_display()),
+            branch_type=org.branch_type, parent_id=org.parent_id, attachment=org.attachment,
+            enterprise_id=org.enterprise_id, chain_name=org.chain_name,
+            region_code=org.region.code, region_name=org.region.name,
+            founded_on=org.founded_on, status=org.status, ended_on=org.ended_on, **extra,
+        )  # fmt: skip
+
+
+class OrganisationIn(Schema):
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    branch_type: str = Field("regular", max_length=12)
+    attachment: str = Field(max_length=12)
+    region_code: str = Field(max_length=32)
+    founded_on: Date
+    parent_id: Id | None = None
+    enterprise_id: Id | None = None
+    chain_name: str = Field("", max_length=100)
+
+
+class OrganisationEndIn(Schema):
+    status: str = Field(max_length=12)
+    on: Date
+    note: str = Field("", max_length=300)
+    merged_into_id: Id | None = None
+
+
+class MemberOut(Schema):
+    id: int
+    worker_id: int
+    name: str
+    phone: str
+    organisation_id: int
+    kind: str
+    mobile: bool
+    joined_on: dt.date
+    left_on: dt.date | None
+    leave_reason: str
+    next_id: int | None
+
+    @staticmethod
+    def of(m: Membership) -> "MemberOut":
+        return MemberOut(
+            id=m.pk, worker_id=m.worker_id, name=m.worker.name, phone=m.worker.masked_phone,
+            organisation_id=m.organisation_id, kind=m.kind, mobile=m.mobile,
+            joined_on=m.joined_on, left_on=m.left_on, leave_reason=m.leave_reason,
+            next_id=m.next_id,
+        )  # fmt: skip
+
+
+class JoinIn(Schema):
+    worker_id: Id
+    kind: str = Field(max_length=14)
+    joined_on: Date
+    mobile: bool = False
+
+
+class TransferIn(Schema):
+    to_organisation_id: Id
+    on: Date
+    note: str = Field("", max_length=300)
+
+
+class LeaveIn(Schema):
+    on: Date
+    reason: str = Field(max_length=12)
+    note: str = Field("", max_length=300)
+
+
+class CoverageOut(Schema):
+    region_code: str
+    region_name: str
+    enterprises: int
+    own: int
+    joint: int
+    instructor: int
+    organisation_rate: float
+    work_rate: float
+    must_set_up: int
+    mass: dict[str, int]
+
+
+class CoverageAreaOut(Schema):
+    total: CoverageOut
+    children: list[CoverageOut]
+
+
+class MonthOut(Schema):
+    month_end: dt.date
+    figures: CoverageOut
+
+
+class MustSetUpOut(Schema):
+    enterprise_id: int
+    name: str
+    formal: int
+    probationary: int
+    status: str
+
+
+class MassOut(Schema):
+    id: int
+    name: str
+    kind: str
+    region_code: str
+    enterprise_id: int | None
+    station_name: str
+    founded_on: dt.date
+    member_count: int
+
+
+class MeetingOut(Schema):
+    id: int
+    organisation_id: int
+    kind: str
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    online_link: str
+    status: str
+    signin_opens_at: dt.datetime
+
+    @staticmethod
+    def of(m: Meeting) -> "MeetingOut":
+        return MeetingOut(
+            id=m.pk, organisation_id=m.organisation_id, kind=m.kind, title=m.title,
+            starts_at=m.starts_at, ends_at=m.ends_at, place=m.place, online_link=m.online_link,
+            status=m.status, signin_opens_at=signin_window(m)[0],
+        )  # fmt: skip
+
+
+class MeetingIn(Schema):
+    kind: str = Field(max_length=20)
+    title: str = Field(max_length=200)
+    starts_at: DateTime
+    ends_at: DateTime
+    place: str = Field("", max_length=200)
+    online_link: str = Field("", max_length=200)
+    signin_early_minutes: json_int(0, 240) = 30  # type: ignore[valid-type]
+
+
+class MinutesIn(Schema):
+    minutes: str = Field(max_length=20000)
+    resolutions: str = Field("", max_length=20000)
+
+
+class BranchLifeOut(Schema):
+    members: int
+    meetings_held: int
+    attendance_rate: float
+    not_reached: list[MemberOut]
+
+
+class SignInIn(Schema):
+    method: str = Field(max_length=8)
+    token: str = Field("", max_length=64)
+
+
+class AbsenceIn(Schema):
+    reason: str = Field(max_length=300)
+
+
+class AttendanceOut(Schema):
+    id: int
+    meeting_id: int
+    method: str
+    at: dt.datetime
+    absence_reason: str
+
+
+class BadgeIn(Schema):
+    shown: bool
+
+
+class BadgeOut(Schema):
+    eligible: bool
+    shown: bool
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    responsibilities: str
+
+
+class ActionItemOut(Schema):
+    id: int
+    meeting_id: int
+    title: str
+    owner: str
+    due_on: dt.date
+    status: str
+    overdue: bool
