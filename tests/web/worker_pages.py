@@ -6,17 +6,23 @@ from django.test import Client
 
 from nuanxin.accounts.models import User
 from nuanxin.stations.models import Station, StationStatus
+from nuanxin.store.models import Stock
 from nuanxin.volunteering.models import Project
 
 DEMO_WORKER = "13800000007"  # 骑手小李, the demo's rider
 
 
 def worker_paths() -> list[str]:
-    """Home, stations list and a station, the report form, my reports, points, the shop,
-    volunteering list and a project, notifications."""
+    """Home, stations list and a station, the report form, my reports, points, the shop and an
+    item's page (where an order is confirmed), volunteering list and a project, notifications."""
     station = Station.objects.filter(status=StationStatus.OPEN).order_by("pk").first()
     project = Project.objects.filter(status="published").order_by("pk").first()
-    assert station is not None and project is not None, "the demo has stations and projects"
+    stock = (
+        Stock.objects.filter(on_shelf__gt=0, station__shop__is_open=True, item__retired=False)
+        .order_by("pk")
+        .first()
+    )
+    assert station and project and stock, "the demo has stations, projects and shops"
     return [
         "/",
         "/stations/",
@@ -25,6 +31,7 @@ def worker_paths() -> list[str]:
         "/reports/mine/",
         "/points/",
         "/store/",
+        f"/store/s/{stock.station_id}/i/{stock.item_id}/",
         "/volunteer/",
         f"/volunteer/p/{project.pk}/",
         "/me/notifications/",
