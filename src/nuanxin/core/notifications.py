@@ -7,14 +7,27 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from nuanxin.core.models import Notification
+from nuanxin.core.texts import Text, text_data, text_default
+
+Content = str | Text | list[str | Text]
 
 
-def notification_send(*, user: Any, kind: str, title: str, body: str = "", url: str = "") -> None:
-    """Queue a notification to be written once the surrounding transaction commits."""
+def notification_send(
+    *, user: Any, kind: str, title: Content, body: Content = "", url: str = ""
+) -> None:
+    """Queue a notification to be written once the surrounding transaction commits.
+
+    ``title`` and ``body`` given as ``core.texts.text(...)`` (or lists of texts and strings,
+    one a line) are stored as catalogue keys with their parameters and shown in the reader's
+    language; plain strings (what a person wrote) are shown as written. The row also keeps
+    both in the site's language.
+    """
+    texts = {"title": text_data(title), "body": text_data(body)}
+    plain_title, plain_body = text_default(title), text_default(body)
 
     def write() -> None:
         Notification.objects.create(
-            user=user, kind=kind, title=str(title)[:120], body=str(body), url=url
+            user=user, kind=kind, title=plain_title[:120], body=plain_body, url=url, texts=texts
         )
 
     transaction.on_commit(write)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.core.timeutil import local_date
+from nuanxin.core.vocab import vocab_label
 from nuanxin.stations.forms import ImportForm, StatsForm
 from nuanxin.stations.models import Station, Visit
 from nuanxin.stations.permissions import can_manage
@@ -62,7 +63,7 @@ def station_map(request: HttpRequest) -> HttpResponse:
     context = {
         "amenities": amenities,
         "strings": strings,
-        "amenity_info": {a.code: {"name": a.name, "icon": a.icon} for a in amenities},
+        "amenity_info": {a.code: {"name": vocab_label(a.name), "icon": a.icon} for a in amenities},
     }
     return render(request, "stations/map.html", context)
 
