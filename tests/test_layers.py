@@ -100,3 +100,18 @@ def test_the_rule_catches_the_arrows_that_once_ran_back_up():
     assert violation("volunteering", "nuanxin.store.models") is not None
     assert violation("store", "nuanxin.stations.models") is None
     assert violation("stations", "nuanxin.registry.selectors") is None
+
+
+def test_staff_are_guarded_in_one_place_with_one_code():
+    """core.scoping.require_staff is the one staff guard: no app invents its own refusal code
+    for "you are not staff" (ten guards once answered with six different codes)."""
+    import re
+
+    invented = re.compile(r"""["'](\w+)\.staff_only["']""")
+    found = [
+        f"{path.relative_to(PACKAGE)}: {match.group(0)}"
+        for path in PACKAGE.rglob("*.py")
+        for match in invented.finditer(path.read_text(encoding="utf-8"))
+        if match.group(1) != "auth"
+    ]
+    assert found == []

@@ -6,16 +6,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nuanxin.core.errors import ApplicationError
 from nuanxin.geo.coords import (
     EARTH_MEAN_RADIUS_M,
     CoordSystem,
     bd09_to_gcj02,
     bd09_to_wgs84,
+    coord_system_named,
     from_wgs84,
     gcj02_to_bd09,
     gcj02_to_wgs84,
     haversine_m,
     out_of_china,
+    pair,
+    point_to_wgs84,
     to_wgs84,
     wgs84_to_bd09,
     wgs84_to_gcj02,
@@ -272,3 +276,39 @@ def test_haversine_known_city_distance():
     # Beijing (Tiananmen) to Shanghai (People's Square): about 1,067 km on the sphere.
     d = haversine_m(116.3975, 39.9087, 121.4737, 31.2304)
     assert 1_060_000 < d < 1_075_000
+
+
+@pytest.mark.parametrize(
+    ("text", "system"),
+    [
+        ("", CoordSystem.WGS84),
+        ("  ", CoordSystem.WGS84),
+        ("GPS", CoordSystem.WGS84),
+        ("WGS-84", CoordSystem.WGS84),
+        ("GCJ-02（高德/腾讯）", CoordSystem.GCJ02),
+        ("高德 地图", CoordSystem.GCJ02),
+        ("火星坐标", CoordSystem.GCJ02),
+        ("BD-09", CoordSystem.BD09),
+        ("百度", CoordSystem.BD09),
+        ("utm", None),
+        ("北京54", None),
+    ],
+)
+def test_coordinate_system_names_people_write(text, system):
+    assert coord_system_named(text) == system
+
+
+@pytest.mark.parametrize(
+    "point",
+    [(200, 21), (110, 95), ("110", "21"), (True, 21), (float("nan"), 21), None, (1,), "ab"],
+)
+def test_every_unconvertible_point_is_one_refusal(point):
+    with pytest.raises(ApplicationError) as raised:
+        point_to_wgs84(*pair(point), CoordSystem.GCJ02)
+    assert raised.value.code == "geo.bad_coordinates" and raised.value.status == 400
+
+
+def test_an_unknown_system_is_the_same_refusal():
+    with pytest.raises(ApplicationError) as raised:
+        point_to_wgs84(110.3, 21.2, "mars")
+    assert raised.value.code == "geo.bad_coordinates"

@@ -162,7 +162,7 @@ def test_the_key_is_checked_before_the_body(post, cat):
         ({"service_code": "pothole", "lat": "north", "long": str(LON)}, "open311.bad_location"),
         ({"service_code": "pothole", "lat": "nan", "long": str(LON)}, "open311.bad_location"),
         ({"service_code": "pothole", "coord_system": "utm", **where()}, "open311.bad_location"),
-        ({"service_code": "pothole", "lat": "95", "long": str(LON)}, "reports.bad_coordinates"),
+        ({"service_code": "pothole", "lat": "95", "long": str(LON)}, "geo.bad_coordinates"),
         ({"service_code": "pothole", "lat": "30.0", "long": "120.0"}, "reports.outside_area"),
         ({"service_code": "pothole", "email": "not-mail", **where()}, "reports.bad_email"),
         ({"service_code": "pothole", "media_url": "ftp://x/y", **where()}, "reports.bad_media_url"),

@@ -164,9 +164,9 @@ def test_workers_outside_the_jurisdiction_are_unknown_and_workers_cannot_adjust(
     officer = staff(Role.COMMUNITY_STAFF, tree["A1a"])
 
     assert error_code(lambda: adjust(officer, person, 5)) == "points.unknown_worker"
-    assert error_code(lambda: adjust(worker(tree, "A1b"), person, 5)) == "points.staff_only"
+    assert error_code(lambda: adjust(worker(tree, "A1b"), person, 5)) == "auth.staff_only"
     assert error_code(lambda: adjust(staff(Role.STATION_KEEPER, tree["A1b"]), person, 5)) == (
-        "points.staff_only"
+        "auth.staff_only"
     )
 
 
@@ -240,7 +240,7 @@ def test_a_large_adjustment_waits_for_a_more_senior_approver(tree):
     assert error_code(approve(officer)) == "points.approver_is_requester"
     assert error_code(approve(peer)) == "points.approver_not_senior"
     assert error_code(approve(other_street)) == "points.unknown_adjustment"
-    assert error_code(approve(person)) == "points.staff_only"
+    assert error_code(approve(person)) == "auth.staff_only"
     done = services.adjustment_approve(adjustment=pending, actor=street, note="同意")
 
     assert done.status == AdjustmentStatus.POSTED and done.decided_by == street

@@ -75,7 +75,7 @@ def test_workers_cannot_list_pools(client, tree):
 
     response = client.get("/api/v1/points/pools")
 
-    assert response.status_code == 403 and response.json()["code"] == "points.staff_only"
+    assert response.status_code == 403 and response.json()["code"] == "auth.staff_only"
 
 
 def test_accounts_list_shows_workers_and_pools_in_the_jurisdiction(client, tree):

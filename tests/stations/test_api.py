@@ -80,7 +80,7 @@ def test_nearest_field_selection(client, two):
         ({"fields": "id,secret"}, "stations.bad_fields"),
         ({"amenities": "jacuzzi"}, "stations.unknown_amenity"),
         ({"count": 0}, "stations.bad_count"),
-        ({"lon": 500}, "stations.bad_coordinates"),
+        ({"lon": 500}, "geo.bad_coordinates"),
         ({"coord_system": "mars"}, "validation_error"),
     ],
 )

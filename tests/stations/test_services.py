@@ -91,7 +91,7 @@ def test_gcj02_input_is_stored_as_wgs84(tree, amenities):
     ("overrides", "code"),
     [
         ({"amenities": ["drinking_water", "jacuzzi"]}, "stations.unknown_amenity"),
-        ({"lon": 200}, "stations.bad_coordinates"),
+        ({"lon": 200}, "geo.bad_coordinates"),
         ({"lon": 120.0, "lat": 30.0}, "stations.outside_regions"),
         ({"contact_phone": "call me"}, "stations.bad_phone"),
         ({"kind": "tent"}, "stations.bad_kind"),

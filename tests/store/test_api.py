@@ -115,9 +115,9 @@ def test_a_worker_cannot_use_staff_endpoints(client, shop):
         {"station_id": station.pk, "code": "123456"},
         person,
     )
-    assert answer.status_code == 403 and answer.json()["code"] == "store.staff_only"
+    assert answer.status_code == 403 and answer.json()["code"] == "auth.staff_only"
     assert send(client, "get", f"{API}/staff/stock").json() == {
-        "code": "store.staff_only",
+        "code": "auth.staff_only",
         "message": "只有工作人员可以进行此操作。",
         "extra": {},
     }

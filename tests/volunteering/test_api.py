@@ -203,7 +203,7 @@ def test_workers_cannot_use_staff_endpoints(tree, clock, client):
 
     response = api.get("/staff/projects")
 
-    assert response.status_code == 403 and response.json()["code"] == "volunteering.staff_only"
+    assert response.status_code == 403 and response.json()["code"] == "auth.staff_only"
 
 
 def test_staff_of_the_next_community_cannot_open_the_sheet(tree, clock, client):

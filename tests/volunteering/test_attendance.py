@@ -268,4 +268,4 @@ def test_a_scan_with_a_broken_position_is_refused(clock, session, claim):
         )
     )
 
-    assert code == "volunteering.bad_location" and not Attendance.objects.exists()
+    assert code == "geo.bad_coordinates" and not Attendance.objects.exists()

@@ -80,7 +80,7 @@ def test_street_project_may_name_its_paying_community(tree, clock):
         ({"title": " "}, "volunteering.bad_title"),
         ({"kind": "dance"}, "volunteering.bad_kind"),
         ({"place_name": ""}, "volunteering.bad_place"),
-        ({"place": (500, 21)}, "volunteering.bad_place"),
+        ({"place": (500, 21)}, "geo.bad_coordinates"),
         ({"places": 0}, "volunteering.bad_places"),
         ({"end_time": START}, "volunteering.bad_schedule"),
         (

@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.scoping import require_staff
 
 View = Callable[..., HttpResponse]
 
@@ -24,18 +24,22 @@ def error_page(
 
 
 def guarded(
-    view: View, *, staff_code: str | None = None, template: str = "core/error.html"
+    view: View,
+    *,
+    staff: bool = False,
+    governing: bool = False,
+    template: str = "core/error.html",
 ) -> View:
-    """``view`` for logged-in users (staff only when ``staff_code`` is given, refused with that
-    code); an ApplicationError it raises becomes the error page."""
+    """``view`` for logged-in users (only staff with ``staff``, only staff of a jurisdiction with
+    ``governing``: ``core.scoping.require_staff``); an ApplicationError it raises becomes the
+    error page."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if staff_code is not None and not request.user.is_staff:
-            refused = ApplicationError(staff_code, _("只有工作人员可以进行此操作。"), status=403)
-            return error_page(request, refused, template=template)
         try:
+            if staff or governing:
+                require_staff(request.user, governing=governing)
             return view(request, *args, **kwargs)
         except ApplicationError as error:
             return error_page(request, error, template=template)

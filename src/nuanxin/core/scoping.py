@@ -31,6 +31,27 @@ def jurisdiction_path(user: Any) -> str | None:
     return getattr(user, "jurisdiction_path", None)
 
 
+STAFF_ONLY = "auth.staff_only"
+
+
+def is_governing(user: Any) -> bool:
+    """Region staff (and superusers): they govern a region subtree."""
+    return jurisdiction_path(user) is not None
+
+
+def require_staff(user: Any, *, governing: bool = False) -> None:
+    """The one staff guard: any staff role, or (``governing``) staff bound to a jurisdiction.
+
+    Everyone else is refused with ``auth.staff_only`` (403), whatever they asked for, so a
+    refusal says nothing about the object behind it.
+    """
+    if governing:
+        if not is_governing(user):
+            raise forbidden(STAFF_ONLY, _("仅限辖区工作人员。"))
+    elif not getattr(user, "is_staff", False):
+        raise forbidden(STAFF_ONLY, _("只有工作人员可以进行此操作。"))
+
+
 def scope_to_jurisdiction(
     queryset: QuerySet[M], user: Any, *, region_field: str | None = "region"
 ) -> QuerySet[M]:

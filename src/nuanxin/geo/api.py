@@ -2,10 +2,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from nuanxin.core.errors import ApplicationError, not_found
+from nuanxin.core.errors import not_found
 from nuanxin.core.schema import param_int
 from nuanxin.core.scoping import get_in_scope_or_404
-from nuanxin.geo.coords import CoordSystem, from_wgs84, to_wgs84
+from nuanxin.geo.coords import CoordSystem, from_wgs84, point_to_wgs84
 from nuanxin.geo.geometry import geometry_from_wgs84
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.geo.schemas import (
@@ -34,15 +34,6 @@ def region_out(region: Region) -> RegionOut:
         centre=region.centre,
         is_demo_boundary=region.is_demo_boundary,
     )
-
-
-def point_to_wgs84(lon: float, lat: float, system: CoordSystem) -> tuple[float, float]:
-    try:
-        return to_wgs84(lon, lat, system)
-    except ValueError as exc:
-        raise ApplicationError(
-            "geo.bad_coordinates", _("坐标无效。"), extra={"detail": str(exc)}
-        ) from exc
 
 
 @router.get("/tree", auth=None, response=list[RegionNodeOut], summary="区域树")

@@ -16,6 +16,11 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext
+
+from nuanxin.core.errors import ApplicationError
 
 EARTH_MEAN_RADIUS_M = 6371008.8  # IUGG mean radius R1, metres
 
@@ -160,6 +165,56 @@ def to_wgs84(lon: float, lat: float, system: CoordSystem | str) -> tuple[float, 
             return bd09_to_wgs84(float(lon), float(lat))
         case _:
             return (float(lon), float(lat))
+
+
+def point_to_wgs84(lon: Any, lat: Any, system: CoordSystem | str) -> tuple[float, float]:
+    """``to_wgs84`` for outside input: anything it cannot convert (not numbers, out of range, an
+    unknown system) is the one refusal ``geo.bad_coordinates``, wherever the point came from."""
+    try:
+        return to_wgs84(lon, lat, system)
+    except (TypeError, ValueError) as exc:
+        raise ApplicationError(
+            "geo.bad_coordinates", gettext("坐标无效。"), extra={"detail": str(exc)}
+        ) from exc
+
+
+def pair(point: Any) -> tuple[Any, Any]:
+    """(lon, lat) from a two-item sequence given as input; anything else is bad coordinates."""
+    try:
+        lon, lat = point
+    except (TypeError, ValueError) as exc:
+        raise ApplicationError(
+            "geo.bad_coordinates", gettext("坐标无效。"), extra={"detail": "expected [lon, lat]"}
+        ) from exc
+    return lon, lat
+
+
+# How people name the three systems in spreadsheets and forms (compared lower-cased, without
+# spaces): the one table every importer reads.
+COORD_SYSTEM_NAMES: dict[str, CoordSystem] = {
+    "wgs84": CoordSystem.WGS84,
+    "wgs-84": CoordSystem.WGS84,
+    "gps": CoordSystem.WGS84,
+    "gcj02": CoordSystem.GCJ02,
+    "gcj-02": CoordSystem.GCJ02,
+    "高德": CoordSystem.GCJ02,
+    "腾讯": CoordSystem.GCJ02,
+    "火星坐标": CoordSystem.GCJ02,
+    "bd09": CoordSystem.BD09,
+    "bd-09": CoordSystem.BD09,
+    "百度": CoordSystem.BD09,
+}
+
+
+def coord_system_named(text: str) -> CoordSystem | None:
+    """The system a cell names ("GCJ-02（高德）", "百度", "gps"…); blank is WGS-84, unknown None."""
+    key = "".join(text.split()).lower()
+    if not key:
+        return CoordSystem.WGS84
+    for name, system in COORD_SYSTEM_NAMES.items():
+        if key == name or key.startswith(name):
+            return system
+    return None
 
 
 def from_wgs84(lon: float, lat: float, system: CoordSystem | str) -> tuple[float, float]:

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from nuanxin.accounts.models import User
-from nuanxin.core.errors import forbidden, not_found
+from nuanxin.core.errors import not_found
 from nuanxin.core.schema import IdParam, Offset, limit_param
-from nuanxin.core.scoping import get_in_scope_or_404, jurisdiction_path, scope_to_jurisdiction
+from nuanxin.core.scoping import get_in_scope_or_404, require_staff, scope_to_jurisdiction
 from nuanxin.points.models import AccountKind, Adjustment, AdjustmentStatus
 from nuanxin.points.rules import earning_rules
 from nuanxin.points.schemas import (
@@ -37,10 +37,8 @@ router = Router(tags=["积分"])
 
 
 def _staff(request: HttpRequest) -> Any:
-    user = request.auth
-    if jurisdiction_path(user) is None:
-        raise forbidden("points.staff_only", _("仅限有管辖范围的工作人员。"))
-    return user
+    require_staff(request.auth, governing=True)
+    return request.auth
 
 
 @router.get("/balance", response=BalanceOut, summary="我的积分余额")

@@ -23,18 +23,13 @@ from nuanxin.core.errors import ApplicationError, forbidden, not_found
 from nuanxin.core.scoping import (
     get_in_scope_or_404,
     in_jurisdiction,
-    jurisdiction_path,
+    is_governing,
     scope_to_jurisdiction,
 )
 from nuanxin.registry.models import Enterprise, ImportJob, Worker
 
 # Roles that may export and reveal full phone and ID numbers without an explicit permission.
 FULL_NUMBER_ROLES = frozenset({Role.COUNTY_ADMIN, Role.CITY_ADMIN})
-
-
-def is_governing(user: Any) -> bool:
-    """Region staff and superusers: they govern a region subtree."""
-    return jurisdiction_path(user) is not None
 
 
 def is_liaison(user: Any) -> bool:

@@ -32,7 +32,6 @@ from nuanxin.registry.models import (
 from nuanxin.registry.regions import RegionIndex, region_names
 from nuanxin.registry.xlsxout import Sheet, write_xlsx
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER_FONT = Font(bold=True)
 _REQUIRED_FONT = Font(bold=True, color="C92A2A")
 _HEADER_FILL = PatternFill("solid", fgColor="FFF4E6")

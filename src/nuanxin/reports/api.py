@@ -13,9 +13,10 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from nuanxin.core.edge import loads_json
-from nuanxin.core.errors import ApplicationError, forbidden, not_found
+from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.schema import IdParam, LatParam, LonParam, MetersParam, Offset, limit_param
-from nuanxin.geo.coords import CoordSystem
+from nuanxin.core.scoping import require_staff
+from nuanxin.geo.coords import CoordSystem, point_to_wgs84
 from nuanxin.geo.models import Region
 from nuanxin.reports import presenters, services
 from nuanxin.reports.models import Channel, Department, ReportPhoto
@@ -65,7 +66,6 @@ from nuanxin.reports.selectors import (
     templates_for,
 )
 from nuanxin.reports.services._common import assignee_refused
-from nuanxin.reports.services.submit import point_wgs84
 
 router = Router(tags=["随手拍"])
 
@@ -154,7 +154,7 @@ class NearbyQuery(Schema):
     summary="附近未办结的同类问题（提交前查看，可附议）",
 )
 def nearby(request: HttpRequest, query: Query[NearbyQuery]) -> list[dict[str, Any]]:
-    lon, lat = point_wgs84(query.lon, query.lat, query.coord_system)
+    lon, lat = point_to_wgs84(query.lon, query.lat, query.coord_system)
     category = category_get(query.category) if query.category else None
     found = reports_nearby(category=category, lon=lon, lat=lat, radius_m=query.radius_m)
     return [nearby_out(n) for n in found]
@@ -261,8 +261,7 @@ class QueueQuery(Schema):
 
 
 def _staff_only(user: Any) -> None:
-    if getattr(user, "jurisdiction_path", None) is None and not user.is_superuser:
-        raise forbidden("auth.staff_only", _("仅限工作人员。"))
+    require_staff(user, governing=True)
 
 
 @router.get("/queue", response=QueueOut, url_name="reports_queue", summary="审核队列（我的辖区）")

@@ -3,16 +3,17 @@
 Cleaning is ``core.images.image_clean`` with the purpose ``report_photo`` (the same limits and
 checks as every other upload; stored at most 2048 px on the long side, with a 360 px thumbnail,
 as JPEG without EXIF, GPS or any other metadata). The files are served only by the reports'
-checked photo view, never from public media.
+checked photo view, never from public media. Files follow ``core.files``: written inside the
+transaction that records them, removed again if it fails.
 """
 
-import uuid
+from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from nuanxin.core.files import WrittenFiles, unguessable_name
 from nuanxin.core.images import CleanImage, ImageSource, image_clean
+from nuanxin.reports.models import Report, ReportPhoto
 
 PURPOSE = "report_photo"
 MAX_PHOTOS = 4
@@ -24,15 +25,18 @@ def photo_clean(source: ImageSource) -> CleanImage:
     return image_clean(source, purpose=PURPOSE)
 
 
-def photo_store(photo: CleanImage) -> tuple[str, str]:
-    """Write both files under reports/; names are random so they cannot be guessed."""
-    stem = f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
-    image_name = default_storage.save(f"{stem}{photo.extension}", ContentFile(photo.data))
-    thumb_name = default_storage.save(f"{stem}_t{photo.extension}", ContentFile(photo.thumbnail))
-    return image_name, thumb_name
-
-
-def photo_files_delete(names: list[str]) -> None:
-    for name in names:
-        if name:
-            default_storage.delete(name)
+def photo_attach(
+    report: Report, photo: CleanImage, *, kind: str, by: Any, files: WrittenFiles
+) -> ReportPhoto:
+    """Write both files under reports/ and the row that names them."""
+    stem = unguessable_name("", prefix=f"reports/{timezone.now():%Y/%m}/")
+    return ReportPhoto.objects.create(
+        report=report,
+        kind=kind,
+        image=files.save(f"{stem}{photo.extension}", photo.data),
+        thumbnail=files.save(f"{stem}_t{photo.extension}", photo.thumbnail),
+        width=photo.width,
+        height=photo.height,
+        size=photo.size,
+        uploaded_by=by,
+    )

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core.errors import ApplicationError
+from nuanxin.core.scoping import require_staff
 from nuanxin.core.timeutil import local_date
 from nuanxin.core.vocab import vocab_label
 from nuanxin.stations.forms import ImportForm, StatsForm
@@ -152,8 +153,7 @@ def poster(request: HttpRequest, station_id: int) -> HttpResponse:
 
 
 def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
-        raise forbidden("stations.forbidden", _("只有工作人员可以查看。"))
+    require_staff(request.user)
 
 
 @login_required

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core.errors import ApplicationError
 from nuanxin.core.schema import IdParam
-from nuanxin.geo.coords import to_wgs84
+from nuanxin.core.scoping import require_staff
+from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.store import selectors, services
 from nuanxin.store.export import report_response
 from nuanxin.store.models import OrderStatus
@@ -45,10 +46,7 @@ staff = Router(tags=["积分兑换（工作人员）"])
 def shops(request: HttpRequest, query: Query[ShopsQuery]) -> list[ShopOut]:
     lon = lat = None
     if query.lon is not None and query.lat is not None:
-        try:
-            lon, lat = to_wgs84(query.lon, query.lat, query.coord_system)
-        except ValueError as exc:
-            raise ApplicationError("geo.bad_coordinates", _("坐标无效。")) from exc
+        lon, lat = point_to_wgs84(query.lon, query.lat, query.coord_system)
     cards = selectors.shop_cards(request.auth, lon=lon, lat=lat)
     return [ShopOut.of_card(card, query.coord_system) for card in cards]
 
@@ -93,8 +91,7 @@ def my_order_cancel(request: HttpRequest, order_id: uuid.UUID, payload: CancelIn
 
 
 def _require_staff(request: HttpRequest) -> None:
-    if not request.auth.is_staff:
-        raise forbidden("store.staff_only", _("只有工作人员可以进行此操作。"))
+    require_staff(request.auth)
 
 
 @staff.post("/pickup/lookup", response=PickupOut, summary="按取货码查询订单")

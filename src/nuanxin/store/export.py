@@ -8,10 +8,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from nuanxin.core.xlsx import add_sheet
+from nuanxin.core.xlsx import add_sheet, xlsx_file_response
 from nuanxin.store.selectors import ReportRow
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _totals(rows: list[ReportRow], key: Any) -> list[list[Any]]:
@@ -66,6 +64,4 @@ def report_workbook(rows: list[ReportRow], year: int, month: int) -> bytes:
 
 def report_response(rows: list[ReportRow], year: int, month: int) -> HttpResponse:
     """The report as an .xlsx download, named for its month."""
-    response = HttpResponse(report_workbook(rows, year, month), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="store-{year}{month:02d}.xlsx"'
-    return response
+    return xlsx_file_response(report_workbook(rows, year, month), f"store-{year}{month:02d}.xlsx")

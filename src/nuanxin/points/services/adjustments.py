@@ -26,7 +26,7 @@ from nuanxin.accounts.models import ROLE_REGION_LEVEL, User
 from nuanxin.core.audit import audit_record
 from nuanxin.core.errors import ApplicationError, conflict, forbidden, not_found
 from nuanxin.core.notifications import notification_send
-from nuanxin.core.scoping import in_jurisdiction, jurisdiction_path
+from nuanxin.core.scoping import in_jurisdiction, require_staff
 from nuanxin.core.texts import text
 from nuanxin.core.timeutil import local_date, start_of_local_month
 from nuanxin.geo.models import LEVEL_DEPTH, RegionLevel
@@ -48,8 +48,7 @@ POINTS_URL = "/points/"
 
 
 def _require_staff(actor: Any) -> None:
-    if jurisdiction_path(actor) is None:
-        raise forbidden("points.staff_only", _("仅限有管辖范围的工作人员。"))
+    require_staff(actor, governing=True)
 
 
 def _unknown_worker(worker: Any) -> ApplicationError:
@@ -193,7 +192,7 @@ def adjustment_request(
     more waits as ``pending`` for ``adjustment_approve``. A retry with the same ``transfer_id``
     returns the first adjustment.
 
-    Raises points.staff_only, points.unknown_worker (also for a worker outside the actor's
+    Raises auth.staff_only, points.unknown_worker (also for a worker outside the actor's
     jurisdiction), points.self_adjustment, points.not_a_worker, points.bad_amount,
     points.reason_required, points.reason_too_long, points.bad_transfer_id,
     points.transfer_id_reused, points.adjustment_too_large, points.adjustment_monthly_limit,
@@ -303,7 +302,7 @@ def _lock_for_decision(adjustment: Adjustment, actor: Any) -> Adjustment:
 def adjustment_approve(*, adjustment: Adjustment, actor: Any, note: str = "") -> Adjustment:
     """Approve a pending adjustment: the points move now, paid by the same pool.
 
-    Raises points.staff_only, points.unknown_adjustment, points.approver_is_requester,
+    Raises auth.staff_only, points.unknown_adjustment, points.approver_is_requester,
     points.approver_not_senior, points.adjustment_not_pending, points.budget_exhausted,
     points.insufficient_balance.
     """

@@ -2,21 +2,20 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.core.schema import IdParam
+from nuanxin.core.scoping import require_staff
 from nuanxin.geo.models import Region
 from nuanxin.registry.access import (
     enterprise_in_reach,
     enterprises_for,
-    is_governing,
     may_use_registry,
     worker_in_reach,
 )
-from nuanxin.registry.exporting import XLSX_CONTENT_TYPE
 from nuanxin.registry.models import (
     Enterprise,
     Worker,
@@ -39,15 +38,8 @@ def api_user(request: HttpRequest) -> Any:
 
 def api_staff(request: HttpRequest) -> Any:
     user = api_user(request)
-    if not is_governing(user):
-        raise forbidden("registry.not_allowed", _("只有区域工作人员可以进行此操作。"))
+    require_staff(user, governing=True)
     return user
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 class EnterpriseQuery(Schema):

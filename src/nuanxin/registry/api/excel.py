@@ -8,6 +8,7 @@ from ninja import File, Form, Query, Status
 from ninja.files import UploadedFile
 
 from nuanxin.core.schema import IdParam
+from nuanxin.core.xlsx import xlsx_file_response
 from nuanxin.registry import services
 from nuanxin.registry.access import import_in_reach
 from nuanxin.registry.api.common import (
@@ -15,7 +16,6 @@ from nuanxin.registry.api.common import (
     WorkerQuery,
     api_user,
     router,
-    xlsx_response,
 )
 from nuanxin.registry.exporting import error_report, template_workbook
 from nuanxin.registry.importing.engine import import_file
@@ -38,7 +38,7 @@ from nuanxin.registry.selectors import (
 @router.get("/template.xlsx", summary="下载空白导入模板", response={200: None})
 def template(request: HttpRequest) -> HttpResponse:
     api_user(request)
-    return xlsx_response(
+    return xlsx_file_response(
         template_workbook(), "%E5%8F%B0%E8%B4%A6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
     )
 
@@ -81,7 +81,7 @@ def import_detail(request: HttpRequest, job_id: IdParam) -> ImportOut:
 )
 def import_errors(request: HttpRequest, job_id: IdParam) -> HttpResponse:
     job = _job(api_user(request), job_id)
-    return xlsx_response(error_report(job), f"import-{job.pk}-errors.xlsx")
+    return xlsx_file_response(error_report(job), f"import-{job.pk}-errors.xlsx")
 
 
 @router.get("/export/enterprises.xlsx", summary="导出企业台账（按筛选条件）", response={200: None})
@@ -93,7 +93,7 @@ def export_enterprises(
     data = services.registry_export(
         actor=user, queryset=qs, full_numbers=full, filters=query.dict()
     )
-    return xlsx_response(data, "enterprises.xlsx")
+    return xlsx_file_response(data, "enterprises.xlsx")
 
 
 @router.get("/export/workers.xlsx", summary="导出从业人员台账（按筛选条件）", response={200: None})
@@ -105,4 +105,4 @@ def export_workers(
     data = services.registry_export(
         actor=user, queryset=qs, full_numbers=full, filters=query.dict()
     )
-    return xlsx_response(data, "workers.xlsx")
+    return xlsx_file_response(data, "workers.xlsx")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from nuanxin.core.edge import strip_invalid
 from nuanxin.core.masking import mask_id_number, mask_phone
 from nuanxin.core.timeutil import local_date
-from nuanxin.geo.coords import CoordSystem, to_wgs84
+from nuanxin.geo.coords import CoordSystem, coord_system_named, to_wgs84
 
 
 class FieldProblem(Exception):
@@ -164,28 +164,11 @@ def clean_bool(value: Any, *, label: str) -> bool | None:
     )
 
 
-_COORD_SYSTEMS = {
-    "wgs84": CoordSystem.WGS84,
-    "wgs-84": CoordSystem.WGS84,
-    "gps": CoordSystem.WGS84,
-    "gcj02": CoordSystem.GCJ02,
-    "gcj-02": CoordSystem.GCJ02,
-    "高德": CoordSystem.GCJ02,
-    "腾讯": CoordSystem.GCJ02,
-    "火星坐标": CoordSystem.GCJ02,
-    "bd09": CoordSystem.BD09,
-    "bd-09": CoordSystem.BD09,
-    "百度": CoordSystem.BD09,
-}
-
-
 def clean_coord_system(value: Any) -> CoordSystem:
-    text = SPACES.sub("", to_text(value)).lower()
-    if not text:
-        return CoordSystem.WGS84
-    for key, system in _COORD_SYSTEMS.items():
-        if text == key or text.startswith(key):
-            return system
+    text = to_text(value)
+    system = coord_system_named(text)
+    if system is not None:
+        return system
     raise FieldProblem(
         "registry.invalid_coord_system",
         _("坐标系“%(value)s”无法识别，可填：WGS-84、GCJ-02（高德/腾讯）、BD-09（百度）。")

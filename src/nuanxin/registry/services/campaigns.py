@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from nuanxin.accounts.models import User
 from nuanxin.core.audit import audit_record, snapshot
-from nuanxin.core.errors import ApplicationError, conflict, forbidden
-from nuanxin.core.scoping import require_jurisdiction
+from nuanxin.core.errors import ApplicationError, conflict
+from nuanxin.core.scoping import require_jurisdiction, require_staff
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.models import Region
-from nuanxin.registry.access import is_governing
 from nuanxin.registry.models import (
     PARTY_STATUSES,
     Enterprise,
@@ -35,8 +34,8 @@ from nuanxin.registry.services.workers import worker_create, worker_snapshot, wo
 
 
 def _require_staff(actor: User | None) -> None:
-    if actor is not None and not is_governing(actor):
-        raise forbidden("registry.not_allowed", _("只有区域工作人员可以组织三找行动。"))
+    if actor is not None:
+        require_staff(actor, governing=True)
 
 
 @transaction.atomic

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.forms import query_int
+from nuanxin.core.pages import guarded
 from nuanxin.core.schema import MAX_ID
 from nuanxin.geo.models import Region
-from nuanxin.registry.access import is_governing, may_use_registry
+from nuanxin.registry.access import may_use_registry
 from nuanxin.registry.selectors import EnterpriseFilter, WorkerFilter, home_region, region_for
 
 PER_PAGE = 50
@@ -54,7 +55,7 @@ def registry_user(view: View) -> View:
 
 def staff_only(view: View) -> View:
     """Region staff (and superusers) only."""
-    return _guarded(is_governing, gettext_lazy("只有区域工作人员可以进行此操作。"))(view)
+    return guarded(view, governing=True, template="registry/error.html")
 
 
 def signed_in(view: View) -> View:

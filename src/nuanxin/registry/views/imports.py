@@ -5,8 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.xlsx import xlsx_file_response
 from nuanxin.registry.access import import_in_reach
-from nuanxin.registry.exporting import XLSX_CONTENT_TYPE, error_report, template_workbook
+from nuanxin.registry.exporting import error_report, template_workbook
 from nuanxin.registry.forms import ImportForm
 from nuanxin.registry.importing.engine import import_file
 from nuanxin.registry.models import ImportJob
@@ -59,17 +60,11 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/import_job.html", context)
 
 
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename={name}"
-    return response
-
-
 @registry_user
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    return _xlsx(error_report(_job(request, pk)), f"import-{pk}-errors.xlsx")
+    return xlsx_file_response(error_report(_job(request, pk)), f"import-{pk}-errors.xlsx")
 
 
 @registry_user
 def template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(template_workbook(), "registry-template.xlsx")
+    return xlsx_file_response(template_workbook(), "registry-template.xlsx")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.core.xlsx import xlsx_file_response
 from nuanxin.registry import services
 from nuanxin.registry.access import (
     enterprise_in_reach,
@@ -19,7 +20,6 @@ from nuanxin.registry.access import (
     may_see_full_numbers,
     worker_in_reach,
 )
-from nuanxin.registry.exporting import XLSX_CONTENT_TYPE
 from nuanxin.registry.forms import LIAISON_ENTERPRISE_FIELDS, EnterpriseForm, WorkerForm
 from nuanxin.registry.models import (
     OPEN_REGISTRATION_STATUSES,
@@ -295,12 +295,6 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- exports -----------------------------------------------------------------------------
 
 
-def _download(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename={name}"
-    return response
-
-
 @registry_user
 def export_enterprises(request: HttpRequest) -> HttpResponse:
     filters = enterprise_filter(request)
@@ -310,7 +304,7 @@ def export_enterprises(request: HttpRequest) -> HttpResponse:
         full_numbers=request.GET.get("full") == "1",
         filters=dict(request.GET.items()),
     )
-    return _download(data, "enterprises.xlsx")
+    return xlsx_file_response(data, "enterprises.xlsx")
 
 
 @registry_user
@@ -322,4 +316,4 @@ def export_workers(request: HttpRequest) -> HttpResponse:
         full_numbers=request.GET.get("full") == "1",
         filters=dict(request.GET.items()),
     )
-    return _download(data, "workers.xlsx")
+    return xlsx_file_response(data, "workers.xlsx")

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record, snapshot
@@ -27,6 +28,18 @@ AUDIT_FIELDS = [
     "due_at",
 ]
 MAX_NOTE = 2000
+
+
+def move(report: Report, state: str, **fields: Any) -> str:
+    """Put a (locked) report into ``state``, with the fields that go with the step; returns the
+    state it left. Every transition goes through here, so ``state_changed_at`` is always kept."""
+    from_state = report.state
+    report.state = state
+    report.state_changed_at = timezone.now()
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.save(update_fields=["state", "state_changed_at", "updated_at", *fields])
+    return from_state
 
 
 def reopen_days() -> int:

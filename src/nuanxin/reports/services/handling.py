@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from nuanxin.accounts.models import ROLE_REGION_LEVEL
 from nuanxin.core import texts
 from nuanxin.core.errors import ApplicationError, conflict
+from nuanxin.core.files import removed_unless_committed
 from nuanxin.core.images import ImageSource
 from nuanxin.core.scoping import in_jurisdiction
 from nuanxin.geo.models import Region
@@ -21,16 +22,16 @@ from nuanxin.reports.models import (
     EventKind,
     PhotoKind,
     Report,
-    ReportPhoto,
     State,
 )
-from nuanxin.reports.photos import photo_clean, photo_files_delete, photo_store
+from nuanxin.reports.photos import photo_attach, photo_clean
 from nuanxin.reports.routing import ROUTABLE_LEVELS, community_of, route_department
 from nuanxin.reports.services._common import (
     assignee_refused,
     before_of,
     clean_text,
     lock,
+    move,
     record,
     reopen_days,
     require_reporter,
@@ -46,16 +47,6 @@ REOPENABLE = (State.RESOLVED, State.CLOSED)
 MAX_REOPENS = 3
 
 
-def _move(report: Report, state: str, **fields: Any) -> str:
-    from_state = report.state
-    report.state = state
-    report.state_changed_at = timezone.now()
-    for name, value in fields.items():
-        setattr(report, name, value)
-    report.save(update_fields=["state", "state_changed_at", "updated_at", *fields])
-    return from_state
-
-
 @transaction.atomic
 def report_dispatch(
     *, report: Report, reviewer: Any, department: Department, note: str = ""
@@ -68,7 +59,7 @@ def report_dispatch(
         raise ApplicationError("reports.department_inactive", _("该部门已停用。"))
     text = clean_text(note, field="note", required=False)
     before = before_of(report)
-    from_state = _move(report, State.DISPATCHED, department=department)
+    from_state = move(report, State.DISPATCHED, department=department)
     record(
         report,
         kind=EventKind.DISPATCHED,
@@ -95,52 +86,34 @@ def report_resolve(
     """Mark a report resolved with a note (shown to the reporter) and an optional photo."""
     text = clean_text(note, field="note", required=True)
     clean = photo_clean(photo) if photo is not None else None
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            report = lock(report)
-            require_staff(reviewer, report)
-            require_state(report, RESOLVABLE, "resolve")
-            before = before_of(report)
-            from_state = _move(
-                report, State.RESOLVED, resolution_note=text, resolved_at=timezone.now()
-            )
-            if clean is not None:
-                image_name, thumb_name = photo_store(clean)
-                stored.extend([image_name, thumb_name])
-                ReportPhoto.objects.create(
-                    report=report,
-                    kind=PhotoKind.RESOLUTION,
-                    image=image_name,
-                    thumbnail=thumb_name,
-                    width=clean.width,
-                    height=clean.height,
-                    size=clean.size,
-                    uploaded_by=reviewer,
-                )
-            record(
-                report,
-                kind=EventKind.RESOLVED,
-                actor=reviewer,
-                before=before,
-                from_state=from_state,
-                public_note=text,
-                data={"photo": clean is not None},
-            )
-            tell_reporter(
-                report,
-                kind="resolved",
-                title=texts.text(gettext_noop("随手拍 #%(id)d 已解决"), id=report.pk),
-                body=[
-                    text,
-                    texts.text(
-                        gettext_noop("如问题仍未解决，可在 %(n)d 天内重新打开。"), n=reopen_days()
-                    ),
-                ],
-            )
-    except BaseException:
-        photo_files_delete(stored)
-        raise
+    with removed_unless_committed() as files, transaction.atomic():
+        report = lock(report)
+        require_staff(reviewer, report)
+        require_state(report, RESOLVABLE, "resolve")
+        before = before_of(report)
+        from_state = move(report, State.RESOLVED, resolution_note=text, resolved_at=timezone.now())
+        if clean is not None:
+            photo_attach(report, clean, kind=PhotoKind.RESOLUTION, by=reviewer, files=files)
+        record(
+            report,
+            kind=EventKind.RESOLVED,
+            actor=reviewer,
+            before=before,
+            from_state=from_state,
+            public_note=text,
+            data={"photo": clean is not None},
+        )
+        tell_reporter(
+            report,
+            kind="resolved",
+            title=texts.text(gettext_noop("随手拍 #%(id)d 已解决"), id=report.pk),
+            body=[
+                text,
+                texts.text(
+                    gettext_noop("如问题仍未解决，可在 %(n)d 天内重新打开。"), n=reopen_days()
+                ),
+            ],
+        )
     return report
 
 
@@ -151,7 +124,7 @@ def report_close(*, report: Report, reviewer: Any, note: str = "") -> Report:
     require_state(report, CLOSABLE, "close")
     text = clean_text(note, field="note", required=False)
     before = before_of(report)
-    from_state = _move(report, State.CLOSED)
+    from_state = move(report, State.CLOSED)
     record(
         report,
         kind=EventKind.CLOSED,
@@ -186,7 +159,7 @@ def report_reopen(*, report: Report, reporter: Any, reason: str) -> Report:
     text = clean_text(reason, field="reason", required=True)
     before = before_of(report)
     now = timezone.now()
-    from_state = _move(
+    from_state = move(
         report,
         State.REOPENED,
         reopen_count=report.reopen_count + 1,

@@ -24,6 +24,7 @@ from nuanxin.reports.services._common import (
     before_of,
     clean_text,
     lock,
+    move,
     record,
     require_staff,
     require_state,
@@ -54,25 +55,14 @@ def report_accept(*, report: Report, reviewer: Any, note: str = "") -> Report:
     require_state(report, ACCEPTABLE, "accept")
     _not_own(report, reviewer)
     text = clean_text(note, field="note", required=False)
-    before, from_state = before_of(report), report.state
+    before = before_of(report)
     first_time = report.accepted_at is None
+    award: dict[str, Any] = {}
     if first_time:
-        report.points_awarded, report.points_limited_by = award_points(
-            report=report, reviewer=reviewer
-        )
-        report.accepted_at = timezone.now()
-    report.state = State.ACCEPTED
-    report.state_changed_at = timezone.now()
-    report.save(
-        update_fields=[
-            "state",
-            "state_changed_at",
-            "accepted_at",
-            "points_awarded",
-            "points_limited_by",
-            "updated_at",
-        ]
-    )
+        points, limited_by = award_points(report=report, reviewer=reviewer)
+        award = {"points_awarded": points, "points_limited_by": limited_by}
+        award["accepted_at"] = timezone.now()
+    from_state = move(report, State.ACCEPTED, **award)
     record(
         report,
         kind=EventKind.ACCEPTED,
@@ -112,11 +102,8 @@ def report_reject(*, report: Report, reviewer: Any, reason: str) -> Report:
     require_state(report, REJECTABLE, "reject")
     _not_own(report, reviewer)
     reason = clean_text(reason, field="reason", required=True)
-    before, from_state = before_of(report), report.state
-    report.state = State.REJECTED
-    report.reject_reason = reason
-    report.state_changed_at = timezone.now()
-    report.save(update_fields=["state", "reject_reason", "state_changed_at", "updated_at"])
+    before = before_of(report)
+    from_state = move(report, State.REJECTED, reject_reason=reason)
     record(
         report,
         kind=EventKind.REJECTED,
@@ -189,11 +176,8 @@ def report_mark_duplicate(
     if root.state in (State.REJECTED, State.DUPLICATE):
         raise conflict("reports.bad_original", _("原问题未通过或已是重复问题。"), original=root.pk)
     text = clean_text(note, field="note", required=False)
-    before, from_state = before_of(report), report.state
-    report.state = State.DUPLICATE
-    report.duplicate_of = root
-    report.state_changed_at = timezone.now()
-    report.save(update_fields=["state", "duplicate_of", "state_changed_at", "updated_at"])
+    before = before_of(report)
+    from_state = move(report, State.DUPLICATE, duplicate_of=root)
     reporter = report.reporter
     followed = (
         reporter is not None

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_noop
 
 from nuanxin.core import texts
 from nuanxin.core.errors import ApplicationError, conflict
+from nuanxin.core.files import WrittenFiles, removed_unless_committed
 from nuanxin.core.images import CleanImage, ImageSource
 from nuanxin.core.limits import lock_user
 from nuanxin.core.timeutil import local_date, start_of_local_day
-from nuanxin.geo.coords import to_wgs84
+from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.reports.models import (
     OPEN_STATES,
     Category,
@@ -31,7 +32,7 @@ from nuanxin.reports.models import (
     ReportSupport,
     State,
 )
-from nuanxin.reports.photos import MAX_PHOTOS, photo_clean, photo_files_delete, photo_store
+from nuanxin.reports.photos import MAX_PHOTOS, photo_attach, photo_clean
 from nuanxin.reports.questions import answers_clean
 from nuanxin.reports.routing import route_department, route_point
 from nuanxin.reports.selectors import report_missing
@@ -60,15 +61,6 @@ class ReporterContact:
     name: str = ""
     phone: str = ""
     email: str = ""
-
-
-def point_wgs84(lon: Any, lat: Any, coord_system: str) -> tuple[float, float]:
-    try:
-        return to_wgs84(lon, lat, coord_system)
-    except (ValueError, TypeError) as exc:
-        raise ApplicationError(
-            "reports.bad_coordinates", _("位置坐标无效。"), extra={"detail": str(exc)}
-        ) from exc
 
 
 def _check_contact(contact: ReporterContact) -> ReporterContact:
@@ -150,7 +142,7 @@ def report_submit(
         )
     text = clean_text(description, field="description", required=True, max_length=MAX_DESCRIPTION)
     clean_answers = answers_clean(category, answers or {})
-    wgs_lon, wgs_lat = point_wgs84(lon, lat, coord_system)
+    wgs_lon, wgs_lat = point_to_wgs84(lon, lat, coord_system)
     if len(photos) > MAX_PHOTOS:
         raise ApplicationError(
             "reports.too_many_photos",
@@ -164,9 +156,8 @@ def report_submit(
     _check_rate(reporter)
     # Decoding images is the slow part: do it before the write lock is taken.
     cleaned = [photo_clean(p) for p in photos]
-    stored: list[str] = []
     try:
-        with transaction.atomic():
+        with removed_unless_committed() as files, transaction.atomic():
             # The reporter's row lock queues their concurrent submissions, so each one counts
             # today's reports after the previous one committed (SQLite: the IMMEDIATE
             # transaction's write lock does the same).
@@ -190,16 +181,12 @@ def report_submit(
                 submit_key=submit_key,
                 routing=routing,
                 photos=cleaned,
-                stored=stored,
+                files=files,
             )
     except IntegrityError:
-        photo_files_delete(stored)
         prior = _prior(reporter, client_id, submit_key)
         if prior is not None:
             return prior
-        raise
-    except BaseException:
-        photo_files_delete(stored)
         raise
     return report
 
@@ -220,7 +207,7 @@ def _create(
     submit_key: str,
     routing: Any,
     photos: list[CleanImage],
-    stored: list[str],
+    files: WrittenFiles,
 ) -> Report:
     now = timezone.now()
     report = Report.objects.create(
@@ -247,18 +234,7 @@ def _create(
         due_at=now + dt.timedelta(hours=category.handling_hours),
     )
     for clean in photos:
-        image_name, thumb_name = photo_store(clean)
-        stored.extend([image_name, thumb_name])
-        ReportPhoto.objects.create(
-            report=report,
-            kind=PhotoKind.REPORT,
-            image=image_name,
-            thumbnail=thumb_name,
-            width=clean.width,
-            height=clean.height,
-            size=clean.size,
-            uploaded_by=reporter,
-        )
+        photo_attach(report, clean, kind=PhotoKind.REPORT, by=reporter, files=files)
     record(
         report,
         kind=EventKind.SUBMITTED,
@@ -314,46 +290,30 @@ def report_photo_add(*, report: Report, user: Any, photo: ImageSource) -> Report
     """Attach one more photo to one's own report while it waits for review (clients that can
     upload only one file per request send the report first, then its photos)."""
     clean = photo_clean(photo)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            report = lock(report)
-            require_reporter(user, report)
-            if report.state != State.SUBMITTED:
-                raise conflict(
-                    "reports.invalid_transition",
-                    _("问题已进入处理，不能再补充照片。"),
-                    state=report.state,
-                    action="add_photo",
-                )
-            if report.photos.filter(kind=PhotoKind.REPORT).count() >= MAX_PHOTOS:
-                raise ApplicationError(
-                    "reports.too_many_photos",
-                    _("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS},
-                    extra={"max": MAX_PHOTOS},
-                )
-            image_name, thumb_name = photo_store(clean)
-            stored.extend([image_name, thumb_name])
-            added = ReportPhoto.objects.create(
-                report=report,
-                kind=PhotoKind.REPORT,
-                image=image_name,
-                thumbnail=thumb_name,
-                width=clean.width,
-                height=clean.height,
-                size=clean.size,
-                uploaded_by=user,
+    with removed_unless_committed() as files, transaction.atomic():
+        report = lock(report)
+        require_reporter(user, report)
+        if report.state != State.SUBMITTED:
+            raise conflict(
+                "reports.invalid_transition",
+                _("问题已进入处理，不能再补充照片。"),
+                state=report.state,
+                action="add_photo",
             )
-            record(
-                report,
-                kind=EventKind.PHOTO_ADDED,
-                actor=user,
-                before=before_of(report),
-                from_state=report.state,
-                data={"photo_added": added.pk},
-                visible=False,
+        if report.photos.filter(kind=PhotoKind.REPORT).count() >= MAX_PHOTOS:
+            raise ApplicationError(
+                "reports.too_many_photos",
+                _("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS},
+                extra={"max": MAX_PHOTOS},
             )
-    except BaseException:
-        photo_files_delete(stored)
-        raise
+        added = photo_attach(report, clean, kind=PhotoKind.REPORT, by=user, files=files)
+        record(
+            report,
+            kind=EventKind.PHOTO_ADDED,
+            actor=user,
+            before=before_of(report),
+            from_state=report.state,
+            data={"photo_added": added.pk},
+            visible=False,
+        )
     return added

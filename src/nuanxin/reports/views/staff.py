@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_POST
 from nuanxin.accounts.models import ROLE_REGION_LEVEL, User
 from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.maps import map_crs
-from nuanxin.core.scoping import jurisdiction_path, scope_to_jurisdiction
+from nuanxin.core.pages import guarded
+from nuanxin.core.scoping import require_staff, scope_to_jurisdiction
 from nuanxin.geo.coords import from_wgs84
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.points.rules import shortfall_text
@@ -35,14 +37,7 @@ from nuanxin.reports.selectors import (
 )
 from nuanxin.reports.views.worker import _answer_lines
 
-
-def _is_staff(user: Any) -> bool:
-    return jurisdiction_path(user) is not None
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    error = ApplicationError("auth.staff_only", _("仅限辖区工作人员。"), status=403)
-    return render(request, "reports/error.html", {"error": error}, status=403)
+staff_page = partial(guarded, governing=True, template="reports/error.html")
 
 
 def _filters(request: HttpRequest) -> QueueFilter:
@@ -60,11 +55,9 @@ def _filters(request: HttpRequest) -> QueueFilter:
     )
 
 
-@login_required
+@staff_page
 def queue(request: HttpRequest) -> HttpResponse:
     """Reports in my area: those waiting for review first, filters, a map, bulk decisions."""
-    if not _is_staff(request.user):
-        return _forbidden(request)
     qs = reports_queue(request.user, _filters(request))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     rows = [{"report": r, "overdue": is_overdue(r)} for r in page]
@@ -94,10 +87,10 @@ QUEUE_MAP_LIMIT = 2000
 @login_required
 def queue_map(request: HttpRequest) -> JsonResponse:
     """The queue's reports for its map (same filters as the list), in the tiles' system."""
-    if not _is_staff(request.user):
-        return JsonResponse(
-            {"code": "auth.staff_only", "message": _("仅限辖区工作人员。")}, status=403
-        )
+    try:
+        require_staff(request.user, governing=True)
+    except ApplicationError as refused:
+        return JsonResponse(refused.as_dict(), status=refused.status)
     qs = reports_queue(request.user, _filters(request))
     crs = map_crs()
     points = []
@@ -121,11 +114,9 @@ def queue_map(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"count": qs.count(), "points": points})
 
 
-@login_required
+@staff_page
 @require_POST
 def queue_bulk(request: HttpRequest) -> HttpResponse:
-    if not _is_staff(request.user):
-        return _forbidden(request)
     ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
     action = request.POST.get("action")
     back = request.POST.get("next") or "reports:queue"

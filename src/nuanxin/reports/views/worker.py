@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.points.rules import shortfall_text
 from nuanxin.reports import presenters, services
 from nuanxin.reports.models import Category, Report
@@ -23,7 +24,6 @@ from nuanxin.reports.selectors import (
     reports_nearby,
     reports_of_reporter,
 )
-from nuanxin.reports.services.submit import point_wgs84
 
 
 def _answers_from_post(request: HttpRequest, category: Category) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def _float(value: Any) -> Any:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise ApplicationError("reports.bad_coordinates", _("请先在地图上选择位置。")) from None
+        raise ApplicationError("geo.bad_coordinates", _("请先在地图上选择位置。")) from None
 
 
 @login_required
@@ -89,7 +89,7 @@ def nearby(request: HttpRequest) -> HttpResponse:
     """The open reports of the chosen category around the chosen point (an htmx fragment)."""
     found: list[Any] = []
     try:
-        lon, lat = point_wgs84(
+        lon, lat = point_to_wgs84(
             _float(request.GET.get("lon")),
             _float(request.GET.get("lat")),
             request.GET.get("coord_system") or "wgs84",

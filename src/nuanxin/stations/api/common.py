@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from nuanxin.accounts.models import Role, User
 from nuanxin.accounts.services import phone_clean
-from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core import scoping
+from nuanxin.core.errors import ApplicationError
 from nuanxin.geo.models import Region
 from nuanxin.stations.selectors import station_managed
 
@@ -43,12 +44,11 @@ def keepers_by_phone(phones: list[str] | None) -> list[User] | None:
 
 
 def require_staff(request: HttpRequest) -> None:
-    if not request.auth.is_staff:
-        raise forbidden("stations.forbidden", _("只有工作人员可以操作。"))
+    scoping.require_staff(request.auth)
 
 
 def managed_station(request: HttpRequest, station_id: int) -> Any:
-    """A station the caller manages: staff only (``stations.forbidden``, whatever the id);
+    """A station the caller manages: staff only (``auth.staff_only``, whatever the id);
     a station they do not manage answers like a missing one (``stations.not_found``)."""
     require_staff(request)
     return station_managed(request.auth, station_id)

@@ -15,7 +15,7 @@ from nuanxin.core.schema import (
     MetersParam,
     param_int,
 )
-from nuanxin.geo.coords import CoordSystem, from_wgs84
+from nuanxin.geo.coords import CoordSystem, from_wgs84, point_to_wgs84
 from nuanxin.stations.api import router
 from nuanxin.stations.api.common import region_by_code
 from nuanxin.stations.models import StationKind
@@ -33,7 +33,6 @@ from nuanxin.stations.selectors import (
     station_get,
     stations_for_map,
 )
-from nuanxin.stations.services.common import clean_point
 
 NEAREST_FIELDS = set(NearestResultOut.model_fields)
 
@@ -93,7 +92,7 @@ class NearestParams(Schema):
     ),
 )
 def nearest(request: HttpRequest, params: Query[NearestParams]) -> dict:
-    lon, lat = clean_point(params.lon, params.lat, params.coord_system)
+    lon, lat = point_to_wgs84(params.lon, params.lat, params.coord_system)
     fields = None
     if params.fields:
         fields = {f.strip() for f in params.fields.split(",") if f.strip()}

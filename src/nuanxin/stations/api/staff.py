@@ -12,6 +12,7 @@ from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.schema import Date, IdParam
 from nuanxin.core.scoping import get_in_scope_or_404
 from nuanxin.core.timeutil import local_date
+from nuanxin.core.xlsx import xlsx_file_response
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.stations import services
 from nuanxin.stations.api import router
@@ -49,7 +50,6 @@ from nuanxin.stations.selectors import (
     visits_today,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_STATS_DAYS = 400
 
 
@@ -227,16 +227,10 @@ def import_xlsx(
     }
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
-
-
 @router.get("/import/template", summary="驿站导入模板（.xlsx）")
 def import_template(request: HttpRequest) -> HttpResponse:
     require_staff(request)
-    return _xlsx(template_workbook(), "stations-template.xlsx")
+    return xlsx_file_response(template_workbook(), "stations-template.xlsx")
 
 
 @router.get("/export", summary="导出我管理的驿站（.xlsx）")
@@ -248,7 +242,7 @@ def export(request: HttpRequest) -> HttpResponse:
         .prefetch_related("amenities", "weekly_spans", "keepers")
         .order_by("code")
     )
-    return _xlsx(export_workbook(stations), "stations.xlsx")
+    return xlsx_file_response(export_workbook(stations), "stations.xlsx")
 
 
 @router.get("/stats/visits", response=VisitStatsOut, summary="签到统计（按驿站、日期或职业）")

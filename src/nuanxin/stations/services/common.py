@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from nuanxin.accounts.models import Role, User
 from nuanxin.core.errors import ApplicationError
-from nuanxin.geo.coords import to_wgs84
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.geo.selectors import region_at_point
 from nuanxin.stations.models import (
@@ -54,13 +53,6 @@ def amenities_by_code(codes: Iterable[str]) -> list[Amenity]:
             "unknown_amenity", _("未知的服务设施：%s。") % "、".join(unknown), codes=unknown
         )
     return [found[c] for c in wanted]
-
-
-def clean_point(lon: Any, lat: Any, coord_system: str) -> tuple[float, float]:
-    try:
-        return to_wgs84(lon, lat, coord_system)
-    except (TypeError, ValueError) as exc:
-        raise input_error("bad_coordinates", _("坐标无效。"), detail=str(exc)) from exc
 
 
 def choice_clean(value: Any, choices: Any, code: str, message: str) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from nuanxin.accounts.models import Role, User
 from nuanxin.accounts.services import phone_clean
 from nuanxin.core.errors import ApplicationError
-from nuanxin.geo.coords import CoordSystem
+from nuanxin.geo.coords import coord_system_named
 from nuanxin.geo.models import Region
 from nuanxin.stations.excel import COLUMNS, SheetError, SheetRow, read_rows, split_list
 from nuanxin.stations.models import (
@@ -31,19 +31,6 @@ from nuanxin.stations.services.hours import station_set_weekly_hours
 from nuanxin.stations.services.stations import station_create, station_update
 
 MAX_ROWS = 5000
-_COORD_SYSTEMS = {
-    "wgs84": CoordSystem.WGS84,
-    "wgs-84": CoordSystem.WGS84,
-    "gps": CoordSystem.WGS84,
-    "gcj02": CoordSystem.GCJ02,
-    "gcj-02": CoordSystem.GCJ02,
-    "高德": CoordSystem.GCJ02,
-    "腾讯": CoordSystem.GCJ02,
-    "火星坐标": CoordSystem.GCJ02,
-    "bd09": CoordSystem.BD09,
-    "bd-09": CoordSystem.BD09,
-    "百度": CoordSystem.BD09,
-}
 _KIND_ALIASES = {
     "服务中心": StationKind.CENTRE,
     "中心": StationKind.CENTRE,
@@ -162,8 +149,8 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
         raise _row_error(
             "missing_value", _("缺少必填项：%s。") % "、".join(headers[k] for k in missing)
         )
-    coord = str(values.get("coord_system") or "wgs84").strip().lower()
-    if coord not in _COORD_SYSTEMS:
+    coord = coord_system_named(str(values.get("coord_system") or ""))
+    if coord is None:
         raise _row_error("bad_coordinates", _("未知的坐标系：%s。") % values.get("coord_system"))
     region = None
     if values.get("region_code") not in (None, ""):
@@ -179,7 +166,7 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
         "address": values["address"],
         "lon": _number(values["lon"], _("经度")),
         "lat": _number(values["lat"], _("纬度")),
-        "coord_system": _COORD_SYSTEMS[coord],
+        "coord_system": coord,
         "region": region,
         "amenities": _amenity_codes(values.get("amenities")),
         "standard_services": _standard_services(values.get("standard_services")),

@@ -16,7 +16,7 @@ from nuanxin.accounts.models import User
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import forbidden
 from nuanxin.core.stamps import stamp_bump
-from nuanxin.geo.coords import CoordSystem
+from nuanxin.geo.coords import CoordSystem, point_to_wgs84
 from nuanxin.geo.models import Region
 from nuanxin.stations.models import Station, StationStatus
 from nuanxin.stations.permissions import governs, require_manager, require_region_staff
@@ -25,7 +25,6 @@ from nuanxin.stations.services.common import (
     UNSET,
     _Unset,
     choice_clean,
-    clean_point,
     cleaned,
     community_path,
     input_error,
@@ -109,7 +108,7 @@ def station_create(
     Opening hours are set separately (``station_set_weekly_hours``): a new station has none, so
     it is never "open now" until someone says when it is.
     """
-    w_lon, w_lat = clean_point(lon, lat, coord_system)
+    w_lon, w_lat = point_to_wgs84(lon, lat, coord_system)
     target = region_for(w_lon, w_lat, region)
     if actor is not None:
         require_region_staff(actor, target)
@@ -192,7 +191,7 @@ def station_update(
     if lon is not None or lat is not None:
         if lon is None or lat is None:
             raise input_error("bad_coordinates", _("经度和纬度必须同时提供。"))
-        new_lon, new_lat = clean_point(lon, lat, coord_system)
+        new_lon, new_lat = point_to_wgs84(lon, lat, coord_system)
     moved = (new_lon, new_lat) != (station.lon, station.lat)
     new_region = station.region
     if not isinstance(region, _Unset) and region is not None:

@@ -1,15 +1,14 @@
 """The catalogue (items, kept by the city) and the shops at stations (opened by region staff)."""
 
 import datetime as dt
-import uuid
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict
+from nuanxin.core.files import delete_after_commit, removed_unless_committed
 from nuanxin.core.images import ImageSource, image_clean
 from nuanxin.stations.models import Station
 from nuanxin.stations.permissions import require_governor, require_manager
@@ -117,27 +116,24 @@ def item_update(*, actor: Any, item: Item, **changes: Any) -> Item:
     return item
 
 
-@transaction.atomic
 def item_set_picture(*, actor: Any, item: Item, data: ImageSource) -> Item:
     """Replace the item's picture with a re-encoded copy of ``data`` (no metadata kept; WebP
     when the picture has transparent parts, else JPEG). Raises the ``images.*`` errors."""
     require_catalogue_manager(actor)
-    item = Item.objects.select_for_update().get(pk=item.pk)
     cleaned = image_clean(data, purpose=PICTURE_PURPOSE)
-    old = item.picture.name
-    name = f"{uuid.uuid4().hex}{cleaned.extension}"
-    item.picture.save(name, ContentFile(cleaned.data), save=False)
-    item.save(update_fields=["picture", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="store.item_picture",
-        obj=item,
-        before={"picture": old},
-        after={"picture": item.picture.name},
-    )
-    if old:
-        storage = item.picture.storage
-        transaction.on_commit(lambda: storage.delete(old))
+    with removed_unless_committed() as files, transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        old = item.picture.name
+        files.save_to(item.picture, cleaned.extension, cleaned.data)
+        item.save(update_fields=["picture", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="store.item_picture",
+            obj=item,
+            before={"picture": old},
+            after={"picture": item.picture.name},
+        )
+        delete_after_commit(item.picture.storage, old)
     return item
 
 

@@ -17,7 +17,7 @@ from nuanxin.store.export import report_response
 from nuanxin.store.services._common import item_get
 from nuanxin.store.views.worker import form_int
 
-staff_page = partial(guarded, staff_code="store.staff_only")
+staff_page = partial(guarded, staff=True)
 
 
 def _chosen_shop(request: HttpRequest, shops: list) -> object | None:

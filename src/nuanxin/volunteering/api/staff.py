@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from nuanxin.accounts.models import User, normalize_phone
-from nuanxin.core.errors import forbidden, not_found
+from nuanxin.core.errors import not_found
 from nuanxin.core.schema import Date, IdParam
+from nuanxin.core.scoping import require_staff
+from nuanxin.core.xlsx import xlsx_file_response
 from nuanxin.geo.models import Region
 from nuanxin.volunteering import selectors, services, stats
 from nuanxin.volunteering.models import Award
@@ -34,14 +36,10 @@ from nuanxin.volunteering.schemas import (
 
 router = Router(tags=["志愿服务（工作人员）"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _staff(request: HttpRequest) -> User:
-    user = request.auth
-    if not user.is_staff:
-        raise forbidden("volunteering.staff_only", _("只有工作人员可以进行此操作。"))
-    return user
+    require_staff(request.auth)
+    return request.auth
 
 
 def _region(code: str | None, field: str) -> Region | None:
@@ -316,6 +314,4 @@ def export(
     until: Date | None = None,
 ) -> HttpResponse:
     content = stats.stats_workbook(_staff(request), _filter(street, kind, since, until))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="volunteering-stats.xlsx"'
-    return response
+    return xlsx_file_response(content, "volunteering-stats.xlsx")

@@ -1,12 +1,10 @@
 """Worker endpoints: projects near me and in my community, claims, check-in/out, my hours."""
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from nuanxin.core.errors import ApplicationError
 from nuanxin.core.schema import IdParam
-from nuanxin.geo.coords import to_wgs84
+from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.volunteering import selectors, services
 from nuanxin.volunteering.schemas import (
     AttendanceOut,
@@ -35,10 +33,7 @@ def _location(payload: ScanIn) -> tuple[float, float] | None:
 def projects(request: HttpRequest, query: Query[ProjectsQuery]) -> list[ProjectCardOut]:
     lon = lat = None
     if query.lon is not None and query.lat is not None:
-        try:
-            lon, lat = to_wgs84(query.lon, query.lat, query.coord_system)
-        except ValueError as exc:
-            raise ApplicationError("geo.bad_coordinates", _("坐标无效。")) from exc
+        lon, lat = point_to_wgs84(query.lon, query.lat, query.coord_system)
     cards = selectors.projects_for_worker(request.auth, lon=lon, lat=lat, radius_m=query.radius_m)
     return [ProjectCardOut.of(card, query.coord_system) for card in cards]
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError
-from nuanxin.geo.coords import to_wgs84
+from nuanxin.geo.coords import pair, point_to_wgs84
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.geo.selectors import region_at_point
 from nuanxin.volunteering.models import Recurrence
@@ -93,10 +93,7 @@ def clean_place(
         raise bad("bad_place", _("请填写集合地点（不超过 200 字）。"))
     if place is None:
         return place_name, None
-    try:
-        return place_name, to_wgs84(place[0], place[1], coord_system)
-    except (TypeError, ValueError, IndexError) as exc:
-        raise bad("bad_place", _("集合地点坐标无效。"), detail=str(exc)) from exc
+    return place_name, point_to_wgs84(*pair(place), coord_system)
 
 
 def session_times(

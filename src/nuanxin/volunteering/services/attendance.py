@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict
-from nuanxin.geo.coords import CoordSystem, haversine_m, to_wgs84
+from nuanxin.geo.coords import CoordSystem, haversine_m, pair, point_to_wgs84
 from nuanxin.volunteering.models import (
     Attendance,
     AttendanceStatus,
@@ -72,10 +72,7 @@ def _check_distance(
 ) -> None:
     if location is None or project.place_lon is None or project.place_lat is None:
         return
-    try:
-        lon, lat = to_wgs84(location[0], location[1], coord_system)
-    except (TypeError, ValueError, IndexError) as exc:
-        raise ApplicationError("volunteering.bad_location", _("定位坐标无效。")) from exc
+    lon, lat = point_to_wgs84(*pair(location), coord_system)
     distance = haversine_m(lon, lat, project.place_lon, project.place_lat)
     if distance > scan_max_meters():
         raise ApplicationError(

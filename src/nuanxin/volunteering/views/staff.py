@@ -17,13 +17,12 @@ from nuanxin.accounts.models import User, normalize_phone
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.forms import query_date, query_int
 from nuanxin.core.schema import MAX_COUNT
+from nuanxin.core.xlsx import xlsx_file_response
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.volunteering import selectors, services, stats
 from nuanxin.volunteering.forms import CodeForm, ProjectForm, VerifyForm
 from nuanxin.volunteering.models import Outcome, ProjectKind, ProjectStatus
 from nuanxin.volunteering.views._common import run, staff_required
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @staff_required
@@ -340,7 +339,5 @@ def stats_page(request: HttpRequest) -> HttpResponse:
 @staff_required
 def export(request: HttpRequest) -> HttpResponse:
     content = stats.stats_workbook(request.user, _stats_filter(request))
-    response = HttpResponse(content, content_type=XLSX)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="volunteering-{stamp}.xlsx"'
-    return response
+    return xlsx_file_response(content, f"volunteering-{stamp}.xlsx")
