@@ -27,9 +27,9 @@ def make_shop(tree, *, keeper=None, lon: float = 110.05, lat: float = 21.05, **r
     return station
 
 
-def make_item(tree, name: str = "大米 5kg", price: int = 80, **fields):
+def make_item(tree, name: str = "大米 5kg", price: int = 80, category: str = "grain_oil", **fields):
     return services.item_create(
-        actor=city_admin(tree), name=name, category="grain_oil", points_price=price, **fields
+        actor=city_admin(tree), name=name, category=category, points_price=price, **fields
     )
 
 

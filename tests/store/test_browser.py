@@ -46,14 +46,28 @@ def test_order_then_pickup_verification(live_server, page, browser, tree, clock,
     )
     base = live_server.url
 
-    # The rider: the shop lists both items; rice costs more than they have.
+    # The rider: the shop lists both items as cards; rice costs more than they have, and says
+    # by how much. Nothing is spent from the list.
     _log_in(page, base, "13912345678", "/store/")
     assert page.locator("#st-available").inner_text() == "100"
-    line = page.locator(f"li[data-item='{raincoat.pk}']")
-    assert "加厚雨衣" in line.inner_text()
-    assert page.locator(f"li[data-item='{rice.pk}'] button").is_disabled()
+    assert "还差 20 分" in page.locator(f"li[data-item='{rice.pk}']").inner_text()
+    assert page.locator("form[action$='/store/order/']").count() == 0
     page.screenshot(path=str(screenshot_dir / "store-shop.png"), full_page=True)
-    line.get_by_role("button").click()
+    page.goto(f"{base}/store/s/{station.pk}/i/{rice.pk}/")
+    assert page.locator("#st-confirm").is_disabled()
+    assert page.locator("#st-confirm").inner_text() == "还差 20 分"
+
+    # The raincoat's card opens its page: cost, balance after, where to pick it up; only the
+    # confirm button places the order.
+    page.goto(f"{base}/store/")
+    page.locator(f"li[data-item='{raincoat.pk}'] a").click()
+    page.wait_for_selector("#st-confirm")
+    assert page.locator("#st-price").inner_text() == "60 分"
+    assert page.locator("#st-after").inner_text() == "40 分"
+    assert station.name in page.locator("#st-station").inner_text()
+    assert Order.objects.filter(worker=rider).count() == 0
+    page.screenshot(path=str(screenshot_dir / "store-confirm.png"), full_page=True)
+    page.locator("#st-confirm").click()
     page.wait_for_selector("#st-code")
     order = Order.objects.get(worker=rider)
     assert page.locator("#st-code").inner_text().replace(" ", "") == order.pickup_code

@@ -216,7 +216,7 @@ def test_staff_cancel_needs_a_reason_and_tells_the_worker(tree, clock):
         sent = []
         patch.setattr("nuanxin.store.services.orders.notification_send", lambda **k: sent.append(k))
         services.order_cancel(actor=keeper, order=order, reason="包装破损")
-    assert sent and "包装破损" in sent[0]["body"]
+    assert sent and "包装破损" in str(sent[0]["body"])
     order.refresh_from_db()
     assert order.note == "包装破损" and order.resolved_by == keeper
 

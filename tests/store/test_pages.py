@@ -32,9 +32,12 @@ def test_the_shop_shows_my_points_and_the_items(client, shop):
     _keeper, station, _item, person = shop
     client.force_login(person)
     page = client.get(reverse("store:shop")).content.decode()
-    assert "积分兑换超市" in page and "雨衣" in page and "40 分兑换" in page
+    assert "积分兑换超市" in page and "雨衣" in page and "40 分" in page
     assert f'data-station="{station.pk}"' in page
     assert 'id="st-available">100<' in page
+    # The list spends nothing: each item opens its own page, where the order is confirmed.
+    assert reverse("store:order_create") not in page
+    assert reverse("store:item", args=[station.pk, _item.pk]) in page
 
 
 def test_ordering_from_the_page_twice_with_one_form_makes_one_order(client, shop):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nuanxin.core.texts import text_render
+
 
 class AuditLog(models.Model):
     """One row per state change made by a service: who did what to which object, old -> new,
@@ -94,6 +96,9 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=120)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
+    # Title and body as catalogue keys with parameters (core.texts), shown in the reader's
+    # language; title and body above are the same in the site's language.
+    texts = models.JSONField(_("文本键与参数"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
@@ -105,6 +110,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (rows written before texts were kept: as stored)."""
+        return text_render(self.texts["title"]) if self.texts.get("title") else self.title
+
+    @property
+    def shown_body(self) -> str:
+        return text_render(self.texts["body"]) if "body" in self.texts else self.body
 
 
 class JobRun(models.Model):

@@ -18,13 +18,20 @@ from django.utils.module_loading import import_string
 
 from nuanxin.core.discovery import app_modules
 from nuanxin.core.models import Notification
+from nuanxin.core.texts import Text, text_data, text_default
+
+Content = str | Text | list[str | Text]
 
 DEFAULT_DELIVERY = "nuanxin.core.notifications.inbox_deliver"
 
 
-def inbox_deliver(*, user: Any, kind: str, title: str, body: str, url: str) -> None:
+def inbox_deliver(
+    *, user: Any, kind: str, title: str, body: str, url: str, texts: dict | None = None
+) -> None:
+    """The default delivery: the in-app inbox (``texts``: the title and body as catalogue keys
+    with their parameters, for showing them in the reader's language)."""
     Notification.objects.create(
-        user=user, kind=kind, title=str(title)[:120], body=str(body), url=url
+        user=user, kind=kind, title=str(title)[:120], body=str(body), url=url, texts=texts or {}
     )
 
 
@@ -32,18 +39,28 @@ def _deliver() -> Any:
     return import_string(getattr(settings, "NOTIFICATION_DELIVERY", DEFAULT_DELIVERY))
 
 
-def notification_send(*, user: Any, kind: str, title: str, body: str = "", url: str = "") -> None:
-    """Queue a notification to be delivered once the surrounding transaction commits."""
+def notification_send(
+    *, user: Any, kind: str, title: Content, body: Content = "", url: str = ""
+) -> None:
+    """Queue a notification to be delivered once the surrounding transaction commits.
+
+    ``title`` and ``body`` given as ``core.texts.text(...)`` (or lists of texts and strings,
+    one a line) are stored as catalogue keys with their parameters and shown in the reader's
+    language; plain strings (what a person wrote) are shown as written. The row also keeps
+    both in the site's language.
+    """
+    texts = {"title": text_data(title), "body": text_data(body)}
+    plain_title, plain_body = text_default(title), text_default(body)
     deliver = _deliver()
 
     def write() -> None:
-        deliver(user=user, kind=kind, title=str(title), body=str(body), url=url)
+        deliver(user=user, kind=kind, title=plain_title, body=plain_body, url=url, texts=texts)
 
     transaction.on_commit(write)
 
 
 def region_notify(
-    *, region: Any, kind: str, title: str, body: str = "", url: str = "",
+    *, region: Any, kind: str, title: Content, body: Content = "", url: str = "",
     exclude: Iterable[int] = (),
 ) -> int:  # fmt: skip
     """Queue a notification to the audience of ``region``; returns how many it reaches."""

@@ -32,7 +32,14 @@ DEMO_PASSWORD = "nuanxin-demo-2024"
 class DemoContext:
     out: TextIO
     seed: int = 2024
+    # The demo accounts with a password (role, name, phone), printed at the end; how many of
+    # them this run created.
     credentials: list[tuple[str, str, str]] = field(default_factory=list)
+    accounts_created: int = 0
+
+    def account(self, role: str, name: str, phone: str, *, created: bool) -> None:
+        self.credentials.append((role, name, phone))
+        self.accounts_created += int(created)
 
     def rng(self, part: str) -> random.Random:
         """A generator of its own for each part, so parts stay stable when others change."""
@@ -51,4 +58,9 @@ def load_demo(out: TextIO, seed: int = 2024) -> DemoContext:
         module = importlib.import_module(name)
         with transaction.atomic():
             module.load(ctx)
+    # The line above the list of accounts (the command prints the list): it counts that list.
+    ctx.say(
+        f"\n演示账号 {len(ctx.credentials)} 个（本次新增 {ctx.accounts_created} 个；"
+        f"密码均为 {DEMO_PASSWORD}；也可用短信验证码登录，验证码打印在本终端）："
+    )
     return ctx

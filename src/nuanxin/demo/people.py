@@ -66,9 +66,9 @@ def _load_extra_workers(ctx: DemoContext) -> int:
 
 
 def load(ctx: DemoContext) -> None:
-    created = 0
     for phone, name, role, region_key in DEMO_ACCOUNTS:
-        if not User.objects.filter(phone=phone).exists():
+        created = not User.objects.filter(phone=phone).exists()
+        if created:
             user_create(
                 phone=phone,
                 name=name,
@@ -76,7 +76,8 @@ def load(ctx: DemoContext) -> None:
                 region=_named_region(region_key) if region_key else None,
                 password=DEMO_PASSWORD,
             )
-            created += 1
-        ctx.credentials.append((str(Role(role).label), name, phone))
+        ctx.account(str(Role(role).label), name, phone, created=created)
     extra = _load_extra_workers(ctx)
-    ctx.say(f"演示账号：新增 {created} 个，另有 {extra} 个劳动者账号（短信验证码登录）。")
+    # The accounts with a password are listed (and counted) at the end, once every part has
+    # added its own.
+    ctx.say(f"劳动者账号：新增 {extra} 个（短信验证码登录）。")

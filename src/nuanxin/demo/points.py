@@ -6,7 +6,10 @@ for reports, volunteering and check-ins and redeems some. Every transfer id is f
 run replays instead of adding anything.
 """
 
+import datetime as dt
+
 from nuanxin.accounts.models import Role, User
+from nuanxin.demo.clock import as_of, start_of_today
 from nuanxin.demo.loader import DemoContext
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.points import services
@@ -78,14 +81,16 @@ def load(ctx: DemoContext) -> None:
         if community is None:
             continue
         for k, (source, points) in enumerate(SOURCES[: rng.randint(2, len(SOURCES))]):
-            result = services.earn(
-                transfer_id=f"demo:earn:{person.pk}:{k}",
-                worker=person,
-                community=community,
-                source=source,
-                points=points,
-                reference=f"demo:{source}:{person.pk}:{k}",
-            )
+            # Earned on earlier days (noon, 3, 8, 13 and 18 days ago): today's cap stays free.
+            with as_of(start_of_today() - dt.timedelta(days=3 + 5 * k, hours=-12)):
+                result = services.earn(
+                    transfer_id=f"demo:earn:{person.pk}:{k}",
+                    worker=person,
+                    community=community,
+                    source=source,
+                    points=points,
+                    reference=f"demo:{source}:{person.pk}:{k}",
+                )
             earned += result.granted if not result.replayed else 0
         if rng.random() < 0.5:
             services.transfer(

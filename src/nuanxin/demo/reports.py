@@ -17,6 +17,7 @@ from shapely.geometry import Point, shape
 
 from nuanxin.accounts.models import Role, User
 from nuanxin.core.errors import ApplicationError
+from nuanxin.demo.clock import as_of
 from nuanxin.demo.loader import DemoContext
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.reports import services
@@ -200,6 +201,11 @@ def load(ctx: DemoContext) -> None:
             continue
         photos = [_photo(rng, i) for _ in range(rng.choice([0, 1, 1, 2]))]
         days_ago = rng.uniform(0.1, 40)
+        if outcome != "submitted":
+            # Reviewed two hours after it came in, on an earlier day: the points it paid count
+            # against that day's cap, not today's.
+            days_ago = max(days_ago, 1.5)
+        reviewed_at = timezone.now() - dt.timedelta(days=days_ago, hours=-2)
         answers = {}
         for question in category.questions or []:
             if question.get("required") and question.get("options"):
@@ -222,7 +228,7 @@ def load(ctx: DemoContext) -> None:
         reviewer = _reviewer_for(report.region, staff)
         if outcome != "submitted" and reviewer is not None and reviewer.pk != reporter.pk:
             try:
-                with transaction.atomic():
+                with transaction.atomic(), as_of(reviewed_at):
                     _advance(report, outcome, reviewer, rng, original)
             except ApplicationError as exc:
                 if exc.code == "points.budget_exhausted":

@@ -20,6 +20,7 @@ from shapely.geometry import shape
 from nuanxin.accounts.models import Role, User
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.timeutil import local_date
+from nuanxin.demo.clock import as_of
 from nuanxin.demo.loader import DemoContext
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.geo.selectors import region_at_point
@@ -333,7 +334,8 @@ def _load_visits(rng: random.Random) -> int:
                 )
                 if at < now and schedule.is_open_at(at):
                     try:
-                        visit_record(station=station, worker=worker, at=at)
+                        with as_of(at):  # the day's check-in points count on that day
+                            visit_record(station=station, worker=worker, at=at)
                         created += 1
                     except ApplicationError:
                         pass

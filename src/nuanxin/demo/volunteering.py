@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from nuanxin.accounts.models import Role, User
 from nuanxin.accounts.services import user_create
+from nuanxin.demo.clock import as_of, before_today, start_of_today
 from nuanxin.demo.loader import DEMO_PASSWORD, DemoContext
 from nuanxin.geo.models import Region
 from nuanxin.points import services as points
@@ -165,6 +166,7 @@ def _staff(ctx: DemoContext) -> dict[str, User]:
     for phone, name, street_name, county in STAFF:
         street = Region.objects.get(name=street_name, level="street", parent__code=county)
         user = User.objects.filter(phone=phone).first()
+        created = user is None
         if user is None:
             user = user_create(
                 phone=phone,
@@ -174,7 +176,7 @@ def _staff(ctx: DemoContext) -> dict[str, User]:
                 password=DEMO_PASSWORD,
             )
         by_street[street_name] = user
-        ctx.credentials.append((str(Role.STREET_ADMIN.label), name, phone))
+        ctx.account(str(Role.STREET_ADMIN.label), name, phone, created=created)
     return by_street
 
 
@@ -242,9 +244,11 @@ def _attend(
         leave = session.ends_at - dt.timedelta(minutes=rng.randint(0, 20))
         services.attendance_staff_check_in(claim=claim, staff=staff, at=arrive)
         services.attendance_staff_check_out(claim=claim, staff=staff, at=leave, quantity=quantity)
-    attendance = services.attendance_verify(
-        claim=claim, staff=staff, outcome=outcome, quantity=quantity
-    )
+    # Verified half an hour after the session, on that day: its points count on that day.
+    with as_of(before_today(session.ends_at + dt.timedelta(minutes=30))):
+        attendance = services.attendance_verify(
+            claim=claim, staff=staff, outcome=outcome, quantity=quantity
+        )
     return attendance.points_awarded
 
 
@@ -361,7 +365,7 @@ def _haisheng(rng: random.Random, today: dt.date, now: dt.datetime) -> Project |
         places=6,
         publish=True,
     )
-    past = project.sessions.filter(ends_at__lt=now).first()
+    past = project.sessions.filter(ends_at__lt=start_of_today()).first()
     if past is not None:
         _attend(rng, past, rider, staff)
     upcoming = project.sessions.filter(starts_at__gt=now).first()
@@ -400,14 +404,16 @@ def load(ctx: DemoContext) -> None:
     staff = _staff(ctx)
     now = timezone.now()
     today = timezone.localdate()
+    # Sessions attended are those that ended before today (their points were paid on their day).
+    ended = start_of_today()
     projects = {plan.key: _post(plan, staff[plan.street], today) for plan in PLANS}
     haisheng_staff = User.objects.filter(phone="13800000004").first()
     paying = [p.pool_region for p in projects.values()]
     if haisheng_staff is not None:
         paying.append(haisheng_staff.region)
     _fund(sorted(set(paying), key=lambda r: r.code))
-    visits, paid = _run_two_streets(rng, projects, staff, now)
-    driver_visits, driver_paid = _run_drivers(rng, projects["sw-party"], staff["沙湾街道"], now)
+    visits, paid = _run_two_streets(rng, projects, staff, ended)
+    driver_visits, driver_paid = _run_drivers(rng, projects["sw-party"], staff["沙湾街道"], ended)
     _haisheng(rng, today, now)
     _exam_support(staff["沙湾街道"], today)
     claims = _open_claims(rng, list(projects.values()), now)

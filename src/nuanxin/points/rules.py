@@ -11,8 +11,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.core.discovery import app_modules
+from nuanxin.core.texts import Text, text
 from nuanxin.core.timeutil import now
 from nuanxin.points.selectors import account_of
 from nuanxin.points.services.earning import (
@@ -50,19 +52,30 @@ class EarningRules:
     notes: list[str] = field(default_factory=list)
 
 
-def shortfall_text(limited_by: str | None) -> str:
-    """The reason, in words, that an award paid less than asked ("" when it did not)."""
+def shortfall_message(limited_by: str | None) -> Text | None:
+    """The reason that an award paid less than asked, as a text kept for later reading (a
+    notification shows it in the reader's language); None when it did not."""
     policy = current_policy()
     texts = {
-        DAILY_CAP: _("已达每人每日积分上限（%(cap)s 分），明天可继续获得。")
-        % {"cap": policy.daily_cap},
-        MONTHLY_CAP: _("已达每人每月积分上限（%(cap)s 分），下月可继续获得。")
-        % {"cap": policy.monthly_cap},
-        NOT_A_WORKER: _("工作人员账号不获得积分。"),
-        ONCE_A_DAY: _("驿站打卡积分每天只发一次，今天已经获得过。"),
-        POOL_EMPTY: _("社区积分池暂时不足，本次未发积分。"),
+        DAILY_CAP: text(
+            gettext_noop("已达每人每日积分上限（%(cap)s 分），明天可继续获得。"),
+            cap=policy.daily_cap,
+        ),
+        MONTHLY_CAP: text(
+            gettext_noop("已达每人每月积分上限（%(cap)s 分），下月可继续获得。"),
+            cap=policy.monthly_cap,
+        ),
+        NOT_A_WORKER: text(gettext_noop("工作人员账号不获得积分。")),
+        ONCE_A_DAY: text(gettext_noop("驿站打卡积分每天只发一次，今天已经获得过。")),
+        POOL_EMPTY: text(gettext_noop("社区积分池暂时不足，本次未发积分。")),
     }
-    return texts.get(limited_by or "", "")
+    return texts.get(limited_by or "")
+
+
+def shortfall_text(limited_by: str | None) -> str:
+    """The reason, in words, that an award paid less than asked ("" when it did not)."""
+    message = shortfall_message(limited_by)
+    return "" if message is None else str(message)
 
 
 def _app_rules() -> list[EarningRule]:

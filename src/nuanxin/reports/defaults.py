@@ -1,28 +1,33 @@
 """The categories, departments and reply templates a new city starts with (data, in Chinese).
 
-City admins change them afterwards; ``defaults_install`` only adds what is missing.
+City admins change them afterwards; ``defaults_install`` only adds what is missing. The names,
+groups, descriptions, questions and options are stored in Chinese and marked for the catalogue
+(``gettext_noop``), so pages show them in the reader's language (``core.vocab``); names staff
+add later are shown as written.
 """
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 DEFAULT_DEPARTMENTS: list[tuple[str, str]] = [
-    ("sanitation", "城市管理和综合执法局（环卫）"),
-    ("fire", "消防救援大队"),
-    ("municipal", "住房和城乡建设局（市政设施）"),
-    ("traffic-police", "公安交警大队"),
-    ("urban-management", "城市管理和综合执法局（市容）"),
-    ("market", "市场监督管理局"),
-    ("police", "公安分局"),
+    ("sanitation", gettext_noop("城市管理和综合执法局（环卫）")),
+    ("fire", gettext_noop("消防救援大队")),
+    ("municipal", gettext_noop("住房和城乡建设局（市政设施）")),
+    ("traffic-police", gettext_noop("公安交警大队")),
+    ("urban-management", gettext_noop("城市管理和综合执法局（市容）")),
+    ("market", gettext_noop("市场监督管理局")),
+    ("police", gettext_noop("公安分局")),
 ]
 
-_YES_NO = [{"key": "yes", "name": "是"}, {"key": "no", "name": "否"}]
+_YES_NO = [{"key": "yes", "name": gettext_noop("是")}, {"key": "no", "name": gettext_noop("否")}]
 
 DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     {
         "code": "sanitation",
-        "name": "环境卫生",
-        "group": "环境卫生",
-        "description": "垃圾堆积、污水外溢、卫生死角等",
+        "name": gettext_noop("环境卫生"),
+        "group": gettext_noop("环境卫生"),
+        "description": gettext_noop("垃圾堆积、污水外溢、卫生死角等"),
         "keywords": "垃圾,污水,卫生",
         "points": 5,
         "department": "sanitation",
@@ -31,9 +36,9 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     },
     {
         "code": "fire-lane",
-        "name": "消防通道堵塞",
-        "group": "消防安全隐患",
-        "description": "消防通道、安全出口被车辆或杂物堵塞",
+        "name": gettext_noop("消防通道堵塞"),
+        "group": gettext_noop("消防安全隐患"),
+        "description": gettext_noop("消防通道、安全出口被车辆或杂物堵塞"),
         "keywords": "消防,通道,堵塞",
         "points": 10,
         "department": "fire",
@@ -42,22 +47,22 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
         "questions": [
             {
                 "code": "blocked_by",
-                "label": "堵塞物",
+                "label": gettext_noop("堵塞物"),
                 "type": "single",
                 "required": False,
                 "options": [
-                    {"key": "car", "name": "机动车"},
-                    {"key": "ebike", "name": "电动车"},
-                    {"key": "goods", "name": "杂物"},
+                    {"key": "car", "name": gettext_noop("机动车")},
+                    {"key": "ebike", "name": gettext_noop("电动车")},
+                    {"key": "goods", "name": gettext_noop("杂物")},
                 ],
             },
         ],
     },
     {
         "code": "ebike-charging",
-        "name": "电动车飞线充电",
-        "group": "消防安全隐患",
-        "description": "从窗户拉线、楼道或室内给电动车充电",
+        "name": gettext_noop("电动车飞线充电"),
+        "group": gettext_noop("消防安全隐患"),
+        "description": gettext_noop("从窗户拉线、楼道或室内给电动车充电"),
         "keywords": "飞线,充电,电动车",
         "points": 10,
         "department": "fire",
@@ -66,22 +71,22 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
         "questions": [
             {
                 "code": "where",
-                "label": "充电位置",
+                "label": gettext_noop("充电位置"),
                 "type": "single",
                 "required": True,
                 "options": [
-                    {"key": "window", "name": "窗外飞线"},
-                    {"key": "corridor", "name": "楼道"},
-                    {"key": "indoor", "name": "室内"},
+                    {"key": "window", "name": gettext_noop("窗外飞线")},
+                    {"key": "corridor", "name": gettext_noop("楼道")},
+                    {"key": "indoor", "name": gettext_noop("室内")},
                 ],
             },
         ],
     },
     {
         "code": "road-damage",
-        "name": "道路破损",
-        "group": "道路与设施",
-        "description": "路面坑洼、塌陷、人行道破损",
+        "name": gettext_noop("道路破损"),
+        "group": gettext_noop("道路与设施"),
+        "description": gettext_noop("路面坑洼、塌陷、人行道破损"),
         "keywords": "道路,坑洼,塌陷",
         "points": 5,
         "department": "municipal",
@@ -90,9 +95,9 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     },
     {
         "code": "manhole",
-        "name": "井盖缺失或破损",
-        "group": "道路与设施",
-        "description": "井盖丢失、破损、移位",
+        "name": gettext_noop("井盖缺失或破损"),
+        "group": gettext_noop("道路与设施"),
+        "description": gettext_noop("井盖丢失、破损、移位"),
         "keywords": "井盖",
         "points": 10,
         "department": "municipal",
@@ -101,7 +106,7 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
         "questions": [
             {
                 "code": "warned",
-                "label": "现场是否已有警示",
+                "label": gettext_noop("现场是否已有警示"),
                 "type": "single",
                 "required": False,
                 "options": _YES_NO,
@@ -110,9 +115,9 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     },
     {
         "code": "street-light",
-        "name": "路灯损坏",
-        "group": "道路与设施",
-        "description": "路灯不亮、灯杆倾斜",
+        "name": gettext_noop("路灯损坏"),
+        "group": gettext_noop("道路与设施"),
+        "description": gettext_noop("路灯不亮、灯杆倾斜"),
         "keywords": "路灯",
         "points": 3,
         "department": "municipal",
@@ -121,9 +126,9 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     },
     {
         "code": "traffic",
-        "name": "交通安全隐患",
-        "group": "交通安全",
-        "description": "信号灯故障、护栏损坏、标志缺失等",
+        "name": gettext_noop("交通安全隐患"),
+        "group": gettext_noop("交通安全"),
+        "description": gettext_noop("信号灯故障、护栏损坏、标志缺失等"),
         "keywords": "信号灯,护栏,交通",
         "points": 5,
         "department": "traffic-police",
@@ -132,9 +137,9 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     },
     {
         "code": "street-occupation",
-        "name": "堆物占道",
-        "group": "市容秩序",
-        "description": "占道经营、乱堆乱放",
+        "name": gettext_noop("堆物占道"),
+        "group": gettext_noop("市容秩序"),
+        "description": gettext_noop("占道经营、乱堆乱放"),
         "keywords": "占道,堆物",
         "points": 5,
         "department": "urban-management",
@@ -143,9 +148,9 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     },
     {
         "code": "food-safety",
-        "name": "食品安全线索",
-        "group": "线索举报",
-        "description": "无证经营、食品变质等线索",
+        "name": gettext_noop("食品安全线索"),
+        "group": gettext_noop("线索举报"),
+        "description": gettext_noop("无证经营、食品变质等线索"),
         "keywords": "食品",
         "points": 10,
         "department": "market",
@@ -155,9 +160,9 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     },
     {
         "code": "public-security",
-        "name": "治安隐患线索",
-        "group": "线索举报",
-        "description": "可疑情况、治安隐患线索",
+        "name": gettext_noop("治安隐患线索"),
+        "group": gettext_noop("线索举报"),
+        "description": gettext_noop("可疑情况、治安隐患线索"),
         "keywords": "治安",
         "points": 10,
         "department": "police",
@@ -167,9 +172,9 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     },
     {
         "code": "other",
-        "name": "其他",
-        "group": "其他",
-        "description": "其他需要社区处理的问题",
+        "name": gettext_noop("其他"),
+        "group": gettext_noop("其他"),
+        "description": gettext_noop("其他需要社区处理的问题"),
         "keywords": "",
         "points": 2,
         "department": None,

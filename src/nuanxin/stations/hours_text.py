@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.stations.schedule import Span, parse_clock
 
@@ -169,3 +170,24 @@ def format_weekly(weekly: dict[int, list[Span]] | tuple[tuple[Span, ...], ...]) 
         for spans, days in sorted(groups.items(), key=lambda item: item[1][0])
     ]
     return "；".join(parts)
+
+
+# The words of the text form, for showing it to a reader in their language (longest first, so
+# "24小时" is one word).
+_SHOWN_WORDS = [
+    gettext_noop("24小时"),
+    gettext_noop("每天"),
+    gettext_noop("次日"),
+    *WEEKDAY_LABELS,
+    gettext_noop("至"),
+    gettext_noop("、"),
+    gettext_noop("；"),
+]
+
+
+def format_weekly_shown(weekly: dict[int, list[Span]] | tuple[tuple[Span, ...], ...]) -> str:
+    """``format_weekly`` in the reader's language, for pages (the text form stays Chinese)."""
+    text = format_weekly(weekly)
+    for word in _SHOWN_WORDS:
+        text = text.replace(word, _(word))
+    return text

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import from_wgs84
 from nuanxin.stations.display import navigation_links, status_label
-from nuanxin.stations.hours_text import format_weekly
+from nuanxin.stations.hours_text import format_weekly, format_weekly_shown
 from nuanxin.stations.index import NearestHit
 from nuanxin.stations.models import StandardService, Station, Weekday
 from nuanxin.stations.schedule import OpenStatus, Schedule, Span
@@ -66,6 +66,7 @@ def hours_data(schedule: Schedule, today: dt.date | None = None) -> dict[str, An
     return {
         "timezone": str(schedule.tz.key),
         "text": format_weekly(schedule.weekly),
+        "shown": format_weekly_shown(schedule.weekly),
         "weekly": weekly,
         "exceptions": exceptions,
         "next_days": next_days,

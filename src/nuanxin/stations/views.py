@@ -15,6 +15,7 @@ from nuanxin.core.errors import ApplicationError
 from nuanxin.core.pages import guarded
 from nuanxin.core.scoping import require_staff
 from nuanxin.core.timeutil import local_date
+from nuanxin.core.vocab import vocab_label
 from nuanxin.stations.forms import ImportForm, StatsForm
 from nuanxin.stations.models import Station, Visit
 from nuanxin.stations.permissions import can_manage, manages_stations
@@ -68,7 +69,7 @@ def station_map(request: HttpRequest) -> HttpResponse:
     context = {
         "amenities": amenities,
         "strings": strings,
-        "amenity_info": {a.code: {"name": a.name, "icon": a.icon} for a in amenities},
+        "amenity_info": {a.code: {"name": vocab_label(a.name), "icon": a.icon} for a in amenities},
     }
     return render(request, "stations/map.html", context)
 

@@ -24,12 +24,15 @@ class ItemCategory(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# An item without a picture shows its category's symbol beside the category's name: a symbol of
+# the whole category (grain, a shopping cart for household goods...), never a picture of one
+# product that would mislead for the others (a lotion bottle for a towel).
 CATEGORY_ICONS = {
-    ItemCategory.GRAIN_OIL: "🍚",
-    ItemCategory.DAILY: "🧴",
+    ItemCategory.GRAIN_OIL: "🌾",
+    ItemCategory.DAILY: "🛒",
     ItemCategory.RAIN_GEAR: "☔",
-    ItemCategory.SAFETY: "⛑",
-    ItemCategory.DIGITAL: "🔋",
+    ItemCategory.SAFETY: "🦺",
+    ItemCategory.DIGITAL: "📱",
     ItemCategory.APPLIANCE: "🔌",
     ItemCategory.OTHER: "🎁",
 }

@@ -31,6 +31,8 @@ class ShelfLine:
     item: Item
     on_shelf: int
     ordered_this_month: int = 0
+    # Points the worker lacks for it (the shop page fills it in from the balance).
+    missing: int = 0
 
     @property
     def limit_reached(self) -> bool:
@@ -105,8 +107,25 @@ def shop_cards(
     ]
 
 
+def shelf_line(station: Station, item_id: int, worker: Any = None) -> ShelfLine:
+    """One item of a station's shelf, as the shop lists it; an item the station does not offer
+    now (none on the shelf, retired, outside its window) answers store.item_unavailable (404)."""
+    for line in shelf(station, worker):
+        if line.item.pk == item_id:
+            return line
+    raise not_found("store.item_unavailable", _("该兑换点暂时没有这件商品。"))
+
+
 def shop_get(station_id: int) -> Shop:
     shop = Shop.objects.select_related("station__region").filter(station_id=station_id).first()
+    if shop is None:
+        raise not_found("store.no_shop", _("该驿站没有开设积分兑换点。"))
+    return shop
+
+
+def open_shop_get(station_id: int) -> Shop:
+    """An open shop at a station in service; any other answers like a station without one."""
+    shop = open_shops().filter(station_id=station_id).first()
     if shop is None:
         raise not_found("store.no_shop", _("该驿站没有开设积分兑换点。"))
     return shop

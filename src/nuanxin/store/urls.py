@@ -7,6 +7,7 @@ URL_PREFIX = "store"
 
 urlpatterns = [
     path("", worker.shop, name="shop"),
+    path("s/<int:station_id>/i/<int:item_id>/", worker.item, name="item"),
     path("order/", worker.order, name="order_create"),
     path("orders/", worker.orders, name="orders"),
     path("orders/<uuid:public_id>/", worker.order_detail, name="order"),

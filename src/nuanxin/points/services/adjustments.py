@@ -20,12 +20,14 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Abs
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.accounts.models import ROLE_REGION_LEVEL, User
 from nuanxin.core.audit import audit_record
 from nuanxin.core.errors import ApplicationError, conflict, forbidden, not_found
 from nuanxin.core.notifications import notification_send
 from nuanxin.core.scoping import in_jurisdiction, require_staff
+from nuanxin.core.texts import text
 from nuanxin.core.timeutil import local_date, start_of_local_month
 from nuanxin.geo.models import LEVEL_DEPTH, RegionLevel
 from nuanxin.points.models import (
@@ -156,7 +158,7 @@ def _tell_worker(adjustment: Adjustment) -> None:
     notification_send(
         user=adjustment.worker,
         kind="points.adjusted",
-        title=_("积分调整 %(delta)s 分") % {"delta": f"{sign}{adjustment.amount}"},
+        title=text(gettext_noop("积分调整 %(delta)s 分"), delta=f"{sign}{adjustment.amount}"),
         body=adjustment.reason,
         url=POINTS_URL,
     )
@@ -332,7 +334,7 @@ def adjustment_reject(*, adjustment: Adjustment, actor: Any, note: str) -> Adjus
     notification_send(
         user=current.requested_by,
         kind="points.adjustment_rejected",
-        title=_("积分调整申请被驳回"),
+        title=text(gettext_noop("积分调整申请被驳回")),
         body=reason,
     )
     audit_record(

@@ -4,12 +4,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.accounts.models import User
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict, forbidden
 from nuanxin.core.notifications import notification_send
 from nuanxin.core.scoping import require_in_scope_or_404, require_jurisdiction
+from nuanxin.core.texts import text
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.registry.access import (
     is_governing,
@@ -36,20 +38,24 @@ def _announce(registration: Registration, what: str) -> None:
     """Tell the people behind a registration that community staff decided on it."""
     if what not in (RegistrationStatus.ACCEPTED, RegistrationStatus.REJECTED):
         return
-    subject = registration.enterprise.name if registration.enterprise_id else _("您")
+    subject = (
+        registration.enterprise.name if registration.enterprise_id else text(gettext_noop("您"))
+    )
     community = registration.community.name
     if what == RegistrationStatus.ACCEPTED:
-        title = _("%(subject)s在%(community)s的报到已通过") % {
-            "subject": subject,
-            "community": community,
-        }
+        title = text(
+            gettext_noop("%(subject)s在%(community)s的报到已通过"),
+            subject=subject,
+            community=community,
+        )
         body = registration.decision_reason
     else:
-        title = _("%(subject)s在%(community)s的报到被退回") % {
-            "subject": subject,
-            "community": community,
-        }
-        body = _("原因：%(reason)s") % {"reason": registration.decision_reason}
+        title = text(
+            gettext_noop("%(subject)s在%(community)s的报到被退回"),
+            subject=subject,
+            community=community,
+        )
+        body = text(gettext_noop("原因：%(reason)s"), reason=registration.decision_reason)
     people = {registration.submitted_by_id}
     if registration.worker_id and registration.worker.user_id:
         people.add(registration.worker.user_id)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict
-from nuanxin.core.notifications import notification_send
+from nuanxin.core.notifications import Content, notification_send
 from nuanxin.core.scoping import require_in_scope_or_404
 from nuanxin.reports.models import Report, ReportEvent, State
 from nuanxin.reports.selectors import report_missing
@@ -145,7 +145,7 @@ def before_of(report: Report) -> dict[str, Any]:
     return snapshot(report, AUDIT_FIELDS)
 
 
-def tell_reporter(report: Report, *, kind: str, title: str, body: str = "") -> None:
+def tell_reporter(report: Report, *, kind: str, title: Content, body: Content = "") -> None:
     """A notification (on commit) to the reporter, if the report has a user behind it."""
     if report.reporter_id is None:
         return

@@ -7,8 +7,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.accounts.models import ROLE_REGION_LEVEL
+from nuanxin.core import texts
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.files import removed_unless_committed
 from nuanxin.core.images import ImageSource
@@ -70,7 +72,9 @@ def report_dispatch(
     tell_reporter(
         report,
         kind="dispatched",
-        title=_("随手拍 #%(id)d 已派给%(dept)s") % {"id": report.pk, "dept": department.name},
+        title=texts.text(
+            gettext_noop("随手拍 #%(id)d 已派给%(dept)s"), id=report.pk, dept=department.name
+        ),
         body=text,
     )
     return report
@@ -102,10 +106,13 @@ def report_resolve(
         tell_reporter(
             report,
             kind="resolved",
-            title=_("随手拍 #%(id)d 已解决") % {"id": report.pk},
-            body=text
-            + "\n"
-            + _("如问题仍未解决，可在 %(n)d 天内重新打开。") % {"n": reopen_days()},
+            title=texts.text(gettext_noop("随手拍 #%(id)d 已解决"), id=report.pk),
+            body=[
+                text,
+                texts.text(
+                    gettext_noop("如问题仍未解决，可在 %(n)d 天内重新打开。"), n=reopen_days()
+                ),
+            ],
         )
     return report
 
@@ -129,7 +136,7 @@ def report_close(*, report: Report, reviewer: Any, note: str = "") -> Report:
     tell_reporter(
         report,
         kind="closed",
-        title=_("随手拍 #%(id)d 已关闭") % {"id": report.pk},
+        title=texts.text(gettext_noop("随手拍 #%(id)d 已关闭"), id=report.pk),
         body=text,
     )
     return report
@@ -169,8 +176,8 @@ def report_reopen(*, report: Report, reporter: Any, reason: str) -> Report:
     tell_reporter(
         report,
         kind="reopened",
-        title=_("随手拍 #%(id)d 已重新打开") % {"id": report.pk},
-        body=_("工作人员会再次处理。"),
+        title=texts.text(gettext_noop("随手拍 #%(id)d 已重新打开"), id=report.pk),
+        body=texts.text(gettext_noop("工作人员会再次处理。")),
     )
     return report
 
@@ -208,8 +215,8 @@ def report_reassign(*, report: Report, reviewer: Any, region: Region, note: str 
     tell_reporter(
         report,
         kind="reassigned",
-        title=_("随手拍 #%(id)d 已转交") % {"id": report.pk},
-        body=_("已转交至%(name)s处理。") % {"name": region.full_name()},
+        title=texts.text(gettext_noop("随手拍 #%(id)d 已转交"), id=report.pk),
+        body=texts.text(gettext_noop("已转交至%(name)s处理。"), name=region.full_name()),
     )
     return report
 

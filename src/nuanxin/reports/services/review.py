@@ -7,10 +7,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from nuanxin.core import texts
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.scoping import require_in_scope_or_404, scope_to_jurisdiction
-from nuanxin.points.rules import shortfall_text
+from nuanxin.points.rules import shortfall_message
 from nuanxin.reports.models import (
     EventKind,
     Report,
@@ -71,19 +73,22 @@ def report_accept(*, report: Report, reviewer: Any, note: str = "") -> Report:
         data={"points": report.points_awarded if first_time else 0},
     )
     if first_time and report.points_awarded:
-        body = _("感谢您的随手拍，获得 %(n)d 积分。") % {"n": report.points_awarded}
+        body = [
+            texts.text(gettext_noop("感谢您的随手拍，获得 %(n)d 积分。"), n=report.points_awarded)
+        ]
         if report.points_limited_by:
-            body += " " + shortfall_text(report.points_limited_by)
+            body.append(shortfall_message(report.points_limited_by) or "")
     elif first_time and report.points_requested and report.points_limited_by:
-        body = _("感谢您的随手拍。本次未获得积分：%(why)s") % {
-            "why": shortfall_text(report.points_limited_by)
-        }
+        body = texts.text(
+            gettext_noop("感谢您的随手拍。本次未获得积分：%(why)s"),
+            why=shortfall_message(report.points_limited_by) or "",
+        )
     else:
-        body = text or _("问题已受理，正在处置。")
+        body = text or texts.text(gettext_noop("问题已受理，正在处置。"))
     tell_reporter(
         report,
         kind="accepted",
-        title=_("随手拍 #%(id)d 已受理") % {"id": report.pk},
+        title=texts.text(gettext_noop("随手拍 #%(id)d 已受理"), id=report.pk),
         body=body,
     )
     return report
@@ -110,7 +115,7 @@ def report_reject(*, report: Report, reviewer: Any, reason: str) -> Report:
     tell_reporter(
         report,
         kind="rejected",
-        title=_("随手拍 #%(id)d 未通过审核") % {"id": report.pk},
+        title=texts.text(gettext_noop("随手拍 #%(id)d 未通过审核"), id=report.pk),
         body=reason,
     )
     return report
@@ -207,9 +212,15 @@ def report_mark_duplicate(
     tell_reporter(
         report,
         kind="duplicate",
-        title=_("随手拍 #%(id)d 与 #%(original)d 是同一问题")
-        % {"id": report.pk, "original": root.pk},
-        body=text or _("该问题已有人上报，将在 #%(original)d 中跟进处理。") % {"original": root.pk},
+        title=texts.text(
+            gettext_noop("随手拍 #%(id)d 与 #%(original)d 是同一问题"),
+            id=report.pk,
+            original=root.pk,
+        ),
+        body=text
+        or texts.text(
+            gettext_noop("该问题已有人上报，将在 #%(original)d 中跟进处理。"), original=root.pk
+        ),
     )
     return report
 

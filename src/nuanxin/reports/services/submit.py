@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from nuanxin.core import texts
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.files import WrittenFiles, removed_unless_committed
 from nuanxin.core.images import CleanImage, ImageSource
@@ -196,7 +198,10 @@ def _tell_grid(report: Report) -> None:
     region_notify(
         region=report.region,
         kind="reports.new_in_grid",
-        title=_("网格内有新的问题上报：%(category)s") % {"category": report.category.name},
+        title=texts.text(
+            gettext_noop("网格内有新的问题上报：%(category)s"),
+            category=texts.text(report.category.name),
+        ),
         body=report.address or report.region.name,
         exclude=[report.reporter_id] if report.reporter_id else [],
     )
@@ -256,8 +261,10 @@ def _create(
     tell_reporter(
         report,
         kind="submitted",
-        title=_("已收到您的随手拍 #%(id)d") % {"id": report.pk},
-        body=_("我们已转给%(region)s，审核后会通知您。") % {"region": routing.region.name},
+        title=texts.text(gettext_noop("已收到您的随手拍 #%(id)d"), id=report.pk),
+        body=texts.text(
+            gettext_noop("我们已转给%(region)s，审核后会通知您。"), region=routing.region.name
+        ),
     )
     return report
 

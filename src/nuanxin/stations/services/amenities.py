@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.accounts.models import Role
 from nuanxin.core.audit import audit_record, snapshot
@@ -13,23 +14,24 @@ from nuanxin.core.stamps import stamp_bump
 from nuanxin.stations.models import Amenity
 from nuanxin.stations.services.common import STATIONS_TOPIC, input_error
 
-# The amenity list a new installation starts with; staff extend it in the admin.
+# The amenity list a new installation starts with; staff extend it in the admin. Names are stored
+# in Chinese and marked for the catalogue, so pages show them in the reader's language.
 DEFAULT_AMENITIES: list[tuple[str, str, str]] = [
-    ("rest", "休息座椅", "🪑"),
-    ("drinking_water", "饮用水", "💧"),
-    ("hot_water", "热水", "♨️"),
-    ("toilet", "卫生间", "🚻"),
-    ("first_aid", "应急药品", "🩹"),
-    ("phone_charging", "手机充电", "🔌"),
-    ("ebike_charging", "电动车充电", "🛵"),
-    ("storage", "物品寄存", "🧳"),
-    ("microwave", "微波炉", "🍱"),
-    ("air_conditioning", "空调", "❄️"),
-    ("wifi", "无线网络", "📶"),
-    ("points_exchange", "积分兑换", "🎁"),
-    ("feedback", "问题反馈", "💬"),
-    ("umbrella", "雨具借用", "☂️"),
-    ("repair_kit", "维修工具", "🔧"),
+    ("rest", gettext_noop("休息座椅"), "🪑"),
+    ("drinking_water", gettext_noop("饮用水"), "💧"),
+    ("hot_water", gettext_noop("热水"), "♨️"),
+    ("toilet", gettext_noop("卫生间"), "🚻"),
+    ("first_aid", gettext_noop("应急药品"), "🩹"),
+    ("phone_charging", gettext_noop("手机充电"), "🔌"),
+    ("ebike_charging", gettext_noop("电动车充电"), "🛵"),
+    ("storage", gettext_noop("物品寄存"), "🧳"),
+    ("microwave", gettext_noop("微波炉"), "🍱"),
+    ("air_conditioning", gettext_noop("空调"), "❄️"),
+    ("wifi", gettext_noop("无线网络"), "📶"),
+    ("points_exchange", gettext_noop("积分兑换"), "🎁"),
+    ("feedback", gettext_noop("问题反馈"), "💬"),
+    ("umbrella", gettext_noop("雨具借用"), "☂️"),
+    ("repair_kit", gettext_noop("维修工具"), "🔧"),
 ]
 
 

@@ -19,10 +19,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict, forbidden
 from nuanxin.core.notifications import notification_send
+from nuanxin.core.texts import text
 from nuanxin.core.timeutil import start_of_local_day, start_of_local_month
 from nuanxin.points import services as points
 from nuanxin.points.models import HoldStatus
@@ -267,9 +269,12 @@ def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
         notification_send(
             user=order.worker,
             kind="store.cancelled",
-            title=_("兑换已取消：%(item)s") % {"item": order.item.name},
-            body=_("%(station)s取消了您的兑换，积分已退回。原因：%(reason)s")
-            % {"station": order.station.name, "reason": note},
+            title=text(gettext_noop("兑换已取消：%(item)s"), item=order.item.name),
+            body=text(
+                gettext_noop("%(station)s取消了您的兑换，积分已退回。原因：%(reason)s"),
+                station=order.station.name,
+                reason=note,
+            ),
             url=MY_ORDERS_URL,
         )
     return order
@@ -290,9 +295,11 @@ def orders_expire(*, at: dt.datetime | None = None) -> int:
             notification_send(
                 user=order.worker,
                 kind="store.expired",
-                title=_("兑换已过期：%(item)s") % {"item": order.item.name},
-                body=_("未在取货截止前到%(station)s领取，积分已退回。")
-                % {"station": order.station.name},
+                title=text(gettext_noop("兑换已过期：%(item)s"), item=order.item.name),
+                body=text(
+                    gettext_noop("未在取货截止前到%(station)s领取，积分已退回。"),
+                    station=order.station.name,
+                ),
                 url=MY_ORDERS_URL,
             )
             count += 1

@@ -16,10 +16,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict, forbidden, not_found
 from nuanxin.core.notifications import notification_send
+from nuanxin.core.texts import text
 from nuanxin.points import services as points
 from nuanxin.stations.models import Station
 from nuanxin.stations.permissions import require_manager
@@ -192,9 +194,12 @@ def pickup_confirm(
     notification_send(
         user=order.worker,
         kind="store.picked_up",
-        title=_("已领取：%(item)s") % {"item": order.item.name},
-        body=_("您在%(station)s兑换的商品已领取，扣除 %(points)d 积分。")
-        % {"station": order.station.name, "points": order.points},
+        title=text(gettext_noop("已领取：%(item)s"), item=order.item.name),
+        body=text(
+            gettext_noop("您在%(station)s兑换的商品已领取，扣除 %(points)d 积分。"),
+            station=order.station.name,
+            points=order.points,
+        ),
         url=MY_ORDERS_URL,
     )
     return order

@@ -1,6 +1,8 @@
-"""Worker pages: the shop near me, placing an order, my orders with the pickup code and QR."""
+"""Worker pages: the shop near me, an item's page where the order is confirmed, placing the
+order, my orders with the pickup code and QR."""
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from nuanxin.core.schema import MAX_ID
 from nuanxin.points.selectors import balance_of
 from nuanxin.stations.qr import absolute, qr_svg
 from nuanxin.store import selectors, services
-from nuanxin.store.models import Order
+from nuanxin.store.models import ItemCategory, Order
 from nuanxin.store.services._common import item_get
 
 
@@ -37,21 +39,62 @@ def form_int(value: str | None) -> int:
     return number
 
 
+def _category(value: str | None) -> str:
+    return value if value in ItemCategory.values else ""
+
+
 @guarded
 def shop(request: HttpRequest) -> HttpResponse:
-    """Shops near the phone (or in my area) with what each has on the shelf, and my points."""
+    """Shops near the phone (or in my area), each a grid of what it has on the shelf (the
+    nearest open, the others folded), filtered by category; a card opens the item's page."""
     lon, lat = _float(request.GET.get("lon")), _float(request.GET.get("lat"))
     if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
         lon = lat = None
+    category = _category(request.GET.get("category"))
+    balance = balance_of(request.user)
+    cards = selectors.shop_cards(request.user, lon=lon, lat=lat)
+    present = {line.item.category for card in cards for line in card.lines}
+    for card in cards:
+        if category:
+            card.lines = [line for line in card.lines if line.item.category == category]
+        for line in card.lines:
+            line.missing = max(0, line.item.points_price - balance.available)
+    place = {"lon": lon, "lat": lat} if lon is not None else {}
     return render(
         request,
         "store/shop.html",
         {
-            "cards": selectors.shop_cards(request.user, lon=lon, lat=lat),
-            "balance": balance_of(request.user),
+            "cards": cards,
+            "balance": balance,
             "located": lon is not None,
-            "request_id": uuid.uuid4().hex,
+            "place": urlencode(place),
+            "category": category,
+            "categories": [(c.value, c.label) for c in ItemCategory if c.value in present],
             "waiting": selectors.orders_of(request.user).filter(status="pending").count(),
+        },
+    )
+
+
+@guarded
+def item(request: HttpRequest, station_id: int, item_id: int) -> HttpResponse:
+    """An item at one shop: what it is, what it costs, my balance after, where to pick it up,
+    and the button that places the order (the confirmation step; without it no points move)."""
+    shop_obj = selectors.open_shop_get(station_id)
+    line = selectors.shelf_line(shop_obj.station, item_id, request.user)
+    balance = balance_of(request.user)
+    price = line.item.points_price
+    return render(
+        request,
+        "store/item.html",
+        {
+            "shop": shop_obj,
+            "station": shop_obj.station,
+            "line": line,
+            "item": line.item,
+            "balance": balance,
+            "after": balance.available - price,
+            "missing": max(0, price - balance.available),
+            "request_id": uuid.uuid4().hex,
         },
     )
 

@@ -19,11 +19,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.notifications import notification_send
 from nuanxin.core.scoping import in_jurisdiction
+from nuanxin.core.texts import text
 from nuanxin.volunteering.models import (
     Attendance,
     Claim,
@@ -112,9 +114,12 @@ def promote_waitlist(project: Project, session: Session) -> list[Claim]:
         notification_send(
             user=claim.worker,
             kind="volunteer.promoted",
-            title=_("候补成功：%(title)s") % {"title": project.title},
-            body=_("您已获得 %(when)s 场次的名额，认领码 %(code)s。")
-            % {"when": _local(session.starts_at), "code": claim.code},
+            title=text(gettext_noop("候补成功：%(title)s"), title=project.title),
+            body=text(
+                gettext_noop("您已获得 %(when)s 场次的名额，认领码 %(code)s。"),
+                when=_local(session.starts_at),
+                code=claim.code,
+            ),
             url=MY_CLAIMS_URL,
         )
         promoted.append(claim)
@@ -294,7 +299,7 @@ def claim_cancel(*, claim: Claim, staff: Any, reason: str = "") -> Claim:
     notification_send(
         user=locked.worker,
         kind="volunteer.claim_cancelled",
-        title=_("您的志愿服务认领已被取消：%(title)s") % {"title": project.title},
+        title=text(gettext_noop("您的志愿服务认领已被取消：%(title)s"), title=project.title),
         body=reason,
         url=MY_CLAIMS_URL,
     )

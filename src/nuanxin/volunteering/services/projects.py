@@ -6,11 +6,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import conflict
 from nuanxin.core.notifications import notification_send
 from nuanxin.core.scoping import require_jurisdiction
+from nuanxin.core.texts import text
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.geo.models import Region
 from nuanxin.volunteering.models import (
@@ -245,7 +247,7 @@ def project_cancel(*, project: Project, actor: Any, reason: str = "") -> Project
         notification_send(
             user=claim.worker,
             kind="volunteer.cancelled",
-            title=_("志愿服务项目已取消：%(title)s") % {"title": locked.title},
+            title=text(gettext_noop("志愿服务项目已取消：%(title)s"), title=locked.title),
             body=reason,
             url="/volunteer/mine/",
         )

@@ -25,10 +25,12 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.core.audit import audit_record, snapshot
 from nuanxin.core.errors import ApplicationError, conflict
 from nuanxin.core.notifications import notification_send
+from nuanxin.core.texts import text
 from nuanxin.points.models import Entry
 from nuanxin.points.reasons import VOLUNTEER_VERIFIED
 from nuanxin.points.services import earn, reverse, volunteer_points
@@ -223,23 +225,25 @@ def _award(attendance: Attendance, project: Project, session: Session, staff: An
 
 def _tell_worker(attendance: Attendance, project: Project, award: Award | None) -> None:
     if attendance.outcome == Outcome.NO_SHOW:
-        body = _("本场次记录为未到。")
+        body = text(gettext_noop("本场次记录为未到。"))
     elif award is None:
-        body = _("核定时长 %(h)s 小时。") % {"h": attendance.hours_verified}
+        body = text(gettext_noop("核定时长 %(h)s 小时。"), h=attendance.hours_verified)
     elif award.status == AwardStatus.PENDING:
-        body = _("核定时长 %(h)s 小时，%(p)s 积分待社区积分池补足后发放。") % {
-            "h": attendance.hours_verified,
-            "p": award.points_requested,
-        }
+        body = text(
+            gettext_noop("核定时长 %(h)s 小时，%(p)s 积分待社区积分池补足后发放。"),
+            h=attendance.hours_verified,
+            p=award.points_requested,
+        )
     else:
-        body = _("核定时长 %(h)s 小时，获得 %(p)s 积分。") % {
-            "h": attendance.hours_verified,
-            "p": award.points_granted,
-        }
+        body = text(
+            gettext_noop("核定时长 %(h)s 小时，获得 %(p)s 积分。"),
+            h=attendance.hours_verified,
+            p=award.points_granted,
+        )
     notification_send(
         user=attendance.worker,
         kind="volunteer.verified",
-        title=_("志愿服务已核验：%(title)s") % {"title": project.title},
+        title=text(gettext_noop("志愿服务已核验：%(title)s"), title=project.title),
         body=body,
         url=MY_CLAIMS_URL,
     )

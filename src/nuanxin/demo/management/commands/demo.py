@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from nuanxin.demo.loader import DEMO_PASSWORD, load_demo
+from nuanxin.demo.loader import load_demo
 from nuanxin.demo.server import serve
 
 
@@ -20,9 +20,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, no_serve: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         ctx = load_demo(self.stdout)
-        self.stdout.write(
-            f"\n演示账号（密码均为 {DEMO_PASSWORD}；也可用短信验证码登录，验证码打印在本终端）："
-        )
         for role, name, phone in ctx.credentials:
             self.stdout.write(f"  {role:<12} {name:<10} {phone}")
         if no_serve:
