@@ -71,8 +71,11 @@ def roads_import(
     path: Path,
     actor: Any = None,
     progress: Callable[[str], None] = lambda _text: None,
+    source: str | None = None,
+    generated: bool = False,
 ) -> tuple[RoadNetworkImport, ImportSummary]:
-    """Read an OpenStreetMap extract and install it as the city's road network."""
+    """Read an OpenStreetMap extract and install it as the city's road network
+    (``generated``: made up for the demo, and said so wherever its figures appear)."""
     path = Path(path)
     if not path.is_file():
         raise ApplicationError("coverage.file_missing", _("找不到路网文件：%s") % path.name)
@@ -86,7 +89,13 @@ def roads_import(
         ) from error
     if summary.nodes == 0:
         raise ApplicationError("coverage.empty_network", _("文件中没有可通行的道路。"))
-    record = network_install(network=network, summary=summary, source=path.name, actor=actor)
+    record = network_install(
+        network=network,
+        summary=summary,
+        source=source or path.name,
+        actor=actor,
+        generated=generated,
+    )
     return record, summary
 
 
