@@ -41,6 +41,15 @@ def test_map_page__shows_the_percentage_tables_and_the_method(client, planner):
     assert kinds.count("station") == 1 and kinds.count("demand") == len(SPOTS)
 
 
+def test_map_page__fields_left_out_take_their_defaults(client, planner):
+    client.force_login(planner)
+    response = client.get("/coverage/?sources=hotspots")
+    assert response.status_code == 200
+    assert 'data-percent="' in response.content.decode()
+    siting = client.get("/coverage/siting/?sources=hotspots&candidates=hotspots")
+    assert siting.status_code == 200 and 'id="sites"' in siting.content.decode()
+
+
 def test_map_page__refuses_workers_and_keepers_alike(client, city):
     for role in (Role.WORKER, Role.STATION_KEEPER, Role.COMMUNITY_STAFF):
         client.force_login(UserFactory(role=role, region=city["A1a"]))

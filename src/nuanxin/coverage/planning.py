@@ -1,7 +1,7 @@
 """Siting proposals on top of a coverage result: candidates, the solvers, what each site adds.
 
-Candidate sites (``CANDIDATE_SETS``): ``grid`` — centres of the built-up area's cells at twice
-the demand cell size (or the demand points when there is no network); ``hotspots`` — the
+Candidate sites (``CANDIDATE_SETS``): ``grid`` — centres of the built-up area's cells at four
+times the demand cell size (or the demand points when there is no network); ``hotspots`` — the
 imported hot spots; ``uncovered`` — the uncovered demand points themselves. A planner's
 candidates are those in their jurisdiction, like their demand.
 """
@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from scipy.spatial import cKDTree
 
 from nuanxin.core.errors import ApplicationError
 from nuanxin.coverage.analysis import CoverageResult, _in_scope, _regions_of_points
 from nuanxin.coverage.demand import cell_degrees
 from nuanxin.coverage.models import HotSpot
-from nuanxin.coverage.routing import reach_matrix
+from nuanxin.coverage.network import EARTH_RADIUS_M
+from nuanxin.coverage.routing import mode_speed_ms, reach_matrix, unit_vectors
 from nuanxin.coverage.siting import (
     DEFAULT_TIME_LIMIT_S,
     SitingResult,
@@ -33,6 +36,7 @@ CANDIDATE_SETS = {
     "hotspots": gettext_lazy("导入的需求热点"),
     "uncovered": gettext_lazy("未覆盖的需求点"),
 }
+GRID_CELLS = 4  # a candidate cell is this many demand cells wide
 SOLVERS = ("exact", "greedy")
 MAX_P = 200
 MAX_CANDIDATES = 5000
@@ -105,7 +109,7 @@ def candidates_build(kind: str, coverage: CoverageResult, *, user: Any = None) -
     network = coverage.network
     labels: list[str] = []
     if kind == "grid" and network is not None and network.nodes:
-        dlon, dlat = (2 * d for d in cell_degrees(round(float(np.mean(network.lats)), 1)))
+        dlon, dlat = (GRID_CELLS * d for d in cell_degrees(round(float(np.mean(network.lats)), 1)))
         cells = np.unique(
             np.column_stack([np.floor(network.lons / dlon), np.floor(network.lats / dlat)]).astype(
                 np.int64
@@ -132,6 +136,7 @@ def candidates_build(kind: str, coverage: CoverageResult, *, user: Any = None) -
     if kind == "grid":
         # a grid cell of no region (sea, the next city) is no place for a station
         keep &= np.array([bool(c) for c in counties], dtype=bool)
+    keep &= _may_cover(coverage, np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
     idx = np.flatnonzero(keep)
     if len(idx) > MAX_CANDIDATES:
         raise ApplicationError(
@@ -146,6 +151,22 @@ def candidates_build(kind: str, coverage: CoverageResult, *, user: Any = None) -
         county=[counties[i] for i in idx],
         street=[streets[i] for i in idx],
     )
+
+
+def _may_cover(coverage: CoverageResult, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+    """False for candidates that cannot reach any uncovered point within the threshold: no
+    trip is shorter than the straight line, nor faster than the mode's fastest speed, so a
+    candidate farther than threshold x that speed from every uncovered point covers nothing new
+    (leaving it out changes no answer, and keeps the matrix small)."""
+    uncovered = ~coverage.covered
+    if not uncovered.any() or len(lons) == 0:
+        return np.zeros(len(lons), dtype=bool)
+    fastest = max(settings.COVERAGE_SPEEDS_KMH[coverage.query.mode].values()) / 3.6
+    reach_m = coverage.threshold_seconds * max(fastest, mode_speed_ms(coverage.query.mode))
+    tree = cKDTree(unit_vectors(coverage.demand.lons[uncovered], coverage.demand.lats[uncovered]))
+    chord, _i = tree.query(unit_vectors(lons, lats), k=1)
+    metres = 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0, 1))
+    return metres <= reach_m * 1.000001 + 1.0
 
 
 def _reach(coverage: CoverageResult, candidates: Candidates):

@@ -50,8 +50,11 @@ def coverage_payload(result: CoverageResult, crs: str) -> dict[str, Any]:
     }
 
 
-def coverage_features(result: CoverageResult, crs: str) -> dict[str, Any]:
-    """GeoJSON: the stations counted and every demand point with its time and state."""
+def coverage_features(
+    result: CoverageResult, crs: str, *, max_points: int | None = None
+) -> dict[str, Any]:
+    """GeoJSON: the stations counted and every demand point with its time and state; with
+    ``max_points`` (a map in a browser), the uncovered points first, heaviest first."""
     features = []
     s = result.stations
     for pk, name, lon, lat in zip(s.ids, s.names, s.lons, s.lats, strict=True):
@@ -65,7 +68,10 @@ def coverage_features(result: CoverageResult, crs: str) -> dict[str, Any]:
     covered = result.covered
     minutes = result.minutes()
     d = result.demand
-    for i in range(len(d)):
+    order = range(len(d))
+    if max_points is not None and len(d) > max_points:
+        order = sorted(order, key=lambda i: (bool(covered[i]), -d.weights[i], i))[:max_points]
+    for i in order:
         features.append(
             {
                 "type": "Feature",
@@ -81,7 +87,8 @@ def coverage_features(result: CoverageResult, crs: str) -> dict[str, Any]:
                 },
             }
         )
-    return {"type": "FeatureCollection", "features": features, "properties": result.summary()}
+    properties = {**result.summary(), "points_drawn": len(order)}
+    return {"type": "FeatureCollection", "features": features, "properties": properties}
 
 
 def plan_payload(plan: SitingPlan, crs: str) -> dict[str, Any]:

@@ -48,10 +48,23 @@ class SitingResult:
 def _uncovered_reach(
     reach: sparse.spmatrix, weights: np.ndarray, covered: np.ndarray
 ) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """The rows of uncovered points that some candidate reaches, and their weights."""
+    """The uncovered points that some candidate reaches, those reached by the same set of
+    candidates merged into one row with their weights added (the same problem, far fewer
+    rows: neighbouring points are usually served by the same sites)."""
     reach = sparse.csr_matrix(reach, dtype=bool)
-    useful = (~covered) & (np.asarray(reach.sum(axis=1)).ravel() > 0) & (weights > 0)
-    return reach[useful].astype(np.float64), weights[useful].astype(np.float64)
+    reach.sort_indices()
+    useful = np.flatnonzero(
+        (~covered) & (np.asarray(reach.sum(axis=1)).ravel() > 0) & (weights > 0)
+    )
+    groups: dict[bytes, int] = {}
+    group_of = np.empty(len(useful), dtype=np.int64)
+    for k, i in enumerate(useful.tolist()):
+        key = reach.indices[reach.indptr[i] : reach.indptr[i + 1]].tobytes()
+        group_of[k] = groups.setdefault(key, len(groups))
+    merged_w = np.bincount(group_of, weights=weights[useful], minlength=len(groups))
+    first = np.zeros(len(groups), dtype=np.int64)
+    first[group_of[::-1]] = useful[::-1]  # one point of each group stands for its row
+    return reach[first].astype(np.float64), merged_w.astype(np.float64)
 
 
 def covered_value(a: sparse.csr_matrix, w: np.ndarray, sites: list[int]) -> float:
@@ -130,12 +143,22 @@ def mclp_exact(
     chosen = [j for j in range(n_cand) if res.x[j] > 0.5]
     value = covered_value(a, w, chosen)
     optimal = res.status == 0
+    if optimal:
+        order, gains = order_by_gain(a, w, chosen)
+        return SitingResult("mclp_exact", order, gains, value, value, True, "optimal")
+    # Stopped by the time limit: HiGHS's dual bound still bounds the optimum; the greedy
+    # choice may beat its incumbent, and its own bound may be tighter. Keep the best of both.
     dual = getattr(res, "mip_dual_bound", None)
-    bound = value if optimal else max(value, -float(dual)) if dual is not None else float(w.sum())
+    bound = -float(dual) if dual is not None and np.isfinite(dual) else float(w.sum())
+    greedy = mclp_greedy(reach, weights, covered, p)
+    bound = max(min(bound, greedy.bound), value, greedy.value)
+    if greedy.value > value:
+        return SitingResult(
+            "mclp_exact", greedy.chosen, greedy.gains, greedy.value, bound, False,
+            "time_limit_greedy",
+        )  # fmt: skip
     order, gains = order_by_gain(a, w, chosen)
-    return SitingResult(
-        "mclp_exact", order, gains, value, bound, optimal, "optimal" if optimal else "time_limit"
-    )
+    return SitingResult("mclp_exact", order, gains, value, bound, False, "time_limit")
 
 
 def mclp_greedy(

@@ -82,9 +82,15 @@ def _plan(
     return plan, minimum
 
 
-def _map_data(coverage: CoverageResult, plans: list[SitingPlan]) -> dict[str, Any]:
+# A browser draws this many demand points at most (uncovered first); exports have them all.
+MAP_POINTS_MAX = 4000
+
+
+def _map_data(
+    coverage: CoverageResult, plans: list[SitingPlan], *, max_points: int | None = MAP_POINTS_MAX
+) -> dict[str, Any]:
     crs = map_crs()
-    data = coverage_features(coverage, crs)
+    data = coverage_features(coverage, crs, max_points=max_points)
     for plan in plans:
         data["features"] += plan_features(plan, crs)["features"]
     return data
@@ -105,7 +111,8 @@ def coverage_map(request: HttpRequest) -> HttpResponse:
         "form": form,
         "result": payload,
         "summary": payload["summary"],
-        "map_data": _map_data(coverage, []),
+        "map_data": (map_data := _map_data(coverage, [])),
+        "points_drawn": map_data["properties"]["points_drawn"],
         "query_string": request.GET.urlencode(),
     }
     return render(request, "coverage/map.html", context)
@@ -150,7 +157,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         return _problem(request, error)
     if fmt == "xlsx":
         return xlsx_file_response(coverage_workbook(coverage, plan), "coverage.xlsx")
-    data = _map_data(coverage, [plan] if plan else [])
+    data = _map_data(coverage, [plan] if plan else [], max_points=None)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/geo+json"
     response["Content-Disposition"] = 'attachment; filename="coverage.geojson"'

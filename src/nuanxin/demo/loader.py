@@ -22,6 +22,7 @@ PARTS = [
     "nuanxin.demo.open311",
     "nuanxin.demo.store",
     "nuanxin.demo.volunteering",
+    "nuanxin.demo.coverage",
 ]
 
 DEMO_PASSWORD = "nuanxin-demo-2024"
