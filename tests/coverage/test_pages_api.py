@@ -153,3 +153,28 @@ def test_cli__coverage_and_site_stations_print_tables_and_write_files(city, tmp_
     assert "达到 100.0% 的最少新建数" in text
     kinds = {f["properties"]["kind"] for f in json.loads(geojson.read_text())["features"]}
     assert "proposed" in kinds
+
+
+def test_api_roads__streets_in_the_box_each_once(client, planner):
+    from nuanxin.coverage.network import network_loaded
+    from tests.coverage.conftest import GRID
+
+    lon0, lat0, step = GRID["lon0"], GRID["lat0"], GRID["step"]
+    box = f"{lon0 - step / 2},{lat0 - step / 2},{lon0 + 2.5 * step},{lat0 + 2.5 * step}"
+    body = send(client, "get", f"/api/v1/coverage/roads?bbox={box}", user=planner).json()
+    lines = {tuple(map(tuple, f["geometry"]["coordinates"])) for f in body["features"]}
+    assert len(lines) == len(body["features"])  # no street twice
+    assert not any((b, a) in lines for a, b in lines)
+    network = network_loaded()
+    # 3 x 3 nodes inside: 12 streets between them, and those leaving the box
+    assert len(lines) >= 12 and body["truncated"] is False
+    assert all(network.lons.min() - 1e-6 <= a[0] for a, _b in lines)
+    for bad in ("1,2,3", "a,b,c,d", "10,10,0,0", "0,0,200,10"):
+        response = client.get(f"/api/v1/coverage/roads?bbox={bad}")
+        assert response.json()["code"] == "coverage.bad_bbox"
+
+
+def test_map_page__names_the_street_layer_for_offline_maps(client, planner):
+    client.force_login(planner)
+    html = client.get("/coverage/?sources=hotspots").content.decode()
+    assert 'data-roads-url="/api/v1/coverage/roads"' in html

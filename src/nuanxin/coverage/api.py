@@ -5,13 +5,17 @@ roads, ``straight_line`` by the detour-factor estimate, ``mixed`` when some poin
 network) and covers the caller's jurisdiction.
 """
 
+import math
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from nuanxin.core.errors import ApplicationError
 from nuanxin.coverage.access import require_planner
 from nuanxin.coverage.analysis import CoverageQuery, coverage_compute
+from nuanxin.coverage.network import network_loaded, segments_in_box
 from nuanxin.coverage.planning import sites_maximise, sites_minimum
 from nuanxin.coverage.presenters import (
     coverage_features,
@@ -25,8 +29,10 @@ from nuanxin.coverage.schemas import (
     CoverageParams,
     MinimumIn,
     PlanOut,
+    RoadsParams,
     SitingIn,
 )
+from nuanxin.geo.coords import from_wgs84, to_wgs84
 
 router = Router(tags=["15分钟服务圈"])
 
@@ -67,6 +73,49 @@ def summary(request: HttpRequest, params: Query[CoverageParams]) -> dict:
 def coverage_map(request: HttpRequest, params: Query[CoverageParams]) -> dict:
     result = _compute(request, params, parse_sources(params.sources))
     return coverage_features(result, params.crs)
+
+
+ROADS_LIMIT = 20_000
+
+
+@router.get("/roads", url_name="coverage_roads", summary="视野内的街道（导入路网，离线底图）")
+def roads(request: HttpRequest, params: Query[RoadsParams]) -> dict:
+    """Street lines of the imported network inside a box, for maps with no tile server: each
+    segment once, at most 20,000 (``truncated`` says when more were there: zoom in)."""
+    require_planner(request.auth)
+    network = network_loaded()
+    if network is None:
+        return {"type": "FeatureCollection", "features": [], "truncated": False, "generated": False}
+    try:
+        box = tuple(float(v) for v in (params.bbox or "").split(","))
+    except ValueError:
+        box = ()
+    in_range = len(box) == 4 and all(map(math.isfinite, box))
+    in_range = in_range and box[0] >= -180 and box[2] <= 180 and box[1] >= -90 and box[3] <= 90
+    if not in_range or box[0] > box[2] or box[1] > box[3]:
+        raise ApplicationError(
+            "coverage.bad_bbox", _("bbox 应为“最小经度,最小纬度,最大经度,最大纬度”。")
+        )
+    lon1, lat1 = to_wgs84(box[0], box[1], params.crs)
+    lon2, lat2 = to_wgs84(box[2], box[3], params.crs)
+    lines, truncated = segments_in_box(network, (lon1, lat1, lon2, lat2), ROADS_LIMIT)
+    features = []
+    for x1, y1, x2, y2 in lines.tolist():
+        a, b = from_wgs84(x1, y1, params.crs), from_wgs84(x2, y2, params.crs)
+        coordinates = [[round(a[0], 6), round(a[1], 6)], [round(b[0], 6), round(b[1], 6)]]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coordinates},
+                "properties": {},
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "truncated": truncated,
+        "generated": bool(network.meta.get("generated", False)),
+    }
 
 
 @router.post(

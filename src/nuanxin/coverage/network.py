@@ -215,3 +215,35 @@ _cache = _NetworkCache()
 def network_loaded() -> RoadNetwork | None:
     """The city's imported network, or None when none has been imported."""
     return _cache.get()
+
+
+def segments_in_box(
+    network: RoadNetwork, bbox: tuple[float, float, float, float], limit: int
+) -> tuple[np.ndarray, bool]:
+    """Street segments (each once, from the walking graph, which holds every street) with an
+    end inside ``bbox`` (WGS-84 min lon, min lat, max lon, max lat): an array of
+    [lon1, lat1, lon2, lat2] rows, at most ``limit``, and whether some were left out."""
+    mode = "walk" if "walk" in network.graphs else next(iter(network.graphs))
+    graph = network.graphs[mode].forward
+    min_lon, min_lat, max_lon, max_lat = bbox
+    inside = (
+        (network.lons >= min_lon) & (network.lons <= max_lon)
+        & (network.lats >= min_lat) & (network.lats <= max_lat)
+    )  # fmt: skip
+    rows = np.flatnonzero(inside)
+    if not len(rows):
+        return np.zeros((0, 4)), False
+    counts = np.diff(graph.indptr)[rows]
+    tails = np.repeat(rows, counts)
+    heads = np.concatenate([graph.indices[graph.indptr[r] : graph.indptr[r + 1]] for r in rows])
+    # each street once: keep u < v, or v outside the box (then its reverse is not listed)
+    keep = (tails < heads) | ~inside[heads]
+    tails, heads = tails[keep], heads[keep]
+    truncated = len(tails) > limit
+    tails, heads = tails[:limit], heads[:limit]
+    return (
+        np.column_stack(
+            [network.lons[tails], network.lats[tails], network.lons[heads], network.lats[heads]]
+        ),
+        truncated,
+    )

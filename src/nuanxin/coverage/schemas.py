@@ -22,6 +22,11 @@ class CoverageParams(Schema):
     crs: CoordSystem = CoordSystem.WGS84
 
 
+class RoadsParams(Schema):
+    bbox: str | None = Field(None, description="最小经度,最小纬度,最大经度,最大纬度（按 crs）")
+    crs: CoordSystem = CoordSystem.WGS84
+
+
 class CoverageIn(Schema):
     mode: str = "ride"
     threshold_minutes: JsonMinutes | None = None
