@@ -197,3 +197,21 @@ def test_hotspots_import__one_bad_row_refuses_the_sheet_and_changes_nothing(db):
     assert caught.value.code == "coverage.bad_rows"
     assert caught.value.extra["rows"][0]["row"] == 3
     assert HotSpot.objects.count() == len(SPOTS)
+
+
+def test_coverage__checkins_and_volunteer_places_are_demand_at_public_places(tree, amenities):
+    from nuanxin.stations.services import visit_record
+    from tests.factories import UserFactory
+    from tests.volunteering.factories import make_project
+
+    station = make_station(lon=110.03, lat=21.03, amenities=())
+    for _i in range(3):
+        visit_record(station=station, worker=UserFactory(role=Role.WORKER))
+    make_project(tree, place=(110.06, 21.06), places=7)
+    make_project(tree, publish=False, place=(110.07, 21.07), places=9)  # a draft
+    result = coverage_compute(_query(sources={"checkins": 2.0, "volunteer": 1.0}))
+    points = sorted(zip(result.demand.sources.tolist(), result.demand.lons.tolist(),
+                        result.demand.weights.tolist(), strict=True))  # fmt: skip
+    assert points == [("checkins", 110.03, 6.0), ("volunteer", 110.06, 7.0)]
+    # no network here: 4.4 km in a straight line x 1.3 at 15 km/h is 23 minutes
+    assert result.covered.tolist() == [True, False]

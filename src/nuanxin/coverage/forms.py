@@ -23,7 +23,7 @@ class CoverageForm(EdgeForm):
     )
     amenity = forms.ChoiceField(label=_("须具备的设施"), required=False)
     at = forms.DateTimeField(
-        label=_("开放时间"),
+        label=_("开放时刻"),
         required=False,
         help_text=_("只计此时开放的驿站；留空则不看开放时间。"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
