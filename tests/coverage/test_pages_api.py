@@ -85,6 +85,8 @@ def test_export__xlsx_and_geojson(client, planner):
     )
     book = load_workbook(io.BytesIO(client.get("/coverage/export.xlsx" + query).content))
     assert {"概况", "按街道", "选址方案"} <= set(book.sheetnames)
+    overview = {row[0]: row[1] for row in book["概况"].iter_rows(values_only=True)}
+    assert overview["路网"] == "city.osm.pbf" and overview["计算方法"] == "network"
     geo = client.get("/coverage/export.geojson" + query)
     assert geo["Content-Type"] == "application/geo+json"
     kinds = {f["properties"]["kind"] for f in json.loads(geo.content)["features"]}

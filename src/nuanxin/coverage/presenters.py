@@ -127,6 +127,8 @@ def coverage_workbook(result: CoverageResult, plan: SitingPlan | None = None) ->
         (_("出行方式"), summary["mode"]),
         (_("计算方法"), summary["method"]),
         (_("驿站数"), summary["stations"]),
+        # the demo's source name says that its streets are generated
+        (_("路网"), (summary["network"] or {}).get("source") or _("未导入（按直线距离估算）")),
     ]:
         sheet.append([cell_value(str(label)), cell_value(value)])
     headers = [
