@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "nuanxin.store",
     "nuanxin.volunteering",
     "nuanxin.party",
+    "nuanxin.coverage",
     "nuanxin.demo",
     "nuanxin.core.admin_site.NuanxinAdminConfig",
     "django.contrib.auth",
@@ -289,6 +290,43 @@ REGION_FALLBACK_MAX_METERS = float(os.environ.get("REGION_FALLBACK_MAX_METERS", 
 NUANXIN_PUBLIC_URL = os.environ.get("NUANXIN_PUBLIC_URL", "")
 # Station visits are personal location data: kept this long, then only counts remain.
 STATION_VISIT_RETENTION_DAYS = int(os.environ.get("STATION_VISIT_RETENTION_DAYS", "180"))
+# The 15-minute service circle (coverage app, docs/operations.md "Coverage"). Speeds in km/h per
+# OSM road type and mode; a type missing from a mode's table is not used by it (motorways by
+# neither, ferries and footways by walking only). The urban e-bike default is 15 km/h.
+_RIDE_KMH = float(os.environ.get("COVERAGE_RIDE_KMH", "15"))
+_WALK_KMH = float(os.environ.get("COVERAGE_WALK_KMH", "4.5"))
+COVERAGE_SPEEDS_KMH = {
+    "ride": {
+        **dict.fromkeys(
+            ["trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link",
+             "tertiary", "tertiary_link", "unclassified", "residential", "road", "cycleway"],
+            _RIDE_KMH,
+        ),
+        "living_street": min(_RIDE_KMH, 10.0),
+        "service": min(_RIDE_KMH, 12.0),
+        "track": min(_RIDE_KMH, 10.0),
+        "path": min(_RIDE_KMH, 10.0),
+    },
+    "walk": {
+        **dict.fromkeys(
+            ["trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link",
+             "tertiary", "tertiary_link", "unclassified", "residential", "road", "cycleway",
+             "living_street", "service", "track", "path", "footway", "pedestrian", "steps"],
+            _WALK_KMH,
+        ),
+        "ferry": 10.0,
+    },
+}  # fmt: skip
+# Where the imported network's arrays are kept (default: MEDIA_ROOT/coverage/roads.npz, private).
+COVERAGE_NETWORK_PATH = os.environ.get("COVERAGE_NETWORK_PATH", "")
+# Without a network: straight-line distance times this factor, at the mode's speed.
+COVERAGE_DETOUR_FACTOR = float(os.environ.get("COVERAGE_DETOUR_FACTOR", "1.3"))
+COVERAGE_THRESHOLD_MINUTES = int(os.environ.get("COVERAGE_THRESHOLD_MINUTES", "15"))
+# A point farther than this from the mode's network is reached by the straight-line estimate.
+COVERAGE_SNAP_MAX_M = float(os.environ.get("COVERAGE_SNAP_MAX_M", "500"))
+# Personal locations (reports) are counted per square cell of this size before any use.
+COVERAGE_CELL_M = int(os.environ.get("COVERAGE_CELL_M", "250"))
+
 # Full phone or ID numbers one staff member may reveal in any hour (each with a stated purpose).
 REVEALS_PER_HOUR = int(os.environ.get("REVEALS_PER_HOUR", "20"))
 # The Open311 server's jurisdiction_id (one city per server); a request naming another is 404.

@@ -40,6 +40,7 @@ STAFF_NAV = [
     NavEntry("reports:queue", _("问题审核"), "✔"),
     NavEntry("registry:home", _("台账"), "📒"),
     NavEntry("stations:stats", _("驿站"), "☕"),
+    NavEntry("coverage:map", _("服务圈"), "◎"),
     NavEntry("store:verify", _("核销"), "🎁"),
     NavEntry("volunteering:staff", _("志愿项目"), "♥"),
     NavEntry("party:staff", _("党建"), "⚑"),

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Floor
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -277,3 +278,25 @@ def queue_counts(user: Any) -> dict[str, int]:
         "waiting": qs.filter(state__in=REVIEW_STATES).count(),
         "overdue": qs.filter(overdue_q()).count(),
     }
+
+
+def report_counts_by_cell(
+    *, cell_lon: float, cell_lat: float, since: dt.datetime | None = None
+) -> list[tuple[int, int, int]]:
+    """Reports counted per grid cell of ``cell_lon`` x ``cell_lat`` degrees: (column, row,
+    count), where the cell spans column * cell_lon .. (column + 1) * cell_lon.
+
+    Report locations are personal tracks: the counting is done by the database, so no single
+    location leaves this app (the coverage app's demand reads only these counts). Rejected
+    reports and duplicates do not count.
+    """
+    qs = Report.objects.exclude(state__in=(State.REJECTED, State.DUPLICATE))
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    rows = (
+        qs.annotate(col=Floor(F("lon") / cell_lon), row=Floor(F("lat") / cell_lat))
+        .values("col", "row")
+        .annotate(n=Count("id"))
+        .order_by("col", "row")
+    )
+    return [(int(r["col"]), int(r["row"]), int(r["n"])) for r in rows]

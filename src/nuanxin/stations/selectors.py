@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanxin.core.errors import ApplicationError
 from nuanxin.core.scoping import get_in_scope_or_404
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import CoordSystem, from_wgs84
@@ -246,3 +247,62 @@ def visit_counts(
     else:
         out.sort(key=lambda c: (-c.visits, str(c.key)))
     return out
+
+
+@dataclass(frozen=True)
+class ServingStations:
+    """Stations in service that pass a filter, as parallel lists (WGS-84)."""
+
+    ids: list[int]
+    names: list[str]
+    lons: list[float]
+    lats: list[float]
+
+
+def stations_serving(
+    *, at: dt.datetime | None = None, amenities: tuple[str, ...] = ()
+) -> ServingStations:
+    """Stations in service that have every amenity in ``amenities`` and, when ``at`` is
+    given, are open at that moment; ordered by id. Raises ``stations.unknown_amenity``."""
+    index = station_index.get()
+    unknown = [code for code in amenities if code not in index.amenity_codes]
+    if unknown:
+        raise ApplicationError(
+            "stations.unknown_amenity",
+            _("未知的服务设施：%s。") % "、".join(unknown),
+            extra={"codes": unknown},
+        )
+    keep = []
+    cols = [index.amenity_codes.index(code) for code in amenities]
+    for i in range(len(index)):
+        if cols and not index.amenities[i, cols].all():
+            continue
+        if at is not None and not index.schedules[i].is_open_at(at):
+            continue
+        keep.append(i)
+    ids = [int(index.ids[i]) for i in keep]
+    names = dict(Station.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return ServingStations(
+        ids=ids,
+        names=[names.get(pk, "") for pk in ids],
+        lons=[float(index.lons[i]) for i in keep],
+        lats=[float(index.lats[i]) for i in keep],
+    )
+
+
+def checkins_by_station(*, since: dt.date | None = None) -> list[tuple[float, float, int]]:
+    """Visits per station (live and archived counts) at the station's position: (lon, lat,
+    visits). Counts only; which worker visited is not part of the answer."""
+    totals: dict[int, int] = defaultdict(int)
+    live = Visit.objects.all()
+    archived = VisitAggregate.objects.all()
+    if since is not None:
+        live, archived = live.filter(day__gte=since), archived.filter(day__gte=since)
+    for pk, n in live.values("station_id").annotate(n=Count("id")).values_list("station_id", "n"):
+        totals[pk] += n
+    for pk, n in (
+        archived.values("station_id").annotate(n=Sum("visits")).values_list("station_id", "n")
+    ):
+        totals[pk] += n or 0
+    positions = Station.objects.filter(pk__in=totals).values_list("pk", "lon", "lat")
+    return [(lon, lat, totals[pk]) for pk, lon, lat in sorted(positions)]

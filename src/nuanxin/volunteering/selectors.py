@@ -365,3 +365,18 @@ def session_progress(session: Session) -> dict[str, int]:
         "checked_in": attendance["checked_in"] or 0,
         "reported": attendance["reported"] or 0,
     }
+
+
+def volunteer_places() -> list[tuple[float, float, int]]:
+    """Meeting places of published and closed projects (public places, not persons):
+    (lon, lat, places per session) for those with a position."""
+    rows = (
+        Project.objects.filter(
+            status__in=(ProjectStatus.PUBLISHED, ProjectStatus.CLOSED),
+            place_lon__isnull=False,
+            place_lat__isnull=False,
+        )
+        .order_by("id")
+        .values_list("place_lon", "place_lat", "places")
+    )
+    return [(float(lon), float(lat), int(places)) for lon, lat, places in rows]

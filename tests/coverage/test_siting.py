@@ -1,0 +1,108 @@
+"""Siting: the exact MCLP equals brute force; the greedy bound holds; LSCP is minimal."""
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from nuanxin.core.errors import ApplicationError
+from nuanxin.coverage.siting import (
+    covered_value,
+    lscp_exact,
+    mclp_brute_force,
+    mclp_exact,
+    mclp_greedy,
+)
+
+
+def _instance(seed, points=40, candidates=12, density=0.15):
+    rng = np.random.default_rng(seed)
+    reach = sparse.csr_matrix(rng.random((points, candidates)) < density)
+    weights = rng.integers(1, 50, size=points).astype(float)
+    covered = rng.random(points) < 0.2
+    return reach, weights, covered
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("p", [1, 2, 3, 4])
+def test_mclp_exact__equals_brute_force(seed, p):
+    reach, weights, covered = _instance(seed)
+    best, _combo = mclp_brute_force(reach, weights, covered, p)
+    result = mclp_exact(reach, weights, covered, p)
+    assert result.optimal and result.gap == 0
+    assert result.value == pytest.approx(best)
+    assert len(result.chosen) <= p
+    # the gains of the chosen sites add up to the value, largest first
+    assert sum(result.gains) == pytest.approx(result.value)
+    assert result.gains == sorted(result.gains, reverse=True)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_mclp_greedy__never_beats_the_optimum_and_its_bound_holds(seed):
+    reach, weights, covered = _instance(seed, points=60, candidates=15, density=0.2)
+    for p in (2, 4):
+        best, _ = mclp_brute_force(reach, weights, covered, p)
+        greedy = mclp_greedy(reach, weights, covered, p)
+        assert greedy.value <= best + 1e-9
+        assert greedy.bound >= best - 1e-9
+        assert greedy.value >= (1 - 1 / np.e) * best - 1e-9
+
+
+def test_mclp__existing_coverage_counts_for_nothing_new():
+    reach = sparse.csr_matrix(np.array([[1, 0], [1, 0], [0, 1]], dtype=bool))
+    weights = np.array([10.0, 10.0, 5.0])
+    covered = np.array([True, True, False])
+    result = mclp_exact(reach, weights, covered, 1)
+    assert result.chosen == [1] and result.value == 5.0
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("target", [0.4, 0.6, 0.75])
+def test_lscp_exact__is_the_fewest_sites_that_reach_the_target(seed, target):
+    reach, weights, covered = _instance(seed, points=30, candidates=10, density=0.25)
+    total, already = weights.sum(), weights[covered].sum()
+    a = reach.tocsr()
+    uncovered = ~covered
+
+    def reaches(sites):
+        hit = (
+            np.asarray(a[:, list(sites)].sum(axis=1)).ravel() > 0
+            if sites
+            else np.zeros(len(weights), bool)
+        )
+        return already + weights[hit & uncovered].sum() >= target * total - 1e-9
+
+    fewest = next(
+        (k for k in range(11) if any(reaches(c) for c in itertools.combinations(range(10), k))),
+        None,
+    )
+    if fewest is None:
+        with pytest.raises(ApplicationError) as caught:
+            lscp_exact(reach, weights, covered, target)
+        assert caught.value.code == "coverage.target_unreachable"
+        return
+    result = lscp_exact(reach, weights, covered, target)
+    assert len(result.chosen) == fewest
+    assert reaches(result.chosen)
+
+
+def test_lscp__a_target_already_met_needs_no_station():
+    reach = sparse.csr_matrix(np.eye(3, dtype=bool))
+    result = lscp_exact(reach, np.ones(3), np.array([True, True, False]), 0.5)
+    assert result.chosen == [] and result.status == "already_met"
+
+
+def test_siting__bad_inputs_have_codes():
+    reach = sparse.csr_matrix(np.eye(3, dtype=bool))
+    with pytest.raises(ApplicationError) as caught:
+        mclp_exact(reach, np.ones(3), np.zeros(3, bool), 0)
+    assert caught.value.code == "coverage.bad_p"
+    with pytest.raises(ApplicationError) as caught:
+        lscp_exact(reach, np.ones(3), np.zeros(3, bool), 1.5)
+    assert caught.value.code == "coverage.bad_target"
+
+
+def test_covered_value__counts_each_point_once():
+    a = sparse.csr_matrix(np.array([[1, 1], [0, 1]], dtype=float))
+    assert covered_value(a, np.array([3.0, 4.0]), [0, 1]) == 7.0
