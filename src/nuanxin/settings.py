@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "nuanxin.open311",
     "nuanxin.store",
     "nuanxin.volunteering",
+    "nuanxin.dashboard",
     "nuanxin.demo",
     "nuanxin.core.admin_site.NuanxinAdminConfig",
     "django.contrib.auth",
@@ -183,6 +184,12 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
     ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.min.js from the installed plotly package (dashboard charts).
+    "nuanxin.dashboard.staticfiles.PlotlyFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
