@@ -33,7 +33,8 @@ class Page:
     public: bool = False
 
 
-FIXED = {"accept", "reveal", "publish", "restock"}  # slugs that name an action, not an object
+# slugs that name an action or a fixed table, not an object
+FIXED = {"accept", "reveal", "publish", "restock", "regions"}
 
 PAGES: dict[str, Page] = {
     "registry:enterprise": Page({"pk": "enterprise"}),
@@ -92,6 +93,8 @@ PAGES: dict[str, Page] = {
         {"pk": "attendance"}, ("post",), {"outcome": "no_show", "reason": "没来"}
     ),
     "volunteering:staff_retry_award": Page({"pk": "award"}, ("post",)),
+    # A table of the dashboard by name; the region is the query's, checked for jurisdiction.
+    "dashboard:export": Page({"table": "regions"}, ("get",)),
 }
 
 

@@ -119,7 +119,7 @@ def test_charts__every_chart_of_the_city_has_data_and_monthly_ones_twelve_months
     demo_city, django_assert_max_num_queries
 ):
     city = Region.objects.get(code="440800")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         charts = region_charts(city)
 
     by_key = {chart["key"]: chart for chart in charts}
@@ -132,12 +132,20 @@ def test_charts__every_chart_of_the_city_has_data_and_monthly_ones_twelve_months
         "visits_by_occupation",
         "visits_by_hour",
         "volunteering",
+        "channels",
     }
     for chart in charts:
         assert any(any(y for y in trace["y"]) for trace in chart["traces"]), chart["key"]
         assert all(len(trace["y"]) == len(chart["x"]) for trace in chart["traces"])
     assert by_key["points"]["x"] == month_keys(window_start())
     assert len(by_key["visits_by_hour"]["x"]) == 24
+    # A month with no handled report has no median (a gap), where counts are 0
+    median = by_key["handling"]["traces"][0]["y"]
+    assert None in median and 0 not in median
+    assert 0 in by_key["points"]["traces"][0]["y"]
+    filed = by_key["channels"]["traces"][0]["y"]
+    assert sum(filed) == sum(by_key["reports_by_state"]["traces"][0]["y"])
+    assert by_key["channels"]["traces"][1]["y"] == by_key["volunteering"]["traces"][1]["y"]
     state_total = sum(by_key["reports_by_state"]["traces"][0]["y"])
     assert state_total == Report.objects.filter(created_at__gte=window_start()).count()
 

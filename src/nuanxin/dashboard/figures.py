@@ -183,6 +183,7 @@ def region_charts(region: Region, now: dt.datetime | None = None) -> list[dict[s
     out = []
     for chart in CHARTS:
         traces = chart.series(within, since)
+        missing = None if chart.gaps else 0
         if chart.monthly:
             x = months
         else:
@@ -196,7 +197,7 @@ def region_charts(region: Region, now: dt.datetime | None = None) -> list[dict[s
                 "kind": chart.kind,
                 "x": [str(key) for key in x],
                 "traces": [
-                    {"name": str(name), "y": [values.get(key, 0) for key in x]}
+                    {"name": str(name), "y": [values.get(key, missing) for key in x]}
                     for name, values in traces.items()
                 ],
             }

@@ -23,7 +23,7 @@ class FiguresOut(Schema):
 
 class TraceOut(Schema):
     name: str
-    y: list[float]
+    y: list[float | None]
 
 
 class ChartOut(Schema):

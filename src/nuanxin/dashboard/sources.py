@@ -96,6 +96,8 @@ class Chart:
     # Monthly charts get every month of the window, zero where nothing happened.
     monthly: bool
     series: Callable[[str, Any], dict[str | Promise, dict[Any, Any]]]
+    # A month with nothing to measure is a gap (a median of no reports), not a zero.
+    gaps: bool = False
 
 
 def _registrations(within: str, since: Any) -> dict:
@@ -123,6 +125,15 @@ def _volunteering(within: str, since: Any) -> dict:
     return {_("志愿服务时长（小时）"): found["hours"], _("政策宣传单（份）"): found["leaflets"]}
 
 
+def _channels(within: str, since: Any) -> dict:
+    # 随手办 (errands) and 随时推 (livestreams) have no record type yet; they join here once
+    # volunteering records them.
+    return {
+        _("随手拍（问题）"): reports.reports_by_month(within=within, since=since),
+        _("随手派（传单）"): volunteering.service_by_month(within=within, since=since)["leaflets"],
+    }
+
+
 CHARTS: tuple[Chart, ...] = (
     Chart("registrations", _("每月报到备案"), "bar", True, _registrations),
     Chart(
@@ -139,7 +150,7 @@ CHARTS: tuple[Chart, ...] = (
         False,
         lambda w, s: {_("问题数"): reports.reports_by(within=w, since=s, field="state")},
     ),
-    Chart("handling", _("办理时长与超期比例（按提交月份）"), "line", True, _handling),
+    Chart("handling", _("办理时长与超期比例（按提交月份）"), "line", True, _handling, gaps=True),
     Chart("points", _("每月积分发放与兑换"), "bar", True, _points),
     Chart(
         "visits_by_occupation",
@@ -156,6 +167,7 @@ CHARTS: tuple[Chart, ...] = (
         lambda w, s: {_("签到人次"): stations.visits_by_hour(within=w, since=s.date())},
     ),
     Chart("volunteering", _("每月志愿服务与随手派"), "bar", True, _volunteering),
+    Chart("channels", _("“随手”参与：每月"), "bar", True, _channels),
 )
 
 

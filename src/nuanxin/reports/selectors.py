@@ -351,3 +351,15 @@ def handling_by_month(*, within: str, since: dt.datetime) -> dict[str, dict[str,
         if durations.get(key):
             out["median_hours"][key] = round(statistics.median(durations[key]), 1)
     return out
+
+
+def reports_by_month(*, within: str, since: dt.datetime) -> dict[str, int]:
+    """Reports filed per month (随手拍), duplicates and rejected ones included (one query)."""
+    rows = (
+        Report.objects.filter(region__path__startswith=within, created_at__gte=since)
+        .annotate(month=TruncMonth("created_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    return {f"{month:%Y-%m}": n for month, n in rows}

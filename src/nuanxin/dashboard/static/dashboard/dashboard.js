@@ -52,6 +52,8 @@
       out.yaxis2 = Object.assign({}, axis, { overlaying: "y", side: "right", rangemode: "tozero" });
     }
     if (chart.kind === "pie") out.showlegend = false;
+    // Months ("2026-03") and hours are labels as they are, not dates Plotly would reformat.
+    if (chart.kind !== "barh" && chart.kind !== "pie") out.xaxis.type = "category";
     return out;
   }
 
