@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "nuanxin.volunteering",
     "nuanxin.party",
     "nuanxin.coverage",
+    "nuanxin.dashboard",
     "nuanxin.demo",
     "nuanxin.core.admin_site.NuanxinAdminConfig",
     "django.contrib.auth",
@@ -189,6 +190,12 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
     ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.min.js from the installed plotly package (dashboard charts).
+    "nuanxin.dashboard.staticfiles.PlotlyFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -33,7 +33,8 @@ class Page:
     public: bool = False
 
 
-FIXED = {"accept", "reveal", "publish", "restock"}  # slugs that name an action, not an object
+# slugs that name an action or a fixed table, not an object
+FIXED = {"accept", "reveal", "publish", "restock", "regions"}
 
 PAGES: dict[str, Page] = {
     "registry:enterprise": Page({"pk": "enterprise"}),
@@ -116,6 +117,8 @@ PAGES: dict[str, Page] = {
     ),
     "party:staff_meeting": Page({"pk": "party_meeting"}, ("get",)),
     "party:minutes": Page({"pk": "party_meeting"}, ("post",), {"minutes": "记录"}),
+    # A table of the dashboard by name; the region is the query's, checked for jurisdiction.
+    "dashboard:export": Page({"table": "regions"}, ("get",)),
 }
 
 

@@ -37,6 +37,7 @@ WORKER_NAV = [
 STAFF_NAV = [
     NavEntry("home", _("首页"), "⌂"),
     NavEntry("geo:map", _("区域地图"), "🗺"),
+    NavEntry("dashboard:screen", _("数据大屏"), "📊"),
     NavEntry("reports:queue", _("问题审核"), "✔"),
     NavEntry("registry:home", _("台账"), "📒"),
     NavEntry("stations:stats", _("驿站"), "☕"),

@@ -1,10 +1,12 @@
 """Reads of the ledger: a worker's balance and history, staff summaries of pools and funds."""
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from nuanxin.core.scoping import jurisdiction_path, scope_to_jurisdiction
 from nuanxin.points.models import (
@@ -141,3 +143,41 @@ def adjustments_in_scope(user: Any) -> QuerySet[Adjustment]:
         user,
         region_field="worker__region",
     ).order_by("-id")
+
+
+def figures_by_region(*, within: str = "") -> dict[int | None, dict[str, int]]:
+    """Points earned (paid out of each community's pool, keyed by the pool's region) and points
+    held by workers (their posted balances, keyed by the worker's region; None for a worker
+    bound to no region). Two grouped queries."""
+    out: dict[int | None, dict[str, int]] = defaultdict(
+        lambda: {"points_issued": 0, "points_held": 0}
+    )
+    issued = (
+        Entry.objects.filter(kind=EntryKind.EARN, debit__region__path__startswith=within)
+        .values_list("debit__region_id")
+        .annotate(n=Sum("amount"))
+        .order_by()
+    )
+    for region_id, n in issued:
+        out[region_id]["points_issued"] = n or 0
+    workers = Account.objects.filter(kind=AccountKind.WORKER)
+    if within:
+        workers = workers.filter(user__region__path__startswith=within)
+    held = workers.values_list("user__region_id").annotate(n=Sum("posted")).order_by()
+    for region_id, n in held:
+        out[region_id]["points_held"] = n or 0
+    return dict(out)
+
+
+def issued_by_month(*, within: str, since: dt.datetime) -> dict[str, int]:
+    """Points earned per month, out of the pools in the subtree at ``within`` (one query)."""
+    rows = (
+        Entry.objects.filter(
+            kind=EntryKind.EARN, debit__region__path__startswith=within, created_at__gte=since
+        )
+        .annotate(month=TruncMonth("created_at"))
+        .values_list("month")
+        .annotate(n=Sum("amount"))
+        .order_by("month")
+    )
+    return {f"{month:%Y-%m}": n or 0 for month, n in rows}

@@ -4,12 +4,14 @@ Lists start from ``access.enterprises_for`` / ``access.workers_for``, so every l
 to the user's jurisdiction (or a liaison's enterprises) before any filter applies.
 """
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import not_found
@@ -144,13 +146,18 @@ class CountRow:
     unplaced: bool = False  # the parent's own records, in no child region
 
 
-def _counts_by_region_id(year: int | None = None) -> dict[int, RegionCounts]:
-    """Counts per region the rows point at (one grouped query per figure)."""
+def _counts_by_region_id(year: int | None = None, within: str = "") -> dict[int, RegionCounts]:
+    """Counts per region the rows point at (one grouped query per figure), of the rows in the
+    subtree at path ``within`` ("" for all)."""
     by_id: dict[int, RegionCounts] = defaultdict(RegionCounts)
     live_enterprises = Enterprise.objects.exclude(status=EnterpriseStatus.CLOSED)
+    if within:
+        live_enterprises = live_enterprises.filter(region__path__startswith=within)
     for region_id, n in live_enterprises.values_list("region_id").annotate(n=Count("id")):
         by_id[region_id].enterprises = n
     active = Worker.objects.filter(status=WorkerStatus.ACTIVE)
+    if within:
+        active = active.filter(region__path__startswith=within)
     rows = active.values_list("region_id").annotate(
         n=Count("id"), party=Count("id", filter=Q(political_status__in=PARTY_STATUSES))
     )
@@ -160,6 +167,8 @@ def _counts_by_region_id(year: int | None = None) -> dict[int, RegionCounts]:
     accepted = Registration.objects.filter(status=RegistrationStatus.ACCEPTED)
     if year is not None:
         accepted = accepted.filter(decided_at__year=year)
+    if within:
+        accepted = accepted.filter(community__path__startswith=within)
     rows = accepted.values_list("community_id").annotate(
         e=Count("id", filter=Q(enterprise__isnull=False)),
         w=Count("id", filter=Q(worker__isnull=False)),
@@ -189,6 +198,35 @@ def _sum_over_subtrees(
             if node.path.startswith(path):
                 result[pk].add(counts)
     return result
+
+
+def figures_by_region(*, within: str = "") -> dict[int, dict[str, int]]:
+    """The 台账's figures per region the records point at, in the subtree at path ``within``:
+    what the city's dashboard adds up over any region (three grouped queries)."""
+    return {pk: counts.as_dict() for pk, counts in _counts_by_region_id(within=within).items()}
+
+
+def registrations_by_month(*, within: str, since: dt.datetime) -> dict[str, dict[str, int]]:
+    """Accepted registrations (报到) per month of the decision, enterprises and workers apart."""
+    rows = (
+        Registration.objects.filter(
+            status=RegistrationStatus.ACCEPTED,
+            decided_at__gte=since,
+            community__path__startswith=within,
+        )
+        .annotate(month=TruncMonth("decided_at"))
+        .values_list("month")
+        .annotate(
+            e=Count("id", filter=Q(enterprise__isnull=False)),
+            w=Count("id", filter=Q(worker__isnull=False)),
+        )
+        .order_by("month")
+    )
+    out: dict[str, dict[str, int]] = {"enterprises": {}, "workers": {}}
+    for month, e, w in rows:
+        out["enterprises"][f"{month:%Y-%m}"] = e
+        out["workers"][f"{month:%Y-%m}"] = w
+    return out
 
 
 def counts_by_child(

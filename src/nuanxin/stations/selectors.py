@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import ExtractHour
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from nuanxin.stations.models import (
     Amenity,
     HoursException,
     Station,
+    StationKind,
     StationPhoto,
     StationStatus,
     Visit,
@@ -306,3 +308,61 @@ def checkins_by_station(*, since: dt.date | None = None) -> list[tuple[float, fl
         totals[pk] += n or 0
     positions = Station.objects.filter(pk__in=totals).values_list("pk", "lon", "lat")
     return [(lon, lat, totals[pk]) for pk, lon, lat in sorted(positions)]
+def figures_by_region(*, within: str = "") -> dict[int, dict[str, int]]:
+    """Centres and stations not withdrawn, and those open now, per region (one query)."""
+    rows = (
+        Station.objects.exclude(status=StationStatus.CLOSED)
+        .filter(region__path__startswith=within)
+        .values_list("region_id")
+        .annotate(
+            centres=Count("id", filter=Q(kind=StationKind.CENTRE)),
+            stations=Count("id", filter=Q(kind=StationKind.STATION)),
+            in_service=Count("id", filter=Q(status=StationStatus.OPEN)),
+        )
+        .order_by()
+    )
+    return {
+        region_id: {"centres": c, "stations": s, "stations_open": o} for region_id, c, s, o in rows
+    }
+
+
+def visits_by_occupation(*, within: str, since: dt.date) -> dict[str, int]:
+    """Visits since ``since`` per occupation (Chinese label), live and purged alike
+    (two queries)."""
+    totals: dict[str, int] = defaultdict(int)
+    for model, figure in ((Visit, Count("id")), (VisitAggregate, Sum("visits"))):
+        rows = (
+            model.objects.filter(day__gte=since, station__region__path__startswith=within)
+            .values_list("occupation")
+            .annotate(n=figure)
+            .order_by()
+        )
+        for code, n in rows:
+            totals[occupation_label(code) or code or _("未登记")] += n or 0
+    return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def visits_by_hour(*, within: str, since: dt.date) -> dict[int, int]:
+    """Visits since ``since`` by the local hour of the first check-in, 0-23 (one query).
+
+    Purged visits keep only their day, so the hours are those still within retention."""
+    rows = (
+        Visit.objects.filter(day__gte=since, station__region__path__startswith=within)
+        .annotate(hour=ExtractHour("first_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("hour")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    found = dict(rows)
+    return {hour: found.get(hour, 0) for hour in range(24)}
+
+
+def stations_on_map(*, within: str) -> list[dict[str, Any]]:
+    """Centres and stations not withdrawn, as points (WGS-84) with kind and state."""
+    rows = (
+        Station.objects.exclude(status=StationStatus.CLOSED)
+        .filter(region__path__startswith=within)
+        .order_by("code")
+        .values("code", "name", "kind", "status", "lon", "lat")
+    )
+    return list(rows)

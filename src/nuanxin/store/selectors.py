@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -262,3 +263,33 @@ def monthly_report(user: Any, year: int, month: int) -> list[ReportRow]:
 
 def items_all() -> QuerySet[Item]:
     return Item.objects.all()
+
+
+def figures_by_region(*, within: str = "") -> dict[int, dict[str, int]]:
+    """Goods handed out and the points they took, per region of the station (one query)."""
+    rows = (
+        Order.objects.filter(status=OrderStatus.PICKED_UP, station__region__path__startswith=within)
+        .values_list("station__region_id")
+        .annotate(n=Count("pk"), points=Sum("points"))
+        .order_by()
+    )
+    return {
+        region_id: {"redemptions": n, "points_redeemed": points or 0}
+        for region_id, n, points in rows
+    }
+
+
+def redeemed_by_month(*, within: str, since: dt.datetime) -> dict[str, int]:
+    """Points of the goods handed out per month of the pickup (one query)."""
+    rows = (
+        Order.objects.filter(
+            status=OrderStatus.PICKED_UP,
+            station__region__path__startswith=within,
+            resolved_at__gte=since,
+        )
+        .annotate(month=TruncMonth("resolved_at"))
+        .values_list("month")
+        .annotate(points=Sum("points"))
+        .order_by("month")
+    )
+    return {f"{month:%Y-%m}": points or 0 for month, points in rows}

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -380,3 +380,44 @@ def volunteer_places() -> list[tuple[float, float, int]]:
         .values_list("place_lon", "place_lat", "places")
     )
     return [(float(lon), float(lat), int(places)) for lon, lat, places in rows]
+# Attendances that count as service (the statistics' rule): full or partial, verified.
+_SERVED = Q(outcome__in=[Outcome.FULL, Outcome.PARTIAL])
+
+
+def figures_by_region(*, within: str = "") -> dict[int, dict[str, float]]:
+    """Verified volunteer service per region of the project: times served, hours, leaflets
+    handed out (随手派) — one query."""
+    rows = (
+        Attendance.objects.filter(_SERVED, project__region__path__startswith=within)
+        .values_list("project__region_id")
+        .annotate(
+            served=Count("id"), hours=Sum("hours_verified"), leaflets=Sum("quantity_verified")
+        )
+        .order_by()
+    )
+    return {
+        region_id: {
+            "volunteer_services": served,
+            "volunteer_hours": float(Decimal(str(hours or 0)).quantize(Decimal("0.1"))),
+            "leaflets": leaflets or 0,
+        }
+        for region_id, served, hours, leaflets in rows
+    }
+
+
+def service_by_month(*, within: str, since: Any) -> dict[str, dict[str, float]]:
+    """Verified hours and leaflets per month of the session (one query)."""
+    rows = (
+        Attendance.objects.filter(
+            _SERVED, project__region__path__startswith=within, session__starts_at__gte=since
+        )
+        .annotate(month=TruncMonth("session__starts_at"))
+        .values_list("month")
+        .annotate(hours=Sum("hours_verified"), leaflets=Sum("quantity_verified"))
+        .order_by("month")
+    )
+    out: dict[str, dict[str, float]] = {"hours": {}, "leaflets": {}}
+    for month, hours, leaflets in rows:
+        out["hours"][f"{month:%Y-%m}"] = float(Decimal(str(hours or 0)).quantize(Decimal("0.1")))
+        out["leaflets"][f"{month:%Y-%m}"] = leaflets or 0
+    return out

@@ -1,0 +1,69 @@
+from ninja import Schema
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class RowOut(RegionOut):
+    drillable: bool
+    figures: dict[str, float]
+
+
+class FiguresOut(Schema):
+    region: RegionOut
+    trail: list[RegionOut]
+    labels: dict[str, str]
+    totals: dict[str, float]
+    rows: list[RowOut]
+    remainder: dict[str, float] | None
+
+
+class TraceOut(Schema):
+    name: str
+    y: list[float | None]
+
+
+class ChartOut(Schema):
+    key: str
+    title: str
+    kind: str
+    x: list[str]
+    traces: list[TraceOut]
+
+
+class StationPointOut(Schema):
+    code: str
+    name: str
+    kind: str
+    open: bool
+    lon: float
+    lat: float
+
+
+class MapOut(Schema):
+    child_level: str
+    parent: str
+    stations: list[StationPointOut]
+    reports: dict[str, float]
+
+
+class OverviewOut(Schema):
+    figures: FiguresOut
+    charts: list[ChartOut]
+
+
+class PublicRowOut(Schema):
+    code: str
+    name: str
+    figures: dict[str, float | None]
+
+
+class PublicOut(Schema):
+    region: dict[str, str]
+    labels: dict[str, str]
+    totals: dict[str, float | None]
+    rows: list[PublicRowOut]
+    suppress_below: int

@@ -1,0 +1,175 @@
+"""Where the dashboard's numbers come from: one source per feature app, each a selector of
+that app. A new app (party organisations, coverage) joins the dashboard by adding its entry
+here; nothing else in the dashboard names an app.
+
+A *figure source* answers ``by_region(within=path)``: figures per region id the app's rows
+point at (a station's region, a report's grid, a pool's community), restricted to the subtree
+at ``path`` ("" for everything; then a row with no region comes back under ``None``). The
+dashboard adds those up over any region, so the children of a region always sum to it.
+
+A *chart* answers ``series(within=path, since=datetime)``: one mapping per trace, from the x
+value (a month "YYYY-MM", a category, an hour) to the number.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+import nuanxin.points.selectors as points
+import nuanxin.registry.selectors as registry
+import nuanxin.reports.selectors as reports
+import nuanxin.stations.selectors as stations
+import nuanxin.store.selectors as store
+import nuanxin.volunteering.selectors as volunteering
+
+
+@dataclass(frozen=True)
+class FigureSource:
+    key: str
+    by_region: Callable[..., dict[Any, dict[str, Any]]]
+    # The figures it gives, in display order, with their Chinese names.
+    figures: tuple[tuple[str, str | Promise], ...]
+
+
+FIGURE_SOURCES: tuple[FigureSource, ...] = (
+    FigureSource(
+        "registry",
+        registry.figures_by_region,
+        (
+            ("enterprises", _("新就业群体企业")),
+            ("workers", _("新就业群体从业人员")),
+            ("party_members", _("党员")),
+            ("registered_enterprises", _("到社区报到企业")),
+            ("registered_workers", _("到社区报到人员")),
+        ),
+    ),
+    FigureSource(
+        "stations",
+        stations.figures_by_region,
+        (
+            ("centres", _("暖新服务中心")),
+            ("stations", _("暖新服务驿站")),
+            ("stations_open", _("运营中的中心和驿站")),
+        ),
+    ),
+    FigureSource(
+        "reports",
+        reports.figures_by_region,
+        (
+            ("reports", _("随手拍问题")),
+            ("reports_open", _("办理中")),
+            ("reports_overdue", _("已超期")),
+            ("reports_handled", _("已办结")),
+        ),
+    ),
+    FigureSource(
+        "points",
+        points.figures_by_region,
+        (("points_issued", _("发放积分")), ("points_held", _("劳动者持有积分"))),
+    ),
+    FigureSource(
+        "store",
+        store.figures_by_region,
+        (("redemptions", _("兑换商品件数")), ("points_redeemed", _("兑换使用积分"))),
+    ),
+    FigureSource(
+        "volunteering",
+        volunteering.figures_by_region,
+        (
+            ("volunteer_services", _("志愿服务人次")),
+            ("volunteer_hours", _("志愿服务时长（小时）")),
+            ("leaflets", _("随手派：政策宣传单（份）")),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str | Promise
+    # "bar" (several traces side by side), "line", "pie" or "barh" (one trace, long labels)
+    kind: str
+    # Monthly charts get every month of the window, zero where nothing happened.
+    monthly: bool
+    series: Callable[[str, Any], dict[str | Promise, dict[Any, Any]]]
+    # A month with nothing to measure is a gap (a median of no reports), not a zero.
+    gaps: bool = False
+
+
+def _registrations(within: str, since: Any) -> dict:
+    found = registry.registrations_by_month(within=within, since=since)
+    return {_("企业报到"): found["enterprises"], _("人员报到"): found["workers"]}
+
+
+def _handling(within: str, since: Any) -> dict:
+    found = reports.handling_by_month(within=within, since=since)
+    return {
+        _("办理时长中位数（小时）"): found["median_hours"],
+        _("超期比例（%）"): {m: round(v * 100, 1) for m, v in found["overdue_share"].items()},
+    }
+
+
+def _points(within: str, since: Any) -> dict:
+    return {
+        _("发放"): points.issued_by_month(within=within, since=since),
+        _("兑换"): store.redeemed_by_month(within=within, since=since),
+    }
+
+
+def _volunteering(within: str, since: Any) -> dict:
+    found = volunteering.service_by_month(within=within, since=since)
+    return {_("志愿服务时长（小时）"): found["hours"], _("政策宣传单（份）"): found["leaflets"]}
+
+
+def _channels(within: str, since: Any) -> dict:
+    # 随手办 (errands) and 随时推 (livestreams) have no record type yet; they join here once
+    # volunteering records them.
+    return {
+        _("随手拍（问题）"): reports.reports_by_month(within=within, since=since),
+        _("随手派（传单）"): volunteering.service_by_month(within=within, since=since)["leaflets"],
+    }
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart("registrations", _("每月报到备案"), "bar", True, _registrations),
+    Chart(
+        "reports_by_category",
+        _("随手拍问题：按类别"),
+        "barh",
+        False,
+        lambda w, s: {_("问题数"): reports.reports_by(within=w, since=s, field="category")},
+    ),
+    Chart(
+        "reports_by_state",
+        _("随手拍问题：按状态"),
+        "pie",
+        False,
+        lambda w, s: {_("问题数"): reports.reports_by(within=w, since=s, field="state")},
+    ),
+    Chart("handling", _("办理时长与超期比例（按提交月份）"), "line", True, _handling, gaps=True),
+    Chart("points", _("每月积分发放与兑换"), "bar", True, _points),
+    Chart(
+        "visits_by_occupation",
+        _("驿站签到：按职业"),
+        "pie",
+        False,
+        lambda w, s: {_("签到人次"): stations.visits_by_occupation(within=w, since=s.date())},
+    ),
+    Chart(
+        "visits_by_hour",
+        _("驿站签到：按时段"),
+        "bar",
+        False,
+        lambda w, s: {_("签到人次"): stations.visits_by_hour(within=w, since=s.date())},
+    ),
+    Chart("volunteering", _("每月志愿服务与随手派"), "bar", True, _volunteering),
+    Chart("channels", _("“随手”参与：每月"), "bar", True, _channels),
+)
+
+
+def stations_on_map(within: str) -> list[dict[str, Any]]:
+    return stations.stations_on_map(within=within)
