@@ -9,8 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Floor
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Floor, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -304,6 +303,8 @@ def report_counts_by_cell(
         .order_by("col", "row")
     )
     return [(int(r["col"]), int(r["row"]), int(r["n"])) for r in rows]
+
+
 # Reports that reached a resolution: what handling time is measured on.
 HANDLED_STATES = (State.RESOLVED, State.CLOSED)
 

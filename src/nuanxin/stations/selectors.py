@@ -308,6 +308,8 @@ def checkins_by_station(*, since: dt.date | None = None) -> list[tuple[float, fl
         totals[pk] += n or 0
     positions = Station.objects.filter(pk__in=totals).values_list("pk", "lon", "lat")
     return [(lon, lat, totals[pk]) for pk, lon, lat in sorted(positions)]
+
+
 def figures_by_region(*, within: str = "") -> dict[int, dict[str, int]]:
     """Centres and stations not withdrawn, and those open now, per region (one query)."""
     rows = (

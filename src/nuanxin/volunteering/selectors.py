@@ -380,6 +380,8 @@ def volunteer_places() -> list[tuple[float, float, int]]:
         .values_list("place_lon", "place_lat", "places")
     )
     return [(float(lon), float(lat), int(places)) for lon, lat, places in rows]
+
+
 # Attendances that count as service (the statistics' rule): full or partial, verified.
 _SERVED = Q(outcome__in=[Outcome.FULL, Outcome.PARTIAL])
 
