@@ -1,20 +1,20 @@
 from ninja import Schema
 
 
-class RegionOut(Schema):
+class DashboardRegionOut(Schema):
     code: str
     name: str
     level: str
 
 
-class RowOut(RegionOut):
+class RowOut(DashboardRegionOut):
     drillable: bool
     figures: dict[str, float]
 
 
 class FiguresOut(Schema):
-    region: RegionOut
-    trail: list[RegionOut]
+    region: DashboardRegionOut
+    trail: list[DashboardRegionOut]
     labels: dict[str, str]
     totals: dict[str, float]
     rows: list[RowOut]
