@@ -78,10 +78,8 @@ def _draw_icon(size: int, *, maskable: bool) -> bytes:
         )
     # The roof and the house below it.
     roof_top = left + inner * 0.52
-    draw.polygon(
-        [(left, roof_top + inner * 0.22), (centre, roof_top), (left + inner, roof_top + inner * 0.22)],
-        fill="white",
-    )
+    eaves = roof_top + inner * 0.22
+    draw.polygon([(left, eaves), (centre, roof_top), (left + inner, eaves)], fill="white")
     house = (left + inner * 0.16, roof_top + inner * 0.2, left + inner * 0.84, left + inner)
     draw.rectangle(house, fill="white")
     door_w = inner * 0.16

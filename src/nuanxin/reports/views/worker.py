@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.core.errors import ApplicationError
-from nuanxin.core.pwa import OFFLINE_HEADER
 from nuanxin.core.pages import login_page
+from nuanxin.core.pwa import OFFLINE_HEADER
 from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.points.rules import shortfall_text
 from nuanxin.reports import presenters, services
