@@ -1,0 +1,70 @@
+"""A report written with no signal is kept on the phone and sent once when the signal returns."""
+
+import pytest
+
+from nuanxin.core.models import IdempotencyRecord
+from nuanxin.reports.models import Report
+from tests.reports import factories as f
+from tests.reports.test_browser import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def write_report(page, cat, text: str) -> None:
+    page.get_by_role("button", name="使用我的位置").click()
+    page.wait_for_function("() => document.getElementById('id_lon').value !== ''")
+    page.get_by_label("问题类别").select_option(cat.code)
+    page.get_by_label("问题描述").fill(text)
+    page.set_input_files(
+        "#id_photos",
+        files=[{"name": "lane.jpg", "mimeType": "image/jpeg", "buffer": f.jpeg_bytes((800, 600))}],
+    )
+    page.get_by_role("button", name="提交").click()
+
+
+def test_offline_report_waits_then_is_sent_exactly_once(live_server, page, tree, screenshot_dir):
+    cat = f.category(code="fire-lane-draft", name="消防通道堵塞（草稿）", points=5)
+    rider = f.worker(tree, phone="13911115555", name="骑手小周")
+    base = live_server.url
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
+    log_in(page, base, rider.phone)
+    page.goto(f"{base}/reports/new/")
+
+    page.context.set_offline(True)
+    write_report(page, cat, "北门消防通道被电动车堵住，离线写的")
+    page.wait_for_selector("#drafts .draft[data-state='waiting']")
+    assert "等待发送" in page.locator("#drafts").inner_text()
+    assert page.locator("#draft-saved").is_visible()
+    assert page.url == f"{base}/reports/new/"
+    assert Report.objects.count() == 0
+    page.screenshot(path=str(screenshot_dir / "reports-draft-waiting.png"), full_page=True)
+
+    # The draft survives a reload of the page the phone kept.
+    page.reload()
+    page.wait_for_selector("#drafts .draft[data-state='waiting']")
+
+    page.context.set_offline(False)
+    page.wait_for_selector("#drafts .draft[data-state='sent']")
+    assert "已发送" in page.locator("#drafts").inner_text()
+    page.screenshot(path=str(screenshot_dir / "reports-draft-sent.png"), full_page=True)
+
+    report = Report.objects.get()
+    assert report.reporter == rider and report.category == cat
+    assert report.description == "北门消防通道被电动车堵住，离线写的"
+    assert report.photos.count() == 1
+    assert IdempotencyRecord.objects.filter(principal=f"user:{rider.pk}").count() == 1
+    link = page.locator("#drafts .draft a").get_attribute("href")
+    assert link == f"/reports/mine/{report.pk}/"
+
+    # Coming online again (another "online" event, a reload) sends nothing more.
+    page.context.set_offline(True)
+    page.context.set_offline(False)
+    page.reload()
+    page.wait_for_selector("#drafts .draft[data-state='sent']")
+    assert Report.objects.count() == 1
+
+    page.get_by_role("button", name="删除草稿").click()
+    page.wait_for_selector("#drafts", state="hidden")
+    page.reload()
+    assert page.locator("#drafts .draft").count() == 0
