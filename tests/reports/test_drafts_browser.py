@@ -68,3 +68,48 @@ def test_offline_report_waits_then_is_sent_exactly_once(live_server, page, tree,
     page.wait_for_selector("#drafts", state="hidden")
     page.reload()
     assert page.locator("#drafts .draft").count() == 0
+
+
+def test_a_send_whose_answer_is_lost_is_retried_without_a_second_report(live_server, page, tree):
+    cat = f.category(code="fire-lane-flaky", name="消防通道堵塞（信号差）", points=5)
+    rider = f.worker(tree, phone="13911116666", name="骑手小吴")
+    base = live_server.url
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
+    log_in(page, base, rider.phone)
+    page.goto(f"{base}/reports/new/")
+
+    # The first send reaches the server, which files the report, but its answer never arrives.
+    posts = []
+
+    def lose_first_answer(route):
+        posts.append(route.request.headers.get("idempotency-key"))
+        if len(posts) == 1:
+            route.fetch()
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/reports/", lose_first_answer)
+    page.context.set_offline(True)
+    write_report(page, cat, "信号时有时无时写的")
+    page.wait_for_selector("#drafts .draft[data-state='waiting']")
+    page.context.set_offline(False)
+    for _ in range(100):
+        if posts:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_function(
+        "() => document.querySelector('#drafts .draft').dataset.state === 'waiting'"
+        " && !document.querySelector('#drafts .draft-state').textContent.includes('…')"
+    )
+    assert len(posts) == 1 and Report.objects.count() == 1
+
+    # The next try (the phone comes online again) is answered with the report already filed.
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#drafts .draft[data-state='sent']")
+    assert len(posts) == 2 and posts[0] == posts[1] and posts[0]
+    report = Report.objects.get()
+    assert report.photos.count() == 1
+    link = page.locator("#drafts .draft a").get_attribute("href")
+    assert link == f"/reports/mine/{report.pk}/"
