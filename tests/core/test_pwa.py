@@ -110,3 +110,13 @@ def test_offline_page_in_english(client):
     html = client.get("/offline/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "No connection" in html or "no connection" in html
+
+
+def test_only_the_report_form_asks_to_be_kept_on_the_phone(client, tree):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(region=tree["A1a"]))
+
+    assert client.get("/reports/new/")["Nuanxin-Offline"] == "keep"
+    assert "Nuanxin-Offline" not in client.get("/reports/mine/")
+    assert "Nuanxin-Offline" not in client.get("/")

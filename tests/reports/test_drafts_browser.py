@@ -64,6 +64,11 @@ def test_offline_report_waits_then_is_sent_exactly_once(live_server, page, tree,
     page.wait_for_selector("#drafts .draft[data-state='sent']")
     assert Report.objects.count() == 1
 
+    # "My reports" lists the draft too, and the report it became.
+    page.goto(f"{base}/reports/mine/")
+    page.wait_for_selector("#drafts .draft[data-state='sent']")
+    assert f"#{report.pk}" in page.locator("main").inner_text()
+
     page.get_by_role("button", name="删除草稿").click()
     page.wait_for_selector("#drafts", state="hidden")
     page.reload()

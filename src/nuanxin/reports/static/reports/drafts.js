@@ -36,9 +36,15 @@
       });
     });
   }
+  var KEEP_SENT_MS = 7 * 24 * 3600 * 1000;
+  /* Every draft, oldest first; a sent one is forgotten a week after it was sent. */
   function all() {
     return run("readonly", function (store) { return store.getAll(); }).then(function (rows) {
-      return (rows || []).sort(function (a, b) { return a.created - b.created; });
+      var now = Date.now();
+      var old = (rows || []).filter(function (d) { return d.state === "sent" && now - (d.sentAt || 0) > KEEP_SENT_MS; });
+      old.forEach(function (d) { remove(d.key); });
+      return (rows || []).filter(function (d) { return old.indexOf(d) === -1; })
+        .sort(function (a, b) { return a.created - b.created; });
     });
   }
   function put(draft) { return run("readwrite", function (store) { store.put(draft); }); }
@@ -158,6 +164,7 @@
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.ok) {
           draft.state = "sent";
+          draft.sentAt = Date.now();
           draft.reportId = data.id;
           draft.photos = [];  // the photos are on the server now; the phone's copy can go
         } else if (response.status >= 500 || response.status === 401 || response.status === 403 || response.status === 429) {

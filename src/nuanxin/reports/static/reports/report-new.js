@@ -124,6 +124,10 @@
         status.textContent = status.dataset.need;
         nearbyBox.innerHTML = "";
         showQuestions();
+      }).catch(function () {
+        // The phone would not keep it (storage full or refused): the form stays as written.
+        status.textContent = status.dataset.unsaved;
+        status.classList.add("error");
       });
       return;
     }
