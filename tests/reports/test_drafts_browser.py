@@ -118,3 +118,32 @@ def test_a_send_whose_answer_is_lost_is_retried_without_a_second_report(live_ser
     assert report.photos.count() == 1
     link = page.locator("#drafts .draft a").get_attribute("href")
     assert link == f"/reports/mine/{report.pk}/"
+
+
+def test_a_draft_is_sent_only_for_the_account_that_wrote_it(live_server, page, tree):
+    cat = f.category(code="fire-lane-owner", name="消防通道堵塞（换账号）", points=5)
+    writer = f.worker(tree, phone="13911117777", name="骑手小郑")
+    other = f.worker(tree, phone="13911118888", name="骑手小钱")
+    base = live_server.url
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
+    log_in(page, base, writer.phone)
+    page.goto(f"{base}/reports/new/")
+    page.context.set_offline(True)
+    write_report(page, cat, "换账号之前写的")
+    page.wait_for_selector("#drafts .draft[data-state='waiting']")
+
+    # Someone else logs in on the same phone: the draft is neither shown nor sent as theirs.
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+    log_in(page, base, other.phone)
+    page.goto(f"{base}/reports/new/")
+    page.wait_for_timeout(1500)
+    assert page.locator("#drafts .draft").count() == 0
+    assert Report.objects.count() == 0
+
+    page.context.clear_cookies()
+    log_in(page, base, writer.phone)
+    page.goto(f"{base}/reports/new/")
+    page.wait_for_selector("#drafts .draft[data-state='sent']")
+    assert Report.objects.get().reporter == writer

@@ -3,7 +3,9 @@
  * its own, and sent to the API as soon as the connection is back. The key travels as the
  * Idempotency-Key header, so a send that the server received but whose answer was lost is
  * answered again, not filed twice. The list under #drafts shows each draft as waiting, sending,
- * sent or failed, and lets the rider delete it. Texts come from the section's data attributes. */
+ * sent or failed, and lets the rider delete it. A draft belongs to the account that wrote it and
+ * is shown and sent only while that account is logged in on the phone. Texts come from the
+ * section's data attributes. */
 (function () {
   "use strict";
   var box = document.getElementById("drafts");
@@ -43,7 +45,8 @@
       var now = Date.now();
       var old = (rows || []).filter(function (d) { return d.state === "sent" && now - (d.sentAt || 0) > KEEP_SENT_MS; });
       old.forEach(function (d) { remove(d.key); });
-      return (rows || []).filter(function (d) { return old.indexOf(d) === -1; })
+      // Only the drafts of who is logged in: another account's wait, unseen, for its owner.
+      return (rows || []).filter(function (d) { return old.indexOf(d) === -1 && d.owner === texts.owner; })
         .sort(function (a, b) { return a.created - b.created; });
     });
   }
@@ -82,6 +85,7 @@
     var photos = form.elements.photos ? Array.prototype.slice.call(form.elements.photos.files) : [];
     return {
       key: newKey(),
+      owner: texts.owner,
       created: Date.now(),
       state: "waiting",
       label: label,
