@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from nuanxin.api import api
+from nuanxin.core import pwa
 from nuanxin.core import views as core_views
 
 handler400 = "nuanxin.core.views.bad_request"
@@ -17,6 +18,16 @@ handler500 = "nuanxin.core.views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
+    path("app-icons/icon-<int:size>.png", pwa.icon, name="pwa_icon"),
+    path(
+        "app-icons/maskable-<int:size>.png",
+        pwa.icon,
+        {"maskable": True},
+        name="pwa_icon_maskable",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

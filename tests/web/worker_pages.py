@@ -14,7 +14,8 @@ DEMO_WORKER = "13800000007"  # 骑手小李, the demo's rider
 
 def worker_paths() -> list[str]:
     """Home, stations list and a station, the report form, my reports, points, the shop and an
-    item's page (where an order is confirmed), volunteering list and a project, notifications."""
+    item's page (where an order is confirmed), volunteering list and a project, notifications, and
+    the page the app shows with no connection."""
     station = Station.objects.filter(status=StationStatus.OPEN).order_by("pk").first()
     project = Project.objects.filter(status="published").order_by("pk").first()
     stock = (
@@ -35,6 +36,7 @@ def worker_paths() -> list[str]:
         "/volunteer/",
         f"/volunteer/p/{project.pk}/",
         "/me/notifications/",
+        "/offline/",
     ]
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.pages import login_page
+from nuanxin.core.pwa import OFFLINE_HEADER
 from nuanxin.geo.coords import point_to_wgs84
 from nuanxin.points.rules import shortfall_text
 from nuanxin.reports import presenters, services
@@ -75,7 +76,11 @@ def new(request: HttpRequest) -> HttpResponse:
             return render(request, "reports/new.html", _form_context(request, exc), status=400)
         messages.success(request, _("提交成功！审核通过后将获得积分。"))
         return redirect("reports:mine_detail", report.pk)
-    return render(request, "reports/new.html", _form_context(request))
+    response = render(request, "reports/new.html", _form_context(request))
+    # The app's service worker keeps this page on the phone: a report can then be written with
+    # no signal and is kept as a draft until the connection returns.
+    response[OFFLINE_HEADER] = "keep"
+    return response
 
 
 def _float(value: Any) -> Any:

@@ -3,12 +3,19 @@
 //   <button data-print>          prints the page
 //   <select data-autosubmit>     submits its form when changed
 //   <form data-confirm="text">   asks before submitting
+//   <a data-reload>              reloads the page (the offline page's "try again")
+//   <form data-forget-pages>     drops the pages the app kept on the phone (logout)
+// It also registers the app's service worker, named by <link rel="manifest" data-worker>.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) {
       event.preventDefault();
       window.print();
+    }
+    if (event.target.closest("[data-reload]")) {
+      event.preventDefault();
+      window.location.reload();
     }
   });
   document.addEventListener("change", function (event) {
@@ -18,5 +25,14 @@
   document.addEventListener("submit", function (event) {
     var question = event.target.getAttribute("data-confirm");
     if (question && !window.confirm(question)) event.preventDefault();
+    if (!event.defaultPrevented && event.target.hasAttribute("data-forget-pages")) {
+      var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+      if (worker) worker.postMessage("forget-pages");
+    }
   });
+
+  var manifest = document.querySelector("link[rel=manifest][data-worker]");
+  if (manifest && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(manifest.dataset.worker, { scope: "/" }).catch(function () {});
+  }
 })();

@@ -114,6 +114,23 @@
       status.classList.add("error");
       return;
     }
+    if (!navigator.onLine && window.NuanxinDrafts) {
+      // No signal: the report is kept on the phone and sent when the connection returns.
+      e.preventDefault();
+      window.NuanxinDrafts.keep(form).then(function () {
+        form.reset();
+        lonInput.value = latInput.value = "";
+        photoError.hidden = true;
+        status.textContent = status.dataset.need;
+        nearbyBox.innerHTML = "";
+        showQuestions();
+      }).catch(function () {
+        // The phone would not keep it (storage full or refused): the form stays as written.
+        status.textContent = status.dataset.unsaved;
+        status.classList.add("error");
+      });
+      return;
+    }
     document.getElementById("submit-report").disabled = true;
   });
 })();
