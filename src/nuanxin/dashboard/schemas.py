@@ -9,16 +9,28 @@ class RegionOut(Schema):
 
 class RowOut(RegionOut):
     drillable: bool
-    figures: dict[str, float]
+    # A rate with nothing counted under it (no enterprise, no demand) is null.
+    figures: dict[str, float | None]
+
+
+class HighlightOut(Schema):
+    key: str
+    label: str
+    name: str
+    since: str
+    value: float
 
 
 class FiguresOut(Schema):
     region: RegionOut
     trail: list[RegionOut]
     labels: dict[str, str]
-    totals: dict[str, float]
+    # Each rate's key: the counted figures it is the percentage of, numerator first.
+    rates: dict[str, list[str]]
+    totals: dict[str, float | None]
     rows: list[RowOut]
-    remainder: dict[str, float] | None
+    remainder: dict[str, float | None] | None
+    highlights: list[HighlightOut]
 
 
 class TraceOut(Schema):
