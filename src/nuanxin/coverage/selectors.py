@@ -26,7 +26,7 @@ CACHE_PREFIX = "coverage:figures:v1"
 
 
 def _cache_seconds() -> int:
-    return int(getattr(settings, "COVERAGE_FIGURES_CACHE_SECONDS", 300))
+    return settings.COVERAGE_FIGURES_CACHE_SECONDS
 
 
 def _cache_key() -> str:

@@ -204,6 +204,8 @@ def _channels(within: str, since: Any) -> dict:
     }
 
 
+# In the big screen's order: five in the left column, five in the right, the rest under the
+# map and the table.
 CHARTS: tuple[Chart, ...] = (
     Chart("registrations", _("每月报到备案"), "bar", True, _registrations),
     Chart(
@@ -221,6 +223,15 @@ CHARTS: tuple[Chart, ...] = (
         lambda w, s: {_("问题数"): reports.reports_by(within=w, since=s, field="state")},
     ),
     Chart("handling", _("办理时长与超期比例（按提交月份）"), "line", True, _handling, gaps=True),
+    Chart(
+        "organisation_coverage",
+        _("党的组织覆盖率：按%(children)s"),
+        "bar",
+        False,
+        None,
+        gaps=True,
+        by_child=("organisation_coverage_rate",),
+    ),
     Chart("points", _("每月积分发放与兑换"), "bar", True, _points),
     Chart(
         "visits_by_occupation",
@@ -237,16 +248,6 @@ CHARTS: tuple[Chart, ...] = (
         lambda w, s: {_("签到人次"): stations.visits_by_hour(within=w, since=s.date())},
     ),
     Chart("volunteering", _("每月志愿服务与随手派"), "bar", True, _volunteering),
-    Chart("channels", _("“随手”参与：每月"), "bar", True, _channels),
-    Chart(
-        "organisation_coverage",
-        _("党的组织覆盖率：按%(children)s"),
-        "bar",
-        False,
-        None,
-        gaps=True,
-        by_child=("organisation_coverage_rate",),
-    ),
     Chart(
         "must_set_up",
         _("应建尽建企业：按%(children)s"),
@@ -255,6 +256,7 @@ CHARTS: tuple[Chart, ...] = (
         None,
         by_child=("must_set_up",),
     ),
+    Chart("channels", _("“随手”参与：每月"), "bar", True, _channels),
     Chart(
         "coverage_15min",
         _("15分钟服务圈覆盖率：按%(children)s"),
