@@ -67,6 +67,8 @@ PAGES: dict[str, Page] = {
         {"report_id": "report", "action": "reveal"}, ("post",), {"purpose": "回访"}
     ),
     "reports:photo": Page({"photo_id": "report_photo"}, ("get",)),
+    # Any shop's goods are open to every worker.
+    "store:item": Page({"station_id": "station", "item_id": "item"}, ("get",), public=True),
     "store:order": Page({"public_id": "order"}, ("get",)),
     "store:order_cancel": Page({"public_id": "order"}, ("post",)),
     "store:stock_change": Page(

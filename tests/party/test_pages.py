@@ -41,7 +41,7 @@ def test_other_staff_get_the_refusal_page(client, tree, world):
     client.force_login(staff("county_admin", tree["A"]))
     response = client.get("/party/staff/")
     assert response.status_code == 403
-    assert "party.not_party_staff" in response.content.decode()
+    assert "auth.forbidden" in response.content.decode()
 
 
 def test_coverage_page_lists_the_must_set_up_enterprises(client, tree, world):

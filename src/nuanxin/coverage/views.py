@@ -1,15 +1,17 @@
 """Planner pages: the coverage map with its tables, siting proposals, and their export."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from nuanxin.core.access import Access, declare
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.maps import map_crs
 from nuanxin.core.xlsx import xlsx_file_response
-from nuanxin.coverage.access import require_planner
+from nuanxin.coverage.access import is_planner, require_planner
 from nuanxin.coverage.analysis import CoverageQuery, CoverageResult, coverage_compute
 from nuanxin.coverage.forms import CoverageForm, SitingForm
 from nuanxin.coverage.network import network_loaded
@@ -22,6 +24,12 @@ from nuanxin.coverage.presenters import (
     plan_payload,
 )
 from nuanxin.stations.selectors import amenities_active
+
+
+def planner_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for planners: logged in, declared for the menus as open to planners alone (the view
+    itself refuses anyone else with ``coverage.forbidden``)."""
+    return declare(login_required(view), Access(is_planner))
 
 
 def _problem(request: HttpRequest, error: ApplicationError) -> HttpResponse:
@@ -96,7 +104,7 @@ def _map_data(
     return data
 
 
-@login_required
+@planner_page
 def coverage_map(request: HttpRequest) -> HttpResponse:
     try:
         require_planner(request.user)
@@ -118,7 +126,7 @@ def coverage_map(request: HttpRequest) -> HttpResponse:
     return render(request, "coverage/map.html", context)
 
 
-@login_required
+@planner_page
 def siting(request: HttpRequest) -> HttpResponse:
     try:
         require_planner(request.user)
@@ -142,7 +150,7 @@ def siting(request: HttpRequest) -> HttpResponse:
     return render(request, "coverage/siting.html", context)
 
 
-@login_required
+@planner_page
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The coverage (and, with siting fields, the proposal) as .xlsx or GeoJSON."""
     try:

@@ -1,13 +1,13 @@
 from ninja import Schema
 
 
-class RegionOut(Schema):
+class DashboardRegionOut(Schema):
     code: str
     name: str
     level: str
 
 
-class RowOut(RegionOut):
+class RowOut(DashboardRegionOut):
     drillable: bool
     # A rate with nothing counted under it (no enterprise, no demand) is null.
     figures: dict[str, float | None]
@@ -22,8 +22,8 @@ class HighlightOut(Schema):
 
 
 class FiguresOut(Schema):
-    region: RegionOut
-    trail: list[RegionOut]
+    region: DashboardRegionOut
+    trail: list[DashboardRegionOut]
     labels: dict[str, str]
     # Each rate's key: the counted figures it is the percentage of, numerator first.
     rates: dict[str, list[str]]

@@ -374,15 +374,18 @@ def _grid_of(community: Region) -> Region | None:
 
 def _people(ctx: DemoContext, today: dt.date) -> tuple[int, int]:
     # A party-work staff member (党务工作者) of 赤坎区, and the city admin with the same right.
-    staff = User.objects.filter(phone=PARTY_STAFF_PHONE).first() or user_create(
-        phone=PARTY_STAFF_PHONE, name="赤坎区党务工作者", role=Role.COUNTY_ADMIN,
-        region=Region.objects.get(code="440802"), password=DEMO_PASSWORD,
-    )  # fmt: skip
+    staff = User.objects.filter(phone=PARTY_STAFF_PHONE).first()
+    created = staff is None
+    if staff is None:
+        staff = user_create(
+            phone=PARTY_STAFF_PHONE, name="赤坎区党务工作者", role=Role.COUNTY_ADMIN,
+            region=Region.objects.get(code="440802"), password=DEMO_PASSWORD,
+        )  # fmt: skip
     services.party_work_grant(actor=None, user=staff)
     admin = User.objects.filter(phone="13800000001").first()
     if admin is not None:
         services.party_work_grant(actor=None, user=admin)
-    ctx.credentials.append((str(Role.COUNTY_ADMIN.label), staff.name, staff.phone))
+    ctx.account(str(Role.COUNTY_ADMIN.label), staff.name, staff.phone, created=created)
     # Some of the Didi drivers show their pioneer badge (老陈, the demo driver, among them).
     drivers = Worker.objects.filter(
         party_memberships__organisation__name=DIDI_BRANCH, party_memberships__left_on=None
@@ -436,8 +439,8 @@ def _branch_life(orgs: dict[str, Organisation]) -> int:
 
 def load(ctx: DemoContext) -> None:
     if Organisation.objects.filter(name=DIDI_BRANCH).exists():
-        ctx.credentials.append(
-            (str(Role.COUNTY_ADMIN.label), "赤坎区党务工作者", PARTY_STAFF_PHONE)
+        ctx.account(
+            str(Role.COUNTY_ADMIN.label), "赤坎区党务工作者", PARTY_STAFF_PHONE, created=False
         )
         ctx.say("党建：演示组织已存在，跳过。")
         return

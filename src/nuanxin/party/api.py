@@ -16,16 +16,14 @@ from nuanxin.party.models import ActionItem, Badge
 from nuanxin.party.schemas import (
     AbsenceIn,
     ActionItemOut,
-    AttendanceOut,
     BadgeIn,
     BadgeOut,
     BranchLifeOut,
+    CommitteeDepartmentOut,
     CoverageAreaOut,
-    CoverageOut,
-    DepartmentOut,
-    JoinIn,
     LeaveIn,
     MassOut,
+    MeetingAttendanceOut,
     MeetingIn,
     MeetingOut,
     MemberOut,
@@ -35,6 +33,8 @@ from nuanxin.party.schemas import (
     OrganisationEndIn,
     OrganisationIn,
     OrganisationOut,
+    PartyCoverageOut,
+    PartyJoinIn,
     SignInIn,
     TransferIn,
 )
@@ -117,7 +117,7 @@ def member_list(request: HttpRequest, org_id: IdParam, history: bool = False) ->
 
 
 @router.post("/organisations/{org_id}/members", response={201: MemberOut}, summary="接收党员")
-def member_join(request: HttpRequest, org_id: IdParam, payload: JoinIn) -> Status:
+def member_join(request: HttpRequest, org_id: IdParam, payload: PartyJoinIn) -> Status:
     user = request.auth
     org = staff.organisation_for_staff(user, org_id)
     worker = worker_by_id(payload.worker_id)
@@ -165,8 +165,8 @@ def coverage_area(request: HttpRequest, region_code: str | None = None) -> Cover
     region = staff.area_for(request.auth, region_code)
     total, children = coverage.coverage_rates(region)
     return CoverageAreaOut(
-        total=CoverageOut(**total.as_dict()),
-        children=[CoverageOut(**c.as_dict()) for c in children],
+        total=PartyCoverageOut(**total.as_dict()),
+        children=[PartyCoverageOut(**c.as_dict()) for c in children],
     )
 
 
@@ -178,7 +178,7 @@ def coverage_monthly(
 ) -> list[MonthOut]:
     region = staff.area_for(request.auth, region_code)
     return [
-        MonthOut(month_end=end, figures=CoverageOut(**rate.as_dict()))
+        MonthOut(month_end=end, figures=PartyCoverageOut(**rate.as_dict()))
         for end, rate in coverage.coverage_by_month(region, months=months)
     ]
 
@@ -259,11 +259,11 @@ def branch_life(request: HttpRequest, org_id: IdParam) -> BranchLifeOut:
 # --- the committee ---
 
 
-@router.get("/committee/departments", response=list[DepartmentOut], summary="工委成员单位")
-def departments(request: HttpRequest, on: Date | None = None) -> list[DepartmentOut]:
+@router.get("/committee/departments", response=list[CommitteeDepartmentOut], summary="工委成员单位")
+def departments(request: HttpRequest, on: Date | None = None) -> list[CommitteeDepartmentOut]:
     require_party_staff(request.auth)
     return [
-        DepartmentOut(id=d.pk, name=d.name, responsibilities=d.responsibilities)
+        CommitteeDepartmentOut(id=d.pk, name=d.name, responsibilities=d.responsibilities)
         for d in committee_reads.departments_on(on or local_date())
     ]
 
@@ -307,19 +307,19 @@ def my_meetings(request: HttpRequest) -> list[MeetingOut]:
     return [MeetingOut.of(m) for m in meetings.meetings_of_member(request.auth)[:100]]
 
 
-@router.post("/meetings/{meeting_id}/sign-in", response=AttendanceOut, summary="签到")
-def sign_in(request: HttpRequest, meeting_id: IdParam, payload: SignInIn) -> AttendanceOut:
+@router.post("/meetings/{meeting_id}/sign-in", response=MeetingAttendanceOut, summary="签到")
+def sign_in(request: HttpRequest, meeting_id: IdParam, payload: SignInIn) -> MeetingAttendanceOut:
     meeting = meetings.meeting_of_member(request.auth, meeting_id)
     row = services.meeting_sign_in(
         user=request.auth, meeting=meeting, method=payload.method, token=payload.token
     )
-    return AttendanceOut(id=row.pk, meeting_id=meeting.pk, method=row.method, at=row.at,
+    return MeetingAttendanceOut(id=row.pk, meeting_id=meeting.pk, method=row.method, at=row.at,
                          absence_reason=row.absence_reason)  # fmt: skip
 
 
-@router.post("/meetings/{meeting_id}/absence", response=AttendanceOut, summary="请假")
-def absence(request: HttpRequest, meeting_id: IdParam, payload: AbsenceIn) -> AttendanceOut:
+@router.post("/meetings/{meeting_id}/absence", response=MeetingAttendanceOut, summary="请假")
+def absence(request: HttpRequest, meeting_id: IdParam, payload: AbsenceIn) -> MeetingAttendanceOut:
     meeting = meetings.meeting_of_member(request.auth, meeting_id)
     row = services.meeting_absence(user=request.auth, meeting=meeting, reason=payload.reason)
-    return AttendanceOut(id=row.pk, meeting_id=meeting.pk, method=row.method, at=row.at,
+    return MeetingAttendanceOut(id=row.pk, meeting_id=meeting.pk, method=row.method, at=row.at,
                          absence_reason=row.absence_reason)  # fmt: skip

@@ -97,7 +97,7 @@ class MemberOut(Schema):
         )  # fmt: skip
 
 
-class JoinIn(Schema):
+class PartyJoinIn(Schema):
     worker_id: Id
     kind: str = Field(max_length=14)
     joined_on: Date
@@ -116,7 +116,7 @@ class LeaveIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class CoverageOut(Schema):
+class PartyCoverageOut(Schema):
     region_code: str
     region_name: str
     enterprises: int
@@ -130,13 +130,13 @@ class CoverageOut(Schema):
 
 
 class CoverageAreaOut(Schema):
-    total: CoverageOut
-    children: list[CoverageOut]
+    total: PartyCoverageOut
+    children: list[PartyCoverageOut]
 
 
 class MonthOut(Schema):
     month_end: dt.date
-    figures: CoverageOut
+    figures: PartyCoverageOut
 
 
 class MustSetUpOut(Schema):
@@ -210,7 +210,7 @@ class AbsenceIn(Schema):
     reason: str = Field(max_length=300)
 
 
-class AttendanceOut(Schema):
+class MeetingAttendanceOut(Schema):
     id: int
     meeting_id: int
     method: str
@@ -227,7 +227,7 @@ class BadgeOut(Schema):
     shown: bool
 
 
-class DepartmentOut(Schema):
+class CommitteeDepartmentOut(Schema):
     id: int
     name: str
     responsibilities: str

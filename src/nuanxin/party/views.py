@@ -18,7 +18,7 @@ from nuanxin.core.errors import ApplicationError
 from nuanxin.core.forms import query_date
 from nuanxin.core.pages import back, guarded, run
 from nuanxin.party import services
-from nuanxin.party.access import require_party_staff
+from nuanxin.party.access import is_party_staff, require_party_staff
 from nuanxin.party.models import Attendance, Badge, LeaveReason, MeetingKind, OrgStatus
 from nuanxin.party.selectors import coverage, meetings, staff
 from nuanxin.party.selectors.committee import departments_on, overdue_items
@@ -27,12 +27,14 @@ from nuanxin.party.services.people import open_membership_of_user
 
 TEMPLATE = "party/error.html"
 page = partial(guarded, template=TEMPLATE)
+# Party-work staff only; the check is declared on each view, so menus offer them to no one else.
+staff_page = partial(guarded, check=is_party_staff, template=TEMPLATE)
 
 
 # --- party-work staff ---
 
 
-@page
+@staff_page
 def tree(request: HttpRequest) -> HttpResponse:
     nodes = staff.organisation_tree(request.user)
     return render(
@@ -46,7 +48,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page
+@staff_page
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     org = staff.organisation_for_staff(request.user, pk)
     members = staff.memberships_for(request.user).filter(organisation=org, left_on__isnull=True)
@@ -71,7 +73,7 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page
+@staff_page
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     membership = staff.membership_for_staff(request.user, pk)
     fallback = reverse("party:organisation", args=[membership.organisation_id])
@@ -88,7 +90,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page
+@staff_page
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
     membership = staff.membership_for_staff(request.user, pk)
     fallback = reverse("party:organisation", args=[membership.organisation_id])
@@ -107,7 +109,7 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page
+@staff_page
 def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     org = staff.organisation_for_staff(request.user, pk)
 
@@ -124,7 +126,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     return back(request, reverse("party:organisation", args=[pk]))
 
 
-@page
+@staff_page
 def staff_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = staff.meeting_for_staff(request.user, pk)
     scan = request.build_absolute_uri(reverse("party:scan", args=[meeting.pk, meeting.qr_token]))
@@ -144,7 +146,7 @@ def staff_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page
+@staff_page
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = staff.meeting_for_staff(request.user, pk)
     run(
@@ -160,7 +162,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return back(request, reverse("party:staff_meeting", args=[pk]))
 
 
-@page
+@staff_page
 def coverage_page(request: HttpRequest) -> HttpResponse:
     region = staff.area_for(request.user, request.GET.get("region") or None)
     total, children = coverage.coverage_rates(region)
@@ -178,7 +180,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page
+@staff_page
 def committee(request: HttpRequest) -> HttpResponse:
     require_party_staff(request.user)
     on = query_date(request.GET.get("on")) or timezone.localdate()
@@ -189,7 +191,7 @@ def committee(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page
+@staff_page
 def grid_page(request: HttpRequest) -> HttpResponse:
     return render(request, "party/staff/grid.html", {"rows": staff.grid_members_for(request.user)})
 
