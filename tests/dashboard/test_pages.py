@@ -33,10 +33,10 @@ def test_screen__city_admin_sees_the_city_with_every_chart_and_no_outside_script
     _logged_in(client, Role.CITY_ADMIN)
     # The figures and charts take 49 on the first view, which computes the city's service
     # circle (13 queries), 36 on later views, which read it from the cache; the rest is the
-    # page around them (session, menus, inbox).
-    with django_assert_max_num_queries(55):
+    # page around them (session, menus, inbox: 7).
+    with django_assert_max_num_queries(56):
         page = client.get("/dashboard/")
-    with django_assert_max_num_queries(42):
+    with django_assert_max_num_queries(43):
         client.get("/dashboard/")
     text = page.content.decode()
 
