@@ -123,11 +123,15 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _fresh_indexes():
-    """In-memory indexes are per process; the test database is rebuilt between tests."""
+    """In-memory indexes are per process, and so is Django's (local memory) cache; the test
+    database is rebuilt between tests."""
+    from django.core.cache import cache as django_cache
+
     from nuanxin.core.stamps import StampedCache
 
     for cache in StampedCache.instances:
         cache.clear()
+    django_cache.clear()
     yield
 
 

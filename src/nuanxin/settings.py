@@ -333,6 +333,8 @@ COVERAGE_THRESHOLD_MINUTES = int(os.environ.get("COVERAGE_THRESHOLD_MINUTES", "1
 COVERAGE_SNAP_MAX_M = float(os.environ.get("COVERAGE_SNAP_MAX_M", "500"))
 # Personal locations (reports) are counted per square cell of this size before any use.
 COVERAGE_CELL_M = int(os.environ.get("COVERAGE_CELL_M", "250"))
+# The dashboard's 15-minute coverage per region is computed once for the city and kept this long.
+COVERAGE_FIGURES_CACHE_SECONDS = int(os.environ.get("COVERAGE_FIGURES_CACHE_SECONDS", "300"))
 
 # Full phone or ID numbers one staff member may reveal in any hour (each with a stated purpose).
 REVEALS_PER_HOUR = int(os.environ.get("REVEALS_PER_HOUR", "20"))

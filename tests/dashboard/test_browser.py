@@ -56,6 +56,16 @@ def test_big_screen__every_chart_has_data_and_the_article_figures_show(
         assert _tile(page, "stations") == "51"
         assert _tile(page, "registered_enterprises") == "53"
         assert int(_tile(page, "workers")) >= 20_000
+        assert 380 <= int(_tile(page, "registered_workers")) <= 420
+        assert _tile(page, "party_organisations") == "18"
+        assert _tile(page, "mass_organisations") == "88"
+        assert _tile(page, "party_org_members") == "165"
+        branch = page.locator(".tile[data-highlight='first_mobile_branch']")
+        assert branch.locator(".value").inner_text() == "27"
+        assert branch.locator(".name").inner_text() == "湛江市滴滴快车司机第一流动党支部"
+        assert 0 < float(_tile(page, "coverage_15min")) < 100
+        assert 0 < float(_tile(page, "organisation_coverage_rate")) < 100
+        assert int(_tile(page, "must_set_up")) > 0
         shown = int(page.locator("#dashboard-map").get_attribute("data-stations"))
         assert shown == Station.objects.exclude(status="closed").count()
         assert page.locator("#dashboard-map").get_attribute("data-regions") == "10"
@@ -83,5 +93,23 @@ def test_big_screen__drills_down_to_nandiao_by_clicking_and_the_url_keeps_the_le
         page.screenshot(path=str(screenshot_dir / "dashboard-nandiao.png"), full_page=True)
         page.locator(".trail").get_by_role("link", name="湛江市").click()
         page.wait_for_url("**/dashboard/?region=440800")
+    finally:
+        context.close()
+
+
+def test_big_screen__a_refresh_keeps_the_highlight_and_the_rates(demo_city, live_server, browser):
+    admin = User.objects.filter(role=Role.CITY_ADMIN).order_by("id").first()
+    context, page = _page_of(browser, live_server, admin, VIEWPORTS["1920x1080"])
+    try:
+        page.goto(f"{live_server.url}/dashboard/?refresh=5")
+        shown = _tile(page, "coverage_15min")
+        page.wait_for_selector("body[data-refreshed='1']")
+        branch = page.locator(".tile[data-highlight='first_mobile_branch']")
+        assert branch.locator(".value").inner_text() == "27"
+        assert "滴滴" in branch.locator(".name").inner_text()
+        assert _tile(page, "coverage_15min") == shown
+        # The city's remainder counts no enterprise: its coverage rate is a dash, not a 0.
+        rows = page.locator("#region-table tr.remainder td").all_inner_texts()
+        assert "—" in rows
     finally:
         context.close()

@@ -88,6 +88,8 @@ class CoverageResult:
     county: list[str]  # region code of each point's county ("" when outside every region)
     street: list[str]
     region_names: dict[str, str]
+    # Each point's own region (the finest one holding it; None outside every region).
+    region_ids: list[int | None] = field(default_factory=list)
 
     @property
     def method(self) -> str:
@@ -192,7 +194,8 @@ def _network_info(network: RoadNetwork | None) -> dict[str, Any] | None:
 
 
 def _regions_of_points(lons: np.ndarray, lats: np.ndarray) -> tuple[list[str], list[str], dict]:
-    """Each point's county and street code, and the names of those regions."""
+    """Each point's county and street code, the names of those regions, and (in ``ids``) each
+    point's own region id."""
     index = region_index.get()
     regions = {
         pk: (path, level, code, name)
@@ -202,9 +205,10 @@ def _regions_of_points(lons: np.ndarray, lats: np.ndarray) -> tuple[list[str], l
     }
     by_path = {path: (level, code) for path, level, code, _n in regions.values()}
     memo: dict[int | None, tuple[str, str]] = {None: ("", "")}
-    counties, streets = [], []
+    counties, streets, ids = [], [], []
     for lon, lat in zip(lons.tolist(), lats.tolist(), strict=True):
         region_id, _method, _d = index.lookup(lon, lat, settings.REGION_FALLBACK_MAX_METERS)
+        ids.append(region_id if region_id in regions else None)
         if region_id not in memo:
             county = street = ""
             path = regions[region_id][0] if region_id in regions else ""
@@ -221,7 +225,7 @@ def _regions_of_points(lons: np.ndarray, lats: np.ndarray) -> tuple[list[str], l
         streets.append(street)
     names = {code: name for _p, _l, code, name in regions.values()}
     paths = {code: path for path, _l, code, _n in regions.values()}
-    return counties, streets, {"names": names, "paths": paths}
+    return counties, streets, {"names": names, "paths": paths, "ids": ids}
 
 
 def _in_scope(
@@ -247,6 +251,7 @@ def coverage_compute(query: CoverageQuery, *, user: Any = None) -> CoverageResul
     demand = demand_build(query.demand, network)
     counties, streets, info = _regions_of_points(demand.lons, demand.lats)
     keep = _in_scope(user, counties, streets, info["paths"])
+    region_ids = info["ids"]
     if not keep.all():
         demand = Demand(
             lons=demand.lons[keep],
@@ -257,6 +262,7 @@ def coverage_compute(query: CoverageQuery, *, user: Any = None) -> CoverageResul
         )
         counties = [c for c, k in zip(counties, keep, strict=True) if k]
         streets = [s for s, k in zip(streets, keep, strict=True) if k]
+        region_ids = [r for r, k in zip(region_ids, keep, strict=True) if k]
     times = nearest_times(
         network,
         query.mode,
@@ -274,4 +280,5 @@ def coverage_compute(query: CoverageQuery, *, user: Any = None) -> CoverageResul
         county=counties,
         street=streets,
         region_names=info["names"],
+        region_ids=region_ids,
     )

@@ -38,7 +38,8 @@ def charts(request: HttpRequest, region: str | None = RegionCode) -> list[dict]:
 )
 def overview(request: HttpRequest, region: str | None = RegionCode) -> dict:
     shown = dashboard_region(request.auth, region)
-    return {"figures": region_figures(shown).as_dict(), "charts": region_charts(shown)}
+    figures = region_figures(shown)
+    return {"figures": figures.as_dict(), "charts": region_charts(shown, figures=figures)}
 
 
 @router.get(

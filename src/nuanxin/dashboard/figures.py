@@ -6,7 +6,8 @@ Adding up: every source counts per region its rows point at. A row is credited t
 the viewed region whose subtree holds it, or — when it points at the viewed region itself (a
 worker bound to a county, a project run by a street) — to the remainder, shown as its own line
 ("直属"), so the rows always add up to the total. At the city, rows that name no region at all
-count in that remainder too.
+count in that remainder too. Rates (a share of two figures) are worked out afterwards, for the
+total and each row from that row's own figures.
 """
 
 import datetime as dt
@@ -18,7 +19,14 @@ from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import not_found
 from nuanxin.core.scoping import jurisdiction_path, require_jurisdiction, require_staff
-from nuanxin.dashboard.sources import CHARTS, FIGURE_SOURCES, stations_on_map
+from nuanxin.dashboard.sources import (
+    CHARTS,
+    FIGURE_SOURCES,
+    HIGHLIGHTS,
+    RATES,
+    Chart,
+    stations_on_map,
+)
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.geo.models import Region, RegionLevel
 
@@ -27,9 +35,19 @@ MONTHS_SHOWN = 12
 DRILL_LEVELS = (RegionLevel.COUNTY, RegionLevel.STREET)
 
 
-def figure_labels() -> dict[str, str]:
-    """Every figure key and its name, in display order."""
+def counted_labels() -> dict[str, str]:
+    """The figures that add up over regions, and their names, in display order."""
     return {key: str(label) for source in FIGURE_SOURCES for key, label in source.figures}
+
+
+def figure_labels() -> dict[str, str]:
+    """Every figure key and its name, in display order: the counted ones, then the rates."""
+    return counted_labels() | {rate.key: str(rate.label) for rate in RATES}
+
+
+def rate_parts() -> dict[str, list[str]]:
+    """Each rate's key and the two counted figures it is the share of (numerator first)."""
+    return {rate.key: [rate.numerator, rate.denominator] for rate in RATES}
 
 
 def region_missing() -> Any:
@@ -68,7 +86,7 @@ class RegionRow:
     name: str
     level: str
     drillable: bool
-    figures: dict[str, float] = field(default_factory=dict)
+    figures: dict[str, float | None] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -84,18 +102,22 @@ class RegionRow:
 class RegionFigures:
     region: Region
     trail: list[Region]
-    totals: dict[str, float]
+    totals: dict[str, float | None]
     rows: list[RegionRow]
-    remainder: dict[str, float] | None
+    remainder: dict[str, float | None] | None
+    # One named thing of the area each (the first mobile branch): key, label, name, value.
+    highlights: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "region": _region_out(self.region),
             "trail": [_region_out(r) for r in self.trail],
             "labels": figure_labels(),
+            "rates": rate_parts(),
             "totals": self.totals,
             "rows": [row.as_dict() for row in self.rows],
             "remainder": self.remainder,
+            "highlights": self.highlights,
         }
 
 
@@ -103,13 +125,28 @@ def _region_out(region: Region) -> dict[str, Any]:
     return {"code": region.code, "name": region.name, "level": region.level}
 
 
-def _zeros() -> dict[str, float]:
-    return dict.fromkeys(figure_labels(), 0)
+def _zeros() -> dict[str, Any]:
+    return dict.fromkeys(counted_labels(), 0)
 
 
-def _add(into: dict[str, float], figures: dict[str, Any]) -> None:
+def _add(into: dict[str, Any], figures: dict[str, Any]) -> None:
     for key, value in figures.items():
         into[key] = round(into[key] + value, 1) if isinstance(value, float) else into[key] + value
+
+
+def _with_rates(figures: dict[str, Any]) -> dict[str, Any]:
+    for rate in RATES:
+        figures[rate.key] = rate.of(figures)
+    return figures
+
+
+def _highlights(within: str) -> list[dict[str, Any]]:
+    out = []
+    for item in HIGHLIGHTS:
+        found = item.highlight(within=within)
+        if found is not None:
+            out.append({"key": item.key, "label": str(item.label), **found})
+    return out
 
 
 def region_figures(region: Region) -> RegionFigures:
@@ -144,16 +181,17 @@ def region_figures(region: Region) -> RegionFigures:
             name=name,
             level=level,
             drillable=level in DRILL_LEVELS and pk in with_children,
-            figures=by_child[code],
+            figures=_with_rates(by_child[code]),
         )
         for pk, code, name, level, _depth, _path, _parent in child_of_code.values()
     ]
     return RegionFigures(
         region=region,
         trail=region.ancestors(),
-        totals=totals,
+        totals=_with_rates(totals),
         rows=rows,
-        remainder=remainder if any(remainder.values()) else None,
+        remainder=_with_rates(remainder) if any(remainder.values()) else None,
+        highlights=_highlights(within),
     )
 
 
@@ -174,15 +212,34 @@ def month_keys(since: dt.datetime, months: int = MONTHS_SHOWN) -> list[str]:
     return keys
 
 
-def region_charts(region: Region, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+def _by_child(chart: Chart, figures: RegionFigures) -> dict[str, dict[str, Any]]:
+    labels = figure_labels()
+    return {
+        labels[key]: {row.name: row.figures[key] for row in figures.rows} for key in chart.by_child
+    }
+
+
+def _title(chart: Chart, figures: RegionFigures | None) -> str:
+    if not chart.by_child:
+        return str(chart.title)
+    level = figures.rows[0].level if figures and figures.rows else RegionLevel.COMMUNITY
+    return str(chart.title) % {"children": RegionLevel(level).label}
+
+
+def region_charts(
+    region: Region, now: dt.datetime | None = None, *, figures: RegionFigures | None = None
+) -> list[dict[str, Any]]:
     """Every chart of ``CHARTS`` over the last ``MONTHS_SHOWN`` months, as x values and one
-    list of y values per trace (months with nothing are 0)."""
+    list of y values per trace (months with nothing are 0). The charts by child region draw
+    ``figures`` (the region's, computed here when not given)."""
     since = window_start(now)
     months = month_keys(since)
     within = region.path if region.depth > 0 else ""
+    if figures is None and any(chart.by_child for chart in CHARTS):
+        figures = region_figures(region)
     out = []
     for chart in CHARTS:
-        traces = chart.series(within, since)
+        traces = _by_child(chart, figures) if chart.by_child else chart.series(within, since)
         missing = None if chart.gaps else 0
         if chart.monthly:
             x = months
@@ -193,7 +250,7 @@ def region_charts(region: Region, now: dt.datetime | None = None) -> list[dict[s
         out.append(
             {
                 "key": chart.key,
-                "title": str(chart.title),
+                "title": _title(chart, figures),
                 "kind": chart.kind,
                 "x": [str(key) for key in x],
                 "traces": [

@@ -9,16 +9,28 @@ class DashboardRegionOut(Schema):
 
 class RowOut(DashboardRegionOut):
     drillable: bool
-    figures: dict[str, float]
+    # A rate with nothing counted under it (no enterprise, no demand) is null.
+    figures: dict[str, float | None]
+
+
+class HighlightOut(Schema):
+    key: str
+    label: str
+    name: str
+    since: str
+    value: float
 
 
 class FiguresOut(Schema):
     region: DashboardRegionOut
     trail: list[DashboardRegionOut]
     labels: dict[str, str]
-    totals: dict[str, float]
+    # Each rate's key: the counted figures it is the percentage of, numerator first.
+    rates: dict[str, list[str]]
+    totals: dict[str, float | None]
     rows: list[RowOut]
-    remainder: dict[str, float] | None
+    remainder: dict[str, float | None] | None
+    highlights: list[HighlightOut]
 
 
 class TraceOut(Schema):

@@ -1,14 +1,22 @@
 """Where the dashboard's numbers come from: one source per feature app, each a selector of
-that app. A new app (party organisations, coverage) joins the dashboard by adding its entry
-here; nothing else in the dashboard names an app.
+that app. A new app joins the dashboard by adding its entry here; nothing else in the dashboard
+names an app.
 
 A *figure source* answers ``by_region(within=path)``: figures per region id the app's rows
 point at (a station's region, a report's grid, a pool's community), restricted to the subtree
 at ``path`` ("" for everything; then a row with no region comes back under ``None``). The
 dashboard adds those up over any region, so the children of a region always sum to it.
 
+A *rate* is a percentage of two figures (covered enterprises of those counted): it is worked
+out after the adding up, for the total and for every row, so it never has to add up itself.
+
+A *highlight* answers ``highlight(within=path)``: one named thing of the area and its number
+(the first mobile branch and its members), or None.
+
 A *chart* answers ``series(within=path, since=datetime)``: one mapping per trace, from the x
-value (a month "YYYY-MM", a category, an hour) to the number.
+value (a month "YYYY-MM", a category, an hour) to the number. A chart *by child region* has no
+series of its own: it draws figures or rates of the drill-down rows (the counties of the city,
+the streets of a county), so it always agrees with the table.
 """
 
 from collections.abc import Callable
@@ -18,6 +26,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+import nuanxin.coverage.selectors as coverage
+import nuanxin.party.selectors as party
 import nuanxin.points.selectors as points
 import nuanxin.registry.selectors as registry
 import nuanxin.reports.selectors as reports
@@ -84,20 +94,80 @@ FIGURE_SOURCES: tuple[FigureSource, ...] = (
             ("leaflets", _("随手派：政策宣传单（份）")),
         ),
     ),
+    FigureSource(
+        "party",
+        party.figures_by_region,
+        (
+            ("party_organisations", _("党组织")),
+            ("mass_organisations", _("群团组织")),
+            ("party_org_members", _("党组织中的党员")),
+            ("mobile_branch_members", _("流动党支部党员")),
+            ("coverage_enterprises", _("纳入“两个覆盖”统计的企业")),
+            ("organisations_covered", _("党的组织覆盖企业")),
+            ("must_set_up", _("应建尽建企业")),
+        ),
+    ),
+    FigureSource(
+        "coverage",
+        coverage.figures_by_region,
+        (
+            ("demand_15min", _("服务需求（加权）")),
+            ("demand_covered_15min", _("15分钟内可达驿站的需求")),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    label: str | Promise
+    numerator: str
+    denominator: str
+
+    def of(self, figures: dict[str, Any]) -> float | None:
+        """The percentage, to one decimal as the apps round it; None where nothing is counted."""
+        whole = figures[self.denominator]
+        return round(100 * figures[self.numerator] / whole, 1) if whole else None
+
+
+RATES: tuple[Rate, ...] = (
+    Rate(
+        "organisation_coverage_rate",
+        _("党的组织覆盖率（%）"),
+        "organisations_covered",
+        "coverage_enterprises",
+    ),
+    Rate("coverage_15min", _("15分钟服务圈覆盖率（%）"), "demand_covered_15min", "demand_15min"),
+)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    key: str
+    label: str | Promise
+    highlight: Callable[..., dict[str, Any] | None]
+
+
+HIGHLIGHTS: tuple[Highlight, ...] = (
+    Highlight("first_mobile_branch", _("首个流动党支部党员"), party.first_mobile_branch),
 )
 
 
 @dataclass(frozen=True)
 class Chart:
     key: str
+    # A chart by child region names the level of its rows in ``%(children)s``.
     title: str | Promise
     # "bar" (several traces side by side), "line", "pie" or "barh" (one trace, long labels)
     kind: str
     # Monthly charts get every month of the window, zero where nothing happened.
     monthly: bool
-    series: Callable[[str, Any], dict[str | Promise, dict[Any, Any]]]
+    series: Callable[[str, Any], dict[str | Promise, dict[Any, Any]]] | None
     # A month with nothing to measure is a gap (a median of no reports), not a zero.
     gaps: bool = False
+    # A chart by child region: the figures or rates (keys) it draws, one trace each.
+    by_child: tuple[str, ...] = ()
 
 
 def _registrations(within: str, since: Any) -> dict:
@@ -134,6 +204,8 @@ def _channels(within: str, since: Any) -> dict:
     }
 
 
+# In the big screen's order: five in the left column, five in the right, the rest under the
+# map and the table.
 CHARTS: tuple[Chart, ...] = (
     Chart("registrations", _("每月报到备案"), "bar", True, _registrations),
     Chart(
@@ -151,6 +223,15 @@ CHARTS: tuple[Chart, ...] = (
         lambda w, s: {_("问题数"): reports.reports_by(within=w, since=s, field="state")},
     ),
     Chart("handling", _("办理时长与超期比例（按提交月份）"), "line", True, _handling, gaps=True),
+    Chart(
+        "organisation_coverage",
+        _("党的组织覆盖率：按%(children)s"),
+        "bar",
+        False,
+        None,
+        gaps=True,
+        by_child=("organisation_coverage_rate",),
+    ),
     Chart("points", _("每月积分发放与兑换"), "bar", True, _points),
     Chart(
         "visits_by_occupation",
@@ -167,7 +248,24 @@ CHARTS: tuple[Chart, ...] = (
         lambda w, s: {_("签到人次"): stations.visits_by_hour(within=w, since=s.date())},
     ),
     Chart("volunteering", _("每月志愿服务与随手派"), "bar", True, _volunteering),
+    Chart(
+        "must_set_up",
+        _("应建尽建企业：按%(children)s"),
+        "bar",
+        False,
+        None,
+        by_child=("must_set_up",),
+    ),
     Chart("channels", _("“随手”参与：每月"), "bar", True, _channels),
+    Chart(
+        "coverage_15min",
+        _("15分钟服务圈覆盖率：按%(children)s"),
+        "bar",
+        False,
+        None,
+        gaps=True,
+        by_child=("coverage_15min",),
+    ),
 )
 
 

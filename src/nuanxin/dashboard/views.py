@@ -15,6 +15,7 @@ from nuanxin.core.maps import map_crs
 from nuanxin.core.pages import guarded
 from nuanxin.core.xlsx import xlsx_response
 from nuanxin.dashboard.figures import (
+    RegionFigures,
     dashboard_region,
     figure_labels,
     month_keys,
@@ -39,20 +40,29 @@ def _region(request: HttpRequest) -> Any:
     return dashboard_region(request.user, (request.GET.get("region") or "").strip()[:32] or None)
 
 
-def _tiles(totals: dict[str, float], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+def _tiles(figures: RegionFigures, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The tiles of ``keys``: a figure's total, or a highlight of the area (left out where the
+    area has none, e.g. no mobile branch)."""
     labels = figure_labels()
-    return [{"key": k, "label": labels[k], "value": totals[k]} for k in keys]
+    highlights = {item["key"]: item for item in figures.highlights}
+    tiles = []
+    for key in keys:
+        if key in labels:
+            tiles.append({"key": key, "label": labels[key], "value": figures.totals[key]})
+        elif key in highlights:
+            tiles.append({**highlights[key], "highlight": True})
+    return tiles
 
 
 def screen(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     figures = region_figures(region)
-    charts = region_charts(region)
+    charts = region_charts(region, figures=figures)
     labels = figure_labels()
     context = {
         "region": region,
         "figures": figures,
-        "tiles": _tiles(figures.totals, HEADLINE),
+        "tiles": _tiles(figures, HEADLINE),
         "columns": [(k, labels[k]) for k in SCREEN_COLUMNS],
         "table": regions_table(figures, SCREEN_COLUMNS),
         "rows": [
@@ -89,7 +99,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     """One dashboard table of the region as an .xlsx."""
     region = _region(request)
     figures = region_figures(region)
-    charts = region_charts(region) if table != "regions" else []
+    charts = region_charts(region, figures=figures) if table != "regions" else []
     found = table_named(table, figures, charts)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return xlsx_response(
@@ -115,7 +125,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     months = month_keys(window_start())
     month = _month(request.GET.get("month"), months)
     figures = region_figures(region)
-    charts = region_charts(region)
+    charts = region_charts(region, figures=figures)
     monthly = []
     for chart in charts:
         if chart["x"] != months:
@@ -133,7 +143,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
         "year": int(month[:4]),
         "month_number": int(month[5:]),
         "figures": figures,
-        "tiles": _tiles(figures.totals, HEADLINE),
+        "tiles": _tiles(figures, HEADLINE),
         "table": regions_table(figures, SCREEN_COLUMNS),
         "monthly": monthly,
         "breakdowns": breakdowns,

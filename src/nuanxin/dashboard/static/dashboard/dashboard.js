@@ -11,7 +11,8 @@
   var FONT = { color: "#f1f3f5", family: "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" };
 
   function number(value) {
-    if (value === null || value === undefined) return "";
+    if (value === undefined) return "";
+    if (value === null) return "—";  // a rate with nothing counted under it
     var rounded = Math.round(value * 10) / 10;
     return rounded.toLocaleString("zh-CN");
   }
@@ -75,6 +76,13 @@
     document.querySelectorAll(".tile[data-figure]").forEach(function (tile) {
       var value = figures.totals[tile.dataset.figure];
       tile.querySelector(".value").textContent = number(value);
+    });
+    var highlights = {};
+    (figures.highlights || []).forEach(function (item) { highlights[item.key] = item; });
+    document.querySelectorAll(".tile[data-highlight]").forEach(function (tile) {
+      var item = highlights[tile.dataset.highlight];
+      tile.querySelector(".value").textContent = item ? number(item.value) : "";
+      tile.querySelector(".name").textContent = item ? item.name : "";
     });
     var rows = {};
     figures.rows.forEach(function (row) { rows[row.code] = row; });
