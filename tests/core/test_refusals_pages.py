@@ -34,9 +34,12 @@ class Page:
 
 
 # slugs that name an action or a fixed table, not an object
-FIXED = {"accept", "reveal", "publish", "restock", "regions"}
+FIXED = {"accept", "reveal", "publish", "restock", "regions", "192"}
 
 PAGES: dict[str, Page] = {
+    # The installable app's icons, drawn for anyone; the size is a fixed value.
+    "None:pwa_icon": Page({"size": "192"}, ("get",), public=True),
+    "None:pwa_icon_maskable": Page({"size": "192"}, ("get",), public=True),
     "registry:enterprise": Page({"pk": "enterprise"}),
     "registry:enterprise_edit": Page({"pk": "enterprise"}),
     "registry:worker": Page({"pk": "worker"}, body={"reveal": "1", "purpose": "核实身份"}),
