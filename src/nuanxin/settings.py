@@ -416,3 +416,13 @@ LOGGING = {
 }
 
 NUANXIN_SITE_NAME = _("暖新")
+
+# Personal data at rest (core.crypto): ID numbers (and phone numbers where PII_ENCRYPT_PHONES is
+# on) are stored encrypted and found by a keyed hash. PII_KEYS is "id:base64-of-32-bytes,..."
+# (the first encrypts, all decrypt); PII_HASH_KEY keys the lookup hash; PII_CIPHER is aes-gcm,
+# or sm4-gcm where commercial cryptography (GB/T 39786) is required. Without PII_KEYS a key is
+# derived from SECRET_KEY for development and the demo; `nuanxin serve` refuses to run on it
+# unless DEBUG is on, and `nuanxin check --deploy` reports it.
+PII_KEYS = os.environ.get("PII_KEYS", "")
+PII_HASH_KEY = os.environ.get("PII_HASH_KEY", "")
+PII_CIPHER = os.environ.get("PII_CIPHER", "aes-gcm")

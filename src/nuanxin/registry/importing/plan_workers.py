@@ -21,6 +21,7 @@ from nuanxin.registry.models import (
     PARTY_STATUSES,
     Enterprise,
     Worker,
+    id_number_key,
 )
 from nuanxin.registry.regions import RegionResolver
 
@@ -119,8 +120,10 @@ def _existing_workers(
     for part in chunks(phones):
         for data in Worker.objects.filter(phone__in=part).values(*columns):
             by_phone[data["phone"]] = data
+    # ID numbers are sealed at rest: rows are found by their keyed hash and read back in clear.
     for part in chunks(ids):
-        for data in Worker.objects.filter(id_number__in=part).values(*columns):
+        keys = [id_number_key(number) for number in part]
+        for data in Worker.objects.filter(id_number_hash__in=keys).values(*columns):
             by_id[data["id_number"]] = data
     return by_phone, by_id
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from nuanxin.core.fields import SealedTextField
+
 BATCH = 5000
 
 
@@ -29,6 +31,9 @@ def _adapters(fields: list[models.Field]) -> list[Callable[[Any], Any] | None]:
             adapters.append(
                 functools.lru_cache(maxsize=4)(connection.ops.adapt_datetimefield_value)
             )
+        elif isinstance(field, SealedTextField):
+            # Sealed at rest: each value is encrypted on its way out, never cached.
+            adapters.append(lambda value, f=field: f.get_db_prep_save(value, connection))
         elif isinstance(field, models.JSONField):
             adapters.append(lambda value, f=field: f.get_db_prep_save(value, connection))
         else:
@@ -44,12 +49,33 @@ def _prepared(rows: Iterable[Sequence[Any]], adapters: list[Any]) -> list[tuple[
     ]
 
 
+def _with_hashes(
+    model: type[models.Model], attnames: Sequence[str], rows: list[Sequence[Any]]
+) -> tuple[list[str], list[Sequence[Any]]]:
+    """Adds the keyed-hash column of every sealed column written without it, so a bulk write
+    keeps the hash (what lookups and uniqueness use) in step as ``save()`` does."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    extra = [
+        (i, fields[name])
+        for i, name in enumerate(attnames)
+        if isinstance(fields[name], SealedTextField)
+        and fields[name].hash_field
+        and fields[name].hash_field not in attnames
+    ]
+    if not extra:
+        return list(attnames), rows
+    # The hash columns go first, so an UPDATE's trailing primary key stays last.
+    names = [f.hash_field for _, f in extra] + list(attnames)
+    return names, [[*(f.hash_of(row[i]) for i, f in extra), *row] for row in rows]
+
+
 def insert_rows(
     model: type[models.Model], attnames: Sequence[str], rows: list[Sequence[Any]]
 ) -> None:
     """INSERT ``rows`` (values in the order of ``attnames``) into ``model``'s table."""
     if not rows:
         return
+    attnames, rows = _with_hashes(model, attnames, rows)
     quote = connection.ops.quote_name
     fields = _columns(model, attnames)
     table = quote(model._meta.db_table)
@@ -78,6 +104,7 @@ def update_rows(
     """UPDATE by primary key: each row holds the values of ``attnames`` followed by the id."""
     if not rows:
         return
+    attnames, rows = _with_hashes(model, attnames, rows)
     quote = connection.ops.quote_name
     fields = _columns(model, attnames)
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names come from the model

@@ -29,6 +29,7 @@ from nuanxin.registry.models.ledger import (
     PoliticalStatus,
     Worker,
     WorkerStatus,
+    id_number_key,
 )
 from nuanxin.registry.models.registrations import (
     OPEN_REGISTRATION_STATUSES,
@@ -61,4 +62,5 @@ __all__ = [
     "SurveyFinding",
     "Worker",
     "WorkerStatus",
+    "id_number_key",
 ]

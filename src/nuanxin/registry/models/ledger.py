@@ -4,7 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nuanxin.core.crypto import blind_index
+from nuanxin.core.fields import SealedTextField
 from nuanxin.core.masking import mask_id_number, mask_phone
+
+ID_NUMBER_PURPOSE = "registry.worker.id_number"
 
 
 class EnterpriseKind(models.TextChoices):
@@ -136,7 +140,17 @@ class Worker(models.Model):
 
     name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("手机号"), max_length=11, unique=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, null=True, blank=True)
+    # Sealed at rest (core.crypto); found and kept unique by its keyed hash.
+    id_number = SealedTextField(
+        _("身份证号"),
+        purpose=ID_NUMBER_PURPOSE,
+        hash_field="id_number_hash",
+        null=True,
+        blank=True,
+    )
+    id_number_hash = models.CharField(
+        _("身份证号检索值"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
     occupation = models.CharField(_("职业"), max_length=24, choices=Occupation.choices)
@@ -211,3 +225,8 @@ class Worker(models.Model):
     @property
     def is_party_member(self) -> bool:
         return self.political_status in PARTY_STATUSES
+
+
+def id_number_key(number: str | None) -> str | None:
+    """What a worker with this ID number is found by (``Worker.id_number_hash``)."""
+    return blind_index(number, purpose=ID_NUMBER_PURPOSE)

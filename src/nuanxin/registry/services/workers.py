@@ -35,6 +35,7 @@ from nuanxin.registry.models import (
     PoliticalStatus,
     Worker,
     WorkerStatus,
+    id_number_key,
 )
 from nuanxin.registry.services.common import check_region_level, cleaned, require_value
 
@@ -142,7 +143,10 @@ def _check_unique(fields: Mapping[str, Any], exclude_pk: int | None) -> None:
         raise conflict(
             "registry.duplicate_phone", _("该手机号已登记在另一名从业人员名下。"), field="phone"
         )
-    if fields.get("id_number") and others.filter(id_number=fields["id_number"]).exists():
+    if (
+        fields.get("id_number")
+        and others.filter(id_number_hash=id_number_key(fields["id_number"])).exists()
+    ):
         raise conflict(
             "registry.duplicate_id_number",
             _("该身份证号已登记在另一名从业人员名下。"),
