@@ -2,6 +2,7 @@
 style (and templates that need none), a Permissions-Policy, HTTPS-only settings when served over
 HTTPS, and `nuanxin check --deploy` clean with production settings."""
 
+import base64
 import os
 import re
 import subprocess
@@ -87,13 +88,17 @@ def _deploy_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "HTTPS", "SECURE_COOKIES", "HSTS_SECONDS", "DATABASE_URL"}
+        if key
+        not in {"DEBUG", "HTTPS", "SECURE_COOKIES", "HSTS_SECONDS", "DATABASE_URL", "PII_KEYS"}
+        | {"PII_HASH_KEY", "PII_CIPHER"}
     }
     env.update(
         NUANXIN_DATA_DIR=str(tmp_path),
         SECRET_KEY="k" * 20 + "-production-signing-key-" + "x" * 30,
         ALLOWED_HOSTS="nuanxin.example.cn",
         DEBUG="false",
+        PII_KEYS="k1:" + base64.b64encode(b"p" * 32).decode(),
+        PII_HASH_KEY=base64.b64encode(b"h" * 32).decode(),
         **extra,
     )
     return env
@@ -120,3 +125,11 @@ def test_check_deploy_warns_when_https_is_not_declared(tmp_path):
     result = _check_deploy(_deploy_env(tmp_path))
     assert result.returncode != 0
     assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout
+
+
+def test_check_deploy_refuses_the_development_personal_data_key(tmp_path):
+    env = _deploy_env(tmp_path, HTTPS="true")
+    del env["PII_KEYS"], env["PII_HASH_KEY"]
+    result = _check_deploy(env)
+    assert result.returncode != 0
+    assert "nuanxin.E011" in result.stderr + result.stdout

@@ -8,5 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        # Registers the map settings check.
-        from nuanxin.core import maps  # noqa: F401
+        # Registers the map settings and key checks.
+        from nuanxin.core import crypto, maps  # noqa: F401

@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -27,6 +28,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
 
 PREFIX = "nx1"
@@ -198,3 +200,52 @@ def blind_index(text: str | None, *, purpose: str) -> str | None:
         return None
     mac = hmac.new(keyring().hash_key, purpose.encode() + b"\x00" + text.encode(), hashlib.sha256)
     return mac.hexdigest()
+
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+
+def require_production_keys(*, bind_host: str, demo: bool = False) -> None:
+    """Refuse to serve real people's data under the development key.
+
+    A server reachable by others (bound to a non-loopback address, or answering a host name
+    other than loopback's) with DEBUG off is production: PII_KEYS and PII_HASH_KEY must come
+    from the environment. The demo and a developer's loopback server may use the derived key.
+    """
+    if demo or settings.DEBUG or keys_from_environment():
+        return
+    hosts = {bind_host, *settings.ALLOWED_HOSTS}
+    if hosts <= LOOPBACK:
+        return
+    raise ImproperlyConfigured(
+        "PII_KEYS and PII_HASH_KEY are not set: personal data would be sealed with the "
+        "development key. Set them (see docs/operations.md), or DEBUG=true for development."
+    )
+
+
+@register("nuanxin")
+def check_pii_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The key settings parse (every command), and production has its own keys (--deploy)."""
+    try:
+        keyring()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="nuanxin.E010")]
+    return []
+
+
+@register("nuanxin", deploy=True)
+def check_pii_keys_deploy(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        from_environment = keys_from_environment()
+    except ImproperlyConfigured:
+        return []  # reported by check_pii_keys
+    if from_environment or settings.DEBUG:
+        return []
+    return [
+        Error(
+            "PII_KEYS and PII_HASH_KEY are not set; personal data is sealed with a key derived "
+            "from SECRET_KEY, meant for development and the demo only.",
+            hint="Set PII_KEYS=id:base64-32-bytes and PII_HASH_KEY=base64-32-bytes.",
+            id="nuanxin.E011",
+        )
+    ]

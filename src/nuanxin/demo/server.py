@@ -9,11 +9,14 @@ import os
 import subprocess
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from granian import Granian
 from granian.constants import Interfaces
+
+from nuanxin.core.crypto import require_production_keys
 
 
 def default_workers() -> int:
@@ -37,7 +40,7 @@ def require_migrated() -> None:
         )
 
 
-def serve(*, host: str, port: int, workers: int | None = None) -> None:
+def serve(*, host: str, port: int, workers: int | None = None, demo: bool = False) -> None:
     """Serve until stopped, with the periodic jobs in a child process beside the server (set
     NUANXIN_JOBS=off when a separate ``nuanxin jobs --loop`` process runs them).
 
@@ -45,6 +48,10 @@ def serve(*, host: str, port: int, workers: int | None = None) -> None:
     workers, and a fork taken while a thread holds an SQLite connection leaves the database
     locked for the children.
     """
+    try:
+        require_production_keys(bind_host=host, demo=demo)
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from exc
     # Workers are forked from this process: no database connection may be open across the fork.
     connections.close_all()
     if os.environ.get("NUANXIN_JOBS", "on") != "off":

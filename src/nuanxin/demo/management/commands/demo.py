@@ -25,4 +25,4 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"\n暖新演示已就绪：http://{host}:{port}/  （Ctrl+C 停止）\n")
-        serve(host=host, port=port)
+        serve(host=host, port=port, demo=True)
