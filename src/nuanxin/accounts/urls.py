@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nuanxin.accounts import views
+from nuanxin.accounts import personal_views, views
 
 app_name = "accounts"
 URL_PREFIX = "accounts"
@@ -10,4 +10,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("privacy/", views.privacy, name="privacy"),
     path("profile/", views.profile, name="profile"),
+    path("profile/my-data.json", personal_views.my_data_json, name="my_data_json"),
+    path("profile/my-data.xlsx", personal_views.my_data_xlsx, name="my_data_xlsx"),
+    path("profile/erase/", personal_views.erase, name="erase"),
 ]
