@@ -297,6 +297,8 @@ REGION_FALLBACK_MAX_METERS = float(os.environ.get("REGION_FALLBACK_MAX_METERS", 
 NUANXIN_PUBLIC_URL = os.environ.get("NUANXIN_PUBLIC_URL", "")
 # Station visits are personal location data: kept this long, then only counts remain.
 STATION_VISIT_RETENTION_DAYS = int(os.environ.get("STATION_VISIT_RETENTION_DAYS", "180"))
+# Reporters without an account (Open311) leave a name, phone or e-mail; kept this long.
+REPORT_CONTACT_RETENTION_DAYS = int(os.environ.get("REPORT_CONTACT_RETENTION_DAYS", "365"))
 # The 15-minute service circle (coverage app, docs/operations.md "Coverage"). Speeds in km/h per
 # OSM road type and mode; a type missing from a mode's table is not used by it (motorways by
 # neither, ferries and footways by walking only). The urban e-bike default is 15 km/h.

@@ -120,8 +120,10 @@ def test_clean_mobile__eleven_digits_or_a_field_problem(value):
 @FEW
 @given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.sampled_from(["", " ", "-", "+86 "]))
 def test_clean_mobile__a_real_number_survives_formatting(phone, decoration):
-    typed = decoration + phone if decoration.startswith("+") else decoration.join(
-        [phone[:3], phone[3:7], phone[7:]]
+    typed = (
+        decoration + phone
+        if decoration.startswith("+")
+        else decoration.join([phone[:3], phone[3:7], phone[7:]])
     )
     assert clean_mobile(typed) == phone
 
@@ -151,7 +153,9 @@ ids = st.builds(
 def test_clean_id_number__a_checked_number_none_or_a_field_problem(value):
     number, refused = _only(lambda: clean_id_number(value), FieldProblem)
     if not refused and number is not None:
-        assert ric.is_valid(number.number) and clean_id_number(number.number).number == number.number
+        assert (
+            ric.is_valid(number.number) and clean_id_number(number.number).number == number.number
+        )
 
 
 @FEW
@@ -160,8 +164,9 @@ def test_clean_id_number__any_valid_number_round_trips(number, lower, pad):
     typed = pad + (number.lower() if lower else number) + pad
     cleaned = clean_id_number(typed)
     assert cleaned.number == number
-    assert cleaned.gender in ("M", "F") and cleaned.birth_date.isoformat().replace("-", "") == (
-        number[6:14]
+    assert (
+        cleaned.gender in ("M", "F")
+        and cleaned.birth_date.isoformat().replace("-", "") == (number[6:14])
     )
 
 
@@ -246,7 +251,9 @@ def test_search_parse__filters_or_a_400(db, params):
 
 @pytest.mark.django_db
 @DB
-@given(st.one_of(texts, st.text(alphabet=string.ascii_letters + string.digits + ":-_", max_size=80)))
+@given(
+    st.one_of(texts, st.text(alphabet=string.ascii_letters + string.digits + ":-_", max_size=80))
+)
 def test_checkin_token__any_text_is_a_station_or_stations_bad_qr(raw):
     from nuanxin.stations.services.visits import station_from_token
 
@@ -302,13 +309,19 @@ def test_query_int__a_number_within_bounds_or_none(raw, ge, le):
 
 
 json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-(2**53), 2**53),
-              st.floats(allow_nan=False, allow_infinity=False),
-              st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]),
-                      max_size=20)),  # fmt: skip
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.text(max_size=6).filter(str.isprintable),
-                                            inner, max_size=4)),  # fmt: skip
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**53), 2**53),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(
+            alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=20
+        ),
+    ),  # fmt: skip
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.text(max_size=6).filter(str.isprintable), inner, max_size=4),
+    ),  # fmt: skip
     max_leaves=20,
 )
 

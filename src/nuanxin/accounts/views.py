@@ -109,6 +109,7 @@ def _retention() -> dict[str, int]:
         "visit_days": settings.STATION_VISIT_RETENTION_DAYS,
         "login_days": settings.LOGIN_LOG_RETENTION_DAYS,
         "sms_days": SMS_CODE_RETENTION_DAYS,
+        "contact_days": settings.REPORT_CONTACT_RETENTION_DAYS,
     }
 
 
