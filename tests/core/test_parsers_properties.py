@@ -58,8 +58,10 @@ def _only(call, *refusals):
 
 # --- coordinates -------------------------------------------------------------------------------
 
-numbers = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(), st.text(max_size=8),
-                    st.none(), st.booleans())  # fmt: skip
+numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True), st.integers(), st.text(max_size=8),
+    st.none(), st.booleans(),
+)  # fmt: skip
 systems = st.one_of(st.sampled_from(["wgs84", "gcj02", "bd09"]), st.text(max_size=8))
 
 
@@ -317,11 +319,11 @@ json_values = st.recursive(
         st.text(
             alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=20
         ),
-    ),  # fmt: skip
+    ),
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
         st.dictionaries(st.text(max_size=6).filter(str.isprintable), inner, max_size=4),
-    ),  # fmt: skip
+    ),
     max_leaves=20,
 )
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.utils.translation import gettext as _
 
 from nuanxin.accounts.models import ApiToken, SmsCode, User
@@ -28,13 +29,19 @@ def export(user: User) -> list[PersonalTable]:
 
 
 def erase(user: Any) -> int:
-    """Name and phone go, the account is disabled and its tokens and codes are deleted."""
+    """Name and phone go, the account is disabled; its tokens, codes and login records are
+    deleted."""
     user = User.objects.select_for_update().get(pk=user.pk)
     codes, _ = SmsCode.objects.filter(phone=user.phone).delete()
     tokens, _ = ApiToken.objects.filter(user=user).delete()
+    # Login records name the account by its phone (django-axes' username).
+    logins = sum(
+        model.objects.filter(username=user.phone).delete()[0]
+        for model in (AccessLog, AccessAttempt, AccessFailureLog)
+    )
     user.phone = erased_phone(user)
     user.name = ""
     user.is_active = False
     user.set_unusable_password()
     user.save(update_fields=["phone", "name", "is_active", "password"])
-    return codes + tokens + 1
+    return codes + tokens + logins + 1
