@@ -45,3 +45,25 @@ def test_restore__refuses_a_file_that_is_no_backup(tmp_path):
         call_command("restore", str(junk))
     with pytest.raises(CommandError, match="does not exist"):
         call_command("restore", str(tmp_path / "missing"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_then_restore__a_small_registry_round_trips_with_sealed_numbers(tmp_path):
+    """Quick on both engines: sealed ID numbers and their hashes come back and still open."""
+    from tests.registry.factories import build_city, id_number, make_worker
+
+    city = build_city()
+    numbers = [id_number() for _ in range(3)]
+    for i, number in enumerate(numbers):
+        make_worker(city["haisheng"], id_number=number, phone=f"1390000{i:04d}")
+    before = table_counts()
+    backup = tmp_path / "small.backup"
+    call_command("backup", str(backup), stdout=io.StringIO())
+    Worker.objects.filter(phone="13900000000").update(name="改过")
+
+    call_command("restore", str(backup), stdout=io.StringIO())
+
+    assert table_counts() == before
+    assert sorted(Worker.objects.values_list("id_number", flat=True)) == sorted(numbers)
+    assert not Worker.objects.filter(name="改过").exists()
+    _checks_clean()
