@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nuanxin.party import views
+from nuanxin.party import views, views_industry
 
 app_name = "party"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("staff/coverage/", views.coverage_page, name="coverage"),
     path("staff/committee/", views.committee, name="committee"),
     path("staff/grid/", views.grid_page, name="grid"),
+    path("staff/industry/", views_industry.industry, name="industry"),
+    path("staff/industry/record/", views_industry.record, name="industry_record"),
+    path("staff/industry/import/", views_industry.import_sheet, name="industry_import"),
+    path("staff/industry/template.xlsx", views_industry.template, name="industry_template"),
     path("staff/o/<int:pk>/", views.organisation, name="organisation"),
     path("staff/o/<int:pk>/schedule/", views.schedule, name="schedule"),
     path("staff/m/<int:pk>/transfer/", views.transfer, name="transfer"),

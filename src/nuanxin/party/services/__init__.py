@@ -14,6 +14,8 @@ from nuanxin.party.services.coverage import (
     mass_organisation_create,
     union_sync_from_registry,
 )
+from nuanxin.party.services.industry import industry_figure_record
+from nuanxin.party.services.industry_import import industry_figures_import_xlsx
 from nuanxin.party.services.meetings import (
     meeting_absence,
     meeting_cancel,
@@ -50,6 +52,8 @@ __all__ = [
     "department_leave",
     "grid_member_enrol",
     "grid_member_leave",
+    "industry_figure_record",
+    "industry_figures_import_xlsx",
     "instructor_assign",
     "instructor_end",
     "mass_member_add",
