@@ -247,3 +247,39 @@ def test_the_template_downloads_with_the_headers(client, tree):
 
     ws = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in ws[1]] == [label for _key, label in columns()]
+
+
+# --- the demo: the article's figures ---
+
+
+def test_the_demo_has_the_articles_industry_figures(demo_city):
+    from nuanxin.demo.industry import PINEAPPLE
+
+    workers = industry_series(figure="ecommerce_workers")["遂溪县"]
+    assert workers == {"2020": 400, "2022": 7800}
+    sales = industry_series(figure="sales_yuan")
+    assert sales["遂溪县"] == {"2022": 1_380_000_000}
+    assert sales["遂溪县电子商务产业园"] == {"2022": 591_000_000}
+    pineapple = IndustryFigure.objects.get(subject=PINEAPPLE)
+    assert (pineapple.livestream_sessions, pineapple.items_sold, pineapple.sales_yuan) == (
+        300, 1_400_000, 60_000_000,
+    )  # fmt: skip
+    assert pineapple.period_end == D(2023, 3, 31) and pineapple.region.name == "徐闻县"
+    red_orange = IndustryFigure.objects.filter(subject="红橙产业链")
+    assert red_orange.count() == 2 and {r.region.parent.name for r in red_orange} == {"廉江市"}
+    # A county's figures stay inside it.
+    suixi = industry_series(within=pineapple.region.parent.path + "440823/")
+    assert set(suixi) == {"遂溪县", "遂溪县电子商务产业园"}
+
+
+def test_the_city_dashboard_charts_the_sales_in_ten_thousand_yuan(demo_city):
+    from nuanxin.dashboard.figures import region_charts
+    from nuanxin.geo.models import Region
+
+    city = Region.objects.get(code="440800")
+    (chart,) = [c for c in region_charts(city) if c["key"] == "industry"]
+    by_name = {t["name"]: dict(zip(chart["x"], t["y"], strict=True)) for t in chart["traces"]}
+    assert by_name["遂溪县"]["2022"] == 138_000
+    assert by_name["遂溪县电子商务产业园"]["2022"] == 59_100
+    assert by_name["徐闻菠萝产业链"]["2023-01～2023-03"] == 6_000
+    assert by_name["遂溪县"]["2023-01～2023-03"] is None

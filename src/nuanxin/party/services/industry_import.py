@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from nuanxin.core.errors import ApplicationError
+from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.scoping import scope_to_jurisdiction
 from nuanxin.geo.models import Region, RegionLevel
 from nuanxin.party.models import IndustryFigure, IndustryScope, IndustryTheme
@@ -190,6 +190,15 @@ def _import_row(values: dict[str, Any], actor: Any) -> bool:
         note=to_text(values.get("note")), **place, **figures,
     )  # fmt: skip
     return new
+
+
+def enterprise_in_reach(actor: Any, pk: int) -> Any:
+    """The enterprise ``pk`` of the registry inside the caller's area (else not found)."""
+    qs = scope_to_jurisdiction(enterprises_under(""), actor)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise not_found("party.enterprise_not_found", _("企业不存在。"))
+    return found
 
 
 def _keys_of(header: tuple[Any, ...]) -> list[str | None]:
