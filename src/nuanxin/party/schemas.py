@@ -296,3 +296,67 @@ class IndustrySeriesOut(Schema):
     figure: str
     # subject -> period label ("2022", "2023-03", "2023-01～2023-03") -> value
     series: dict[str, dict[str, int]]
+
+
+# --- mass organisations, instructors, officers ---
+
+
+class MassIn(Schema):
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=8)
+    region_code: str = Field(max_length=32)
+    founded_on: Date
+    enterprise_id: Id | None = None
+    station_name: str = Field("", max_length=200)
+
+
+class MassMemberIn(Schema):
+    worker_id: Id
+    on: Date
+
+
+class OnDateIn(Schema):
+    on: Date
+    note: str = Field("", max_length=300)
+
+
+class MassMemberOut(Schema):
+    id: int
+    worker_id: int
+    name: str
+    joined_on: dt.date
+    left_on: dt.date | None
+
+
+class UnionSyncOut(Schema):
+    joined: int
+
+
+class InstructorIn(Schema):
+    enterprise_id: Id
+    name: str = Field(max_length=50)
+    on: Date
+
+
+class InstructorOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    name: str
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+class OfficerIn(Schema):
+    post: str = Field(max_length=12)
+    name: str = Field(max_length=50)
+    on: Date
+
+
+class OfficerOut(Schema):
+    id: int
+    organisation_id: int
+    post: str
+    name: str
+    started_on: dt.date
+    ended_on: dt.date | None

@@ -11,7 +11,9 @@ from nuanxin.party.services.coverage import (
     instructor_assign,
     instructor_end,
     mass_member_add,
+    mass_member_leave,
     mass_organisation_create,
+    mass_organisation_end,
     union_sync_from_registry,
 )
 from nuanxin.party.services.industry import industry_figure_record
@@ -32,6 +34,7 @@ from nuanxin.party.services.memberships import (
 )
 from nuanxin.party.services.organisations import (
     officer_appoint,
+    officer_end,
     organisation_create,
     organisation_end,
     organisation_set_covered,
@@ -57,7 +60,9 @@ __all__ = [
     "instructor_assign",
     "instructor_end",
     "mass_member_add",
+    "mass_member_leave",
     "mass_organisation_create",
+    "mass_organisation_end",
     "meeting_absence",
     "meeting_cancel",
     "meeting_record_minutes",
@@ -69,6 +74,7 @@ __all__ = [
     "membership_set_mobile",
     "membership_transfer",
     "officer_appoint",
+    "officer_end",
     "organisation_create",
     "organisation_end",
     "organisation_set_covered",
