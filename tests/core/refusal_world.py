@@ -15,7 +15,7 @@ from nuanxin.party import services as party
 from nuanxin.points import services as points
 from nuanxin.registry.exporting import template_workbook
 from nuanxin.registry.importing.engine import import_file
-from nuanxin.registry.models import ImportMode
+from nuanxin.registry.models import Enterprise, ImportMode
 from nuanxin.registry.services import (
     campaign_create,
     enterprise_set_liaisons,
@@ -186,4 +186,19 @@ def build_world(tree: Any, monkeypatch: Any) -> World:
         actor=None, organisation=branch, kind="theme_day", title="主题党日",
         starts_at=start, ends_at=start + dt.timedelta(hours=2), place="B区党群服务中心",
     ).pk  # fmt: skip
+    # County B's mass organisation with a member, an instructor at its enterprise, an officer.
+    union = party.mass_organisation_create(
+        actor=None, name="B区某企业工会", kind="union", region=tree["B1a"],
+        founded_on=dt.date(2021, 1, 1), enterprise=Enterprise.objects.get(pk=ids["enterprise"]),
+    )  # fmt: skip
+    ids["party_mass"] = union.pk
+    ids["party_mass_member"] = party.mass_member_add(
+        actor=None, organisation=union, worker=comrade, on=dt.date(2021, 2, 1)
+    ).pk
+    ids["party_instructor"] = party.instructor_assign(
+        actor=None, enterprise=union.enterprise, name="王指导", on=dt.date(2021, 3, 1)
+    ).pk
+    ids["party_officer"] = party.officer_appoint(
+        actor=None, organisation=branch, post="secretary", name="李书记", on=dt.date(2021, 1, 1)
+    ).pk
     return World(people=people, ids=ids, extra=extra)

@@ -46,6 +46,8 @@ KINDS = {
     ("party", "org_id"): "party_org",
     ("party", "membership_id"): "party_membership",
     ("party", "meeting_id"): "party_meeting",
+    ("party", "mass_id"): "party_mass",
+    ("party", "instructor_id"): "party_instructor",
 }
 
 
@@ -202,6 +204,16 @@ CASES: dict[str, Case] = {
         kinds={"membership_id": "party_membership_leaving"},
     ),
     "POST /api/v1/party/meetings/{meeting_id}/minutes": Case(body={"minutes": "记录"}),
+    "POST /api/v1/party/organisations/{org_id}/officers": Case(
+        body={"post": "member", "name": "张委员", "on": DATE}
+    ),
+    "GET /api/v1/party/mass-organisations/{mass_id}/members": Case(),
+    "POST /api/v1/party/mass-organisations/{mass_id}/members": Case(
+        body=lambda world: {"worker_id": world.ids["worker"], "on": DATE}
+    ),
+    "POST /api/v1/party/mass-organisations/{mass_id}/union-sync": Case(body={"on": DATE}),
+    "POST /api/v1/party/mass-organisations/{mass_id}/end": Case(body={"on": DATE}),
+    "POST /api/v1/party/instructors/{instructor_id}/end": Case(body={"on": DATE}),
     "POST /api/v1/party/meetings/{meeting_id}/sign-in": Case(
         body={"method": "online"}, owner="party_member_b"
     ),

@@ -122,6 +122,21 @@ PAGES: dict[str, Page] = {
     ),
     "party:staff_meeting": Page({"pk": "party_meeting"}, ("get",)),
     "party:minutes": Page({"pk": "party_meeting"}, ("post",), {"minutes": "记录"}),
+    "party:mass_detail": Page({"pk": "party_mass"}, ("get",)),
+    "party:mass_member_add": Page(
+        {"pk": "party_mass"}, ("post",), {"worker": "@worker", "on": "2031-03-10"}
+    ),
+    "party:mass_sync": Page({"pk": "party_mass"}, ("post",), {"on": "2031-03-10"}),
+    "party:mass_end": Page({"pk": "party_mass"}, ("post",), {"on": "2031-03-10"}),
+    "party:mass_member_leave": Page({"pk": "party_mass_member"}, ("post",), {"on": "2031-03-10"}),
+    "party:instructor_end": Page({"pk": "party_instructor"}, ("post",), {"on": "2031-03-10"}),
+    "party:officer_appoint": Page(
+        {"pk": "party_org"}, ("post",), {"post": "member", "name": "张委员", "on": "2031-03-10"}
+    ),
+    "party:officer_end": Page({"pk": "party_officer"}, ("post",), {"on": "2031-03-10"}),
+    "party:organisation_end": Page(
+        {"pk": "party_org"}, ("post",), {"status": "dissolved", "on": "2031-03-10"}
+    ),
     # A table of the dashboard by name; the region is the query's, checked for jurisdiction.
     "dashboard:export": Page({"table": "regions"}, ("get",)),
 }

@@ -1,6 +1,7 @@
 """两个覆盖 and 应建尽建, one test per case of the rule, from live registry records."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -86,7 +87,7 @@ def test_an_instructor_gives_work_coverage_only(tree):
 
 
 def test_a_dissolved_organisation_no_longer_covers(tree):
-    e = staff_enterprise(tree["A1a"], formal=3)
+    e = registered_on(staff_enterprise(tree["A1a"], formal=3), D(2020, 1, 1))
     own = org(tree["A1a"], attachment=Attachment.ENTERPRISE, enterprise=e)
     services.organisation_end(
         actor=None, organisation=own, status=OrgStatus.DISSOLVED, on=D(2024, 3, 1)
@@ -131,9 +132,21 @@ def test_rates_per_county_and_street(tree):
     assert [s.enterprises for s in streets] == [2, 1]
 
 
-def test_month_by_month_follows_the_organisations_dates(tree, monkeypatch):
+def registered_on(enterprise, day):
+    """The enterprise as if entered in the registry on ``day`` (noon, local time)."""
+    at = dt.datetime.combine(day, dt.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
+    type(enterprise).objects.filter(pk=enterprise.pk).update(created_at=at)
+    return enterprise
+
+
+@pytest.fixture
+def june(monkeypatch):
+    """Today is 2024-06-15; the series asked is March to June."""
     monkeypatch.setattr("nuanxin.party.selectors.coverage.local_date", lambda *a: D(2024, 6, 15))
-    e = staff_enterprise(tree["A1a"], formal=3)
+
+
+def test_month_by_month_follows_the_organisations_dates(tree, june):
+    e = registered_on(staff_enterprise(tree["A1a"], formal=3), D(2023, 1, 5))
     org(tree["A1a"], attachment=Attachment.ENTERPRISE, enterprise=e, founded_on=D(2024, 4, 10))
 
     series = coverage_by_month(tree.city, months=4)
@@ -145,3 +158,66 @@ def test_month_by_month_follows_the_organisations_dates(tree, monkeypatch):
         D(2024, 6, 15),
     ]
     assert [rate.own for _, rate in series] == [0, 1, 1, 1]
+
+
+def series(region, figure):
+    return [figure(rate) for _end, rate in coverage_by_month(region, months=4)]
+
+
+def test_an_enterprise_registered_later_is_not_in_earlier_months(tree, june):
+    registered_on(staff_enterprise(tree["A1a"]), D(2023, 1, 5))
+    late = registered_on(staff_enterprise(tree["A1a"]), D(2024, 4, 30))
+    services.instructor_assign(actor=None, enterprise=late, name="李指导", on=D(2024, 1, 1))
+
+    assert series(tree.city, lambda r: r.enterprises) == [1, 2, 2, 2]
+    # Its instructor, assigned before it was registered, counts only once it is.
+    assert series(tree.city, lambda r: r.instructor) == [0, 1, 1, 1]
+    assert series(tree.city, lambda r: r.work_rate) == [0.0, 50.0, 50.0, 50.0]
+    _county, streets = coverage_rates(tree["A"], on=D(2024, 3, 31))
+    assert [s.enterprises for s in streets] == [1, 0]
+
+
+def test_a_dissolved_organisation_covers_until_the_month_it_ends(tree, june):
+    e = registered_on(staff_enterprise(tree["A1a"]), D(2022, 1, 1))
+    own = org(tree["A1a"], attachment=Attachment.ENTERPRISE, enterprise=e, founded_on=D(2022, 2, 1))
+    joint = org(
+        tree["A1"], kind=OrgKind.JOINT_COMMITTEE, covered_enterprises=[e], founded_on=D(2024, 5, 1)
+    )
+    services.organisation_end(
+        actor=None, organisation=own, status=OrgStatus.DISSOLVED, on=D(2024, 4, 20)
+    )
+
+    assert series(tree.city, lambda r: r.own) == [1, 0, 0, 0]
+    assert series(tree.city, lambda r: r.joint) == [0, 0, 1, 1]
+    assert series(tree.city, lambda r: r.organisation_rate) == [100.0, 0.0, 100.0, 100.0]
+    assert joint.founded_on == D(2024, 5, 1)
+
+
+def test_an_instructor_covers_from_assignment_to_the_end_of_it(tree, june):
+    e = registered_on(staff_enterprise(tree["B1a"]), D(2022, 1, 1))
+    assignment = services.instructor_assign(
+        actor=None, enterprise=e, name="王指导", on=D(2024, 4, 1)
+    )
+    services.instructor_end(actor=None, assignment=assignment, on=D(2024, 6, 1))
+
+    assert series(tree.city, lambda r: r.instructor) == [0, 1, 1, 0]
+    assert series(tree["B"], lambda r: r.work_covered) == [0, 1, 1, 0]
+    assert series(tree["A"], lambda r: r.enterprises) == [0, 0, 0, 0]
+
+
+def test_mass_organisations_month_by_month(tree, june):
+    e = registered_on(staff_enterprise(tree["A1a"]), D(2022, 1, 1))
+    registered_on(staff_enterprise(tree["A1a"]), D(2024, 5, 2))
+    services.mass_organisation_create(
+        actor=None, name="某企业工会", kind="union", region=tree["A1a"], founded_on=D(2024, 4, 3),
+        enterprise=e,
+    )  # fmt: skip
+    services.mass_organisation_create(
+        actor=None, name="某企业团支部", kind="league", region=tree["A1a"],
+        founded_on=D(2024, 6, 16), enterprise=e,
+    )  # fmt: skip
+
+    assert series(tree.city, lambda r: r.mass.get("union", 0)) == [0, 1, 1, 1]
+    assert series(tree.city, lambda r: r.mass_rate("union")) == [0.0, 100.0, 50.0, 50.0]
+    # Founded tomorrow: not in today's figures yet.
+    assert series(tree.city, lambda r: r.mass.get("league", 0)) == [0, 0, 0, 0]

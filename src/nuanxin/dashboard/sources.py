@@ -204,6 +204,13 @@ def _channels(within: str, since: Any) -> dict:
     }
 
 
+def _industry(within: str, since: Any) -> dict:
+    # 党建+电商: the online sales of each subject (county, park, chain) over the periods its
+    # figures were reported for, in 万元; whole periods, so the 12-month window does not apply.
+    sales = party.industry_series(within=within, figure="sales_yuan")
+    return {name: {p: round(v / 10_000) for p, v in by.items()} for name, by in sales.items()}
+
+
 # In the big screen's order: five in the left column, five in the right, the rest under the
 # map and the table.
 CHARTS: tuple[Chart, ...] = (
@@ -266,6 +273,7 @@ CHARTS: tuple[Chart, ...] = (
         gaps=True,
         by_child=("coverage_15min",),
     ),
+    Chart("industry", _("党建+电商：网络销售额（万元）"), "bar", False, _industry, gaps=True),
 )
 
 

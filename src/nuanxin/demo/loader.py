@@ -23,6 +23,7 @@ PARTS = [
     "nuanxin.demo.store",
     "nuanxin.demo.volunteering",
     "nuanxin.demo.party",
+    "nuanxin.demo.industry",
     "nuanxin.demo.coverage",
 ]
 

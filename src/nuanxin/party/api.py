@@ -12,6 +12,7 @@ from nuanxin.core.timeutil import local_date
 from nuanxin.geo.models import Region
 from nuanxin.party import services
 from nuanxin.party.access import require_party_staff
+from nuanxin.party.api_staff import router as staff_router
 from nuanxin.party.models import ActionItem, Badge
 from nuanxin.party.schemas import (
     AbsenceIn,
@@ -44,6 +45,7 @@ from nuanxin.party.services.people import open_membership_of_user
 from nuanxin.registry.selectors import enterprises_under, worker_by_id
 
 router = Router(tags=["党建"])
+router.add_router("", staff_router)
 
 
 def _region(code: str) -> Region:

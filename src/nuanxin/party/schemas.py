@@ -241,3 +241,122 @@ class ActionItemOut(Schema):
     due_on: dt.date
     status: str
     overdue: bool
+
+
+# --- industry figures ---
+
+Money = json_int(0, 10**14)
+HeadCount = json_int(0, 10_000_000)
+
+
+class IndustryFigureIn(Schema):
+    theme: str = Field(max_length=12)
+    scope: str = Field(max_length=12)
+    period_start: Date
+    period_end: Date
+    enterprise_id: Id | None = None
+    region_code: str = Field("", max_length=32)
+    chain_name: str = Field("", max_length=100)
+    sales_yuan: Money | None = None
+    ecommerce_workers: HeadCount | None = None
+    livestream_sessions: HeadCount | None = None
+    items_sold: Money | None = None
+    note: str = Field("", max_length=300)
+
+
+class IndustryFigureOut(Schema):
+    id: int
+    theme: str
+    scope: str
+    subject: str
+    enterprise_id: int | None
+    region_code: str
+    region_name: str
+    period_start: dt.date
+    period_end: dt.date
+    sales_yuan: int | None
+    ecommerce_workers: int | None
+    livestream_sessions: int | None
+    items_sold: int | None
+    note: str
+
+    @staticmethod
+    def of(row: Any) -> "IndustryFigureOut":
+        return IndustryFigureOut(
+            id=row.pk, theme=row.theme, scope=row.scope, subject=row.subject,
+            enterprise_id=row.enterprise_id, region_code=row.region.code,
+            region_name=row.region.name, period_start=row.period_start,
+            period_end=row.period_end, sales_yuan=row.sales_yuan,
+            ecommerce_workers=row.ecommerce_workers, livestream_sessions=row.livestream_sessions,
+            items_sold=row.items_sold, note=row.note,
+        )  # fmt: skip
+
+
+class IndustrySeriesOut(Schema):
+    figure: str
+    # subject -> period label ("2022", "2023-03", "2023-01～2023-03") -> value
+    series: dict[str, dict[str, int]]
+
+
+# --- mass organisations, instructors, officers ---
+
+
+class MassIn(Schema):
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=8)
+    region_code: str = Field(max_length=32)
+    founded_on: Date
+    enterprise_id: Id | None = None
+    station_name: str = Field("", max_length=200)
+
+
+class MassMemberIn(Schema):
+    worker_id: Id
+    on: Date
+
+
+class OnDateIn(Schema):
+    on: Date
+    note: str = Field("", max_length=300)
+
+
+class MassMemberOut(Schema):
+    id: int
+    worker_id: int
+    name: str
+    joined_on: dt.date
+    left_on: dt.date | None
+
+
+class UnionSyncOut(Schema):
+    joined: int
+
+
+class InstructorIn(Schema):
+    enterprise_id: Id
+    name: str = Field(max_length=50)
+    on: Date
+
+
+class InstructorOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    name: str
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+class OfficerIn(Schema):
+    post: str = Field(max_length=12)
+    name: str = Field(max_length=50)
+    on: Date
+
+
+class OfficerOut(Schema):
+    id: int
+    organisation_id: int
+    post: str
+    name: str
+    started_on: dt.date
+    ended_on: dt.date | None

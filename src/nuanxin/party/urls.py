@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nuanxin.party import views
+from nuanxin.party import views, views_industry, views_mass
 
 app_name = "party"
 
@@ -15,6 +15,26 @@ urlpatterns = [
     path("staff/coverage/", views.coverage_page, name="coverage"),
     path("staff/committee/", views.committee, name="committee"),
     path("staff/grid/", views.grid_page, name="grid"),
+    path("staff/industry/", views_industry.industry, name="industry"),
+    path("staff/industry/record/", views_industry.record, name="industry_record"),
+    path("staff/industry/import/", views_industry.import_sheet, name="industry_import"),
+    path("staff/industry/template.xlsx", views_industry.template, name="industry_template"),
+    path("staff/mass/", views_mass.mass_list, name="mass_list"),
+    path("staff/mass/new/", views_mass.mass_create, name="mass_create"),
+    path("staff/mass/<int:pk>/", views_mass.mass_detail, name="mass_detail"),
+    path("staff/mass/<int:pk>/members/", views_mass.mass_member_add, name="mass_member_add"),
+    path("staff/mass/<int:pk>/sync/", views_mass.mass_sync, name="mass_sync"),
+    path("staff/mass/<int:pk>/end/", views_mass.mass_end, name="mass_end"),
+    path(
+        "staff/mass-member/<int:pk>/leave/", views_mass.mass_member_leave, name="mass_member_leave"
+    ),
+    path("staff/instructors/", views_mass.instructors, name="instructors"),
+    path("staff/instructors/new/", views_mass.instructor_assign, name="instructor_assign"),
+    path("staff/instructors/<int:pk>/end/", views_mass.instructor_end, name="instructor_end"),
+    path("staff/o/new/", views_mass.organisation_create, name="organisation_create"),
+    path("staff/o/<int:pk>/officers/", views_mass.officer_appoint, name="officer_appoint"),
+    path("staff/o/<int:pk>/end/", views_mass.organisation_end, name="organisation_end"),
+    path("staff/officer/<int:pk>/end/", views_mass.officer_end, name="officer_end"),
     path("staff/o/<int:pk>/", views.organisation, name="organisation"),
     path("staff/o/<int:pk>/schedule/", views.schedule, name="schedule"),
     path("staff/m/<int:pk>/transfer/", views.transfer, name="transfer"),

@@ -19,11 +19,19 @@ from nuanxin.core.forms import query_date
 from nuanxin.core.pages import back, guarded, run
 from nuanxin.party import services
 from nuanxin.party.access import is_party_staff, require_party_staff
-from nuanxin.party.models import Attendance, Badge, LeaveReason, MeetingKind, OrgStatus
+from nuanxin.party.models import (
+    Attendance,
+    Badge,
+    LeaveReason,
+    MeetingKind,
+    OfficerPost,
+    OrgStatus,
+)
 from nuanxin.party.selectors import coverage, meetings, staff
 from nuanxin.party.selectors.committee import departments_on, overdue_items
 from nuanxin.party.services.meetings import signin_window
 from nuanxin.party.services.people import open_membership_of_user
+from nuanxin.party.views_mass import organisation_form_context
 
 TEMPLATE = "party/error.html"
 page = partial(guarded, template=TEMPLATE)
@@ -44,6 +52,7 @@ def tree(request: HttpRequest) -> HttpResponse:
             "nodes": nodes,
             "members": sum(n.members for n in nodes),
             "activists": sum(n.activists for n in nodes),
+            **organisation_form_context(request.user),
         },
     )
 
@@ -67,6 +76,7 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
             "targets": targets.order_by("name"),
             "reasons": [r for r in LeaveReason.choices if r[0] != LeaveReason.TRANSFER],
             "kinds": MeetingKind.choices,
+            "posts": OfficerPost.choices,
             "today": timezone.localdate(),
         },
     )

@@ -6,9 +6,11 @@ to the user's jurisdiction (or a liaison's enterprises) before any filter applie
 
 import datetime as dt
 import re
+import zipfile
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
@@ -31,6 +33,8 @@ from nuanxin.registry.access import (
     workers_for,
 )
 from nuanxin.registry.cleaning import to_text
+from nuanxin.registry.importing.columns import normalise_header
+from nuanxin.registry.importing.xlsx import XlsxError, XlsxReader
 from nuanxin.registry.models import (
     PARTY_STATUSES,
     Enterprise,
@@ -405,3 +409,38 @@ def workers_of_enterprise(enterprise_id: int, *, union_member: bool | None = Non
 
 def worker_by_id(pk: int) -> Worker | None:
     return Worker.objects.filter(pk=pk).select_related("region").first()
+
+
+# --- sheets: other apps read their .xlsx imports with the registry's reader ---
+
+
+class SheetUnreadable(ValueError):
+    """The file is not an .xlsx workbook the registry's reader understands."""
+
+
+def sheet_header(text: object) -> str:
+    """A header cell as the registry compares headers ('销售额（元）*' reads '销售额(元)')."""
+    return normalise_header(text)
+
+
+def sheet_rows(file: Any, *, limit: int) -> list[tuple[int, tuple[Any, ...]]]:
+    """(Excel row number, cell values) of the rows with a value in the first sheet, with the
+    registry's streaming reader (dates as dates, numbers as numbers); at most ``limit`` + 1
+    rows are read, so a caller can tell a sheet that is too long."""
+    try:
+        workbook = XlsxReader(file)
+    except XlsxError as exc:
+        raise SheetUnreadable(str(exc)) from exc
+    rows: list[tuple[int, tuple[Any, ...]]] = []
+    try:
+        if not workbook.sheet_names:
+            return rows
+        for row in workbook.rows(workbook.sheet_names[0]):
+            rows.append(row)
+            if len(rows) > limit:
+                break
+    except (XlsxError, KeyError, ValueError, zipfile.BadZipFile, ExpatError) as exc:
+        raise SheetUnreadable(str(exc)) from exc
+    finally:
+        workbook.close()
+    return rows

@@ -13,6 +13,13 @@ from nuanxin.party.models.committee import (
     CommitteeMeetingKind,
     CommitteeSeat,
 )
+from nuanxin.party.models.industry import (
+    FIGURE_FIELDS,
+    MAX_FIGURE,
+    IndustryFigure,
+    IndustryScope,
+    IndustryTheme,
+)
 from nuanxin.party.models.meetings import (
     Attendance,
     AttendanceMethod,
@@ -42,6 +49,8 @@ from nuanxin.party.models.organisations import (
 )
 
 __all__ = [
+    "FIGURE_FIELDS",
+    "MAX_FIGURE",
     "PARTY_MEMBER_KINDS",
     "ActionItem",
     "ActionStatus",
@@ -55,6 +64,9 @@ __all__ = [
     "CommitteeMeetingKind",
     "CommitteeSeat",
     "GridMember",
+    "IndustryFigure",
+    "IndustryScope",
+    "IndustryTheme",
     "InstructorAssignment",
     "LeaveReason",
     "MassKind",

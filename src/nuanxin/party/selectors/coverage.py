@@ -77,9 +77,10 @@ def enterprise_coverage(
 ) -> list[EnterpriseCoverage]:
     """The coverage of every enterprise under region ``path`` as of ``on`` (today)."""
     on = on or local_date()
-    # The registry does not record since when an enterprise operates: a past date is asked of
-    # today's enterprises (how their coverage stood then).
-    enterprises = list(enterprises_under(path))
+    # An enterprise counts from the day it was entered in the registry (its ``created_at``, in
+    # local time): one registered later is not part of an earlier month's figures. The registry
+    # keeps no closing date, so one closed since is missing from the past months as well.
+    enterprises = list(enterprises_under(path).filter(created_at__date__lte=on))
     rows = {e.pk: EnterpriseCoverage(e.pk, e.name, e.region_id, e.region.path) for e in enterprises}
     ids = list(rows)
     orgs = Organisation.objects.filter(_active_on(on))

@@ -23,10 +23,13 @@ from nuanxin.party.models import (
     PARTY_MEMBER_KINDS,
     Badge,
     GridMember,
+    InstructorAssignment,
+    MassMembership,
     MassOrganisation,
     Meeting,
     Membership,
     MembershipKind,
+    Officer,
     Organisation,
     OrgStatus,
 )
@@ -35,6 +38,12 @@ from nuanxin.party.services._common import (
     membership_missing,
     organisation_missing,
 )
+from nuanxin.party.services.coverage import (
+    instructor_missing,
+    mass_membership_missing,
+    mass_missing,
+)
+from nuanxin.party.services.organisations import officer_missing
 
 
 def organisations_for(user: Any) -> QuerySet[Organisation]:
@@ -186,3 +195,35 @@ def grid_members_for(user: Any) -> list[GridRow]:
     )
     done = activity_of(r.user_id for r in rows)
     return [GridRow(r, int(done.get(r.user_id, {}).get("reports_accepted", 0))) for r in rows]
+
+
+def mass_organisation_for_staff(user: Any, pk: int) -> MassOrganisation:
+    require_party_staff(user)
+    return get_in_scope_or_404(mass_organisations_for(user), mass_missing(), pk=pk)
+
+
+def mass_memberships_for(user: Any) -> QuerySet[MassMembership]:
+    qs = MassMembership.objects.select_related("worker", "organisation")
+    return scope_party(qs, user, region_field="organisation__region")
+
+
+def mass_membership_for_staff(user: Any, pk: int) -> MassMembership:
+    require_party_staff(user)
+    return get_in_scope_or_404(mass_memberships_for(user), mass_membership_missing(), pk=pk)
+
+
+def instructors_for(user: Any) -> QuerySet[InstructorAssignment]:
+    qs = InstructorAssignment.objects.select_related("enterprise", "enterprise__region")
+    return scope_party(qs, user, region_field="enterprise__region")
+
+
+def instructor_for_staff(user: Any, pk: int) -> InstructorAssignment:
+    require_party_staff(user)
+    return get_in_scope_or_404(instructors_for(user), instructor_missing(), pk=pk)
+
+
+def officer_for_staff(user: Any, pk: int) -> Officer:
+    require_party_staff(user)
+    qs = scope_party(Officer.objects.select_related("organisation"), user,
+                     region_field="organisation__region")  # fmt: skip
+    return get_in_scope_or_404(qs, officer_missing(), pk=pk)

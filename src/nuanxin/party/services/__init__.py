@@ -11,9 +11,13 @@ from nuanxin.party.services.coverage import (
     instructor_assign,
     instructor_end,
     mass_member_add,
+    mass_member_leave,
     mass_organisation_create,
+    mass_organisation_end,
     union_sync_from_registry,
 )
+from nuanxin.party.services.industry import industry_figure_record
+from nuanxin.party.services.industry_import import industry_figures_import_xlsx
 from nuanxin.party.services.meetings import (
     meeting_absence,
     meeting_cancel,
@@ -30,6 +34,7 @@ from nuanxin.party.services.memberships import (
 )
 from nuanxin.party.services.organisations import (
     officer_appoint,
+    officer_end,
     organisation_create,
     organisation_end,
     organisation_set_covered,
@@ -50,10 +55,14 @@ __all__ = [
     "department_leave",
     "grid_member_enrol",
     "grid_member_leave",
+    "industry_figure_record",
+    "industry_figures_import_xlsx",
     "instructor_assign",
     "instructor_end",
     "mass_member_add",
+    "mass_member_leave",
     "mass_organisation_create",
+    "mass_organisation_end",
     "meeting_absence",
     "meeting_cancel",
     "meeting_record_minutes",
@@ -65,6 +74,7 @@ __all__ = [
     "membership_set_mobile",
     "membership_transfer",
     "officer_appoint",
+    "officer_end",
     "organisation_create",
     "organisation_end",
     "organisation_set_covered",

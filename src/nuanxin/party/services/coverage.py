@@ -33,6 +33,9 @@ def instructor_assign(
     name = (name or "").strip()
     if not name or len(name) > 50:
         raise _invalid("invalid_name", _("请填写指导员姓名（50 字以内）。"), field="name")
+    open_rows = InstructorAssignment.objects.filter(enterprise=enterprise, ended_on__isnull=True)
+    if open_rows.filter(name=name).exists():
+        raise conflict("party.instructor_already_assigned", _("该指导员已派驻这家企业。"))
     assignment = InstructorAssignment.objects.create(
         enterprise=enterprise, name=name, started_on=on
     )
@@ -103,6 +106,8 @@ def mass_member_add(
     *, actor: Any, organisation: MassOrganisation, worker: Any, on: dt.date
 ) -> MassMembership:
     require_reach(actor, organisation, mass_missing(), region_field="region")
+    if organisation.ended_on is not None:
+        raise conflict("party.mass_organisation_ended", _("该群团组织已经撤销。"))
     try:
         with transaction.atomic():
             row = MassMembership.objects.create(
@@ -143,3 +148,47 @@ def union_sync_from_registry(*, actor: Any, organisation: MassOrganisation, on: 
         region_path=body.region.path,
     )  # fmt: skip
     return len(new)
+
+
+def mass_membership_missing() -> ApplicationError:
+    return not_found("party.mass_member_not_found", _("群团组织成员记录不存在。"))
+
+
+@transaction.atomic
+def mass_member_leave(*, actor: Any, membership: MassMembership, on: dt.date) -> MassMembership:
+    """A member leaves a mass organisation (the row stays, with its leaving date)."""
+    require_reach(actor, membership, mass_membership_missing(), region_field="organisation__region")
+    row = MassMembership.objects.select_for_update().get(pk=membership.pk)
+    if row.left_on is not None:
+        raise conflict("party.mass_member_left", _("该成员已经退出。"))
+    if on < row.joined_on:
+        raise _invalid("invalid_date", _("退出日期早于加入日期。"), field="on")
+    row.left_on = on
+    row.save(update_fields=["left_on"])
+    audit_record(
+        actor=actor, action="party.mass_member_leave", obj=row, before={"left_on": None},
+        after={"left_on": on.isoformat()}, region_path=row.organisation.region.path,
+    )  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def mass_organisation_end(
+    *, actor: Any, organisation: MassOrganisation, on: dt.date, note: str = ""
+) -> MassOrganisation:
+    """Dissolve a mass organisation: its members leave it the same day."""
+    require_reach(actor, organisation, mass_missing(), region_field="region")
+    body = MassOrganisation.objects.select_for_update().get(pk=organisation.pk)
+    if body.ended_on is not None:
+        raise conflict("party.mass_organisation_ended", _("该群团组织已经撤销。"))
+    if on < body.founded_on:
+        raise _invalid("invalid_date", _("日期早于组织成立日期。"), field="on")
+    left = MassMembership.objects.filter(organisation=body, left_on__isnull=True).update(left_on=on)
+    body.ended_on = on
+    body.save(update_fields=["ended_on"])
+    audit_record(
+        actor=actor, action="party.mass_organisation_end", obj=body, before={"ended_on": None},
+        after={"ended_on": on.isoformat(), "members_left": left}, note=note[:300],
+        region_path=body.region.path,
+    )  # fmt: skip
+    return body

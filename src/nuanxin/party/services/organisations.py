@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from nuanxin.core.audit import audit_record, snapshot
-from nuanxin.core.errors import ApplicationError, conflict
+from nuanxin.core.errors import ApplicationError, conflict, not_found
 from nuanxin.core.timeutil import local_date
 from nuanxin.party.models import (
     Attachment,
@@ -169,6 +169,28 @@ def officer_appoint(
     return officer
 
 
+def officer_missing() -> ApplicationError:
+    return not_found("party.officer_not_found", _("组织委员记录不存在。"))
+
+
+@transaction.atomic
+def officer_end(*, actor: Any, officer: Officer, on: dt.date) -> Officer:
+    """An officer leaves their post (the row stays, with the day they left)."""
+    require_reach(actor, officer, officer_missing(), region_field="organisation__region")
+    row = Officer.objects.select_for_update().get(pk=officer.pk)
+    if row.ended_on is not None:
+        raise conflict("party.officer_ended", _("该委员已经离任。"))
+    if on < row.started_on:
+        raise _invalid("invalid_date", _("离任日期早于任职日期。"), field="on")
+    row.ended_on = on
+    row.save(update_fields=["ended_on"])
+    audit_record(
+        actor=actor, action="party.officer_end", obj=row, before={"ended_on": None},
+        after={"ended_on": on.isoformat()}, region_path=row.organisation.region.path,
+    )  # fmt: skip
+    return row
+
+
 @transaction.atomic
 def organisation_end(
     *,
@@ -225,6 +247,7 @@ def organisation_end(
 
 __all__ = [
     "officer_appoint",
+    "officer_end",
     "organisation_create",
     "organisation_end",
     "organisation_set_covered",

@@ -1,0 +1,209 @@
+"""More of the party API for party-work staff: industry figures (党建+电商/直播/产销), mass
+organisations and party-work instructors. Mounted into ``party.api``'s router."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from nuanxin.core.errors import ApplicationError, not_found
+from nuanxin.core.schema import IdParam
+from nuanxin.core.scoping import in_jurisdiction
+from nuanxin.geo.models import Region
+from nuanxin.party import services
+from nuanxin.party.access import require_party_staff
+from nuanxin.party.models import FIGURE_FIELDS
+from nuanxin.party.schemas import (
+    IndustryFigureIn,
+    IndustryFigureOut,
+    IndustrySeriesOut,
+    InstructorIn,
+    InstructorOut,
+    MassIn,
+    MassMemberIn,
+    MassMemberOut,
+    MassOut,
+    OfficerIn,
+    OfficerOut,
+    OnDateIn,
+    UnionSyncOut,
+)
+from nuanxin.party.selectors import staff
+from nuanxin.party.selectors.industry import figures_for, series_for
+from nuanxin.party.services.industry_import import enterprise_in_reach
+from nuanxin.registry.selectors import worker_by_id
+
+router = Router(tags=["党建"])
+
+
+def _region_or_none(code: str) -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise not_found("party.unknown_region", _("区域不存在。"), field="region_code")
+    return region
+
+
+@router.get("/industry-figures", response=list[IndustryFigureOut], summary="产业数据（管辖范围内）")
+def industry_figure_list(request: HttpRequest) -> list[IndustryFigureOut]:
+    require_party_staff(request.auth)
+    rows = figures_for(request.auth).order_by("region__path", "subject", "period_end")
+    return [IndustryFigureOut.of(r) for r in rows[:5000]]
+
+
+@router.post(
+    "/industry-figures", response={201: IndustryFigureOut}, summary="登记或更正一期产业数据"
+)
+def industry_figure_create(request: HttpRequest, payload: IndustryFigureIn) -> Status:
+    user = request.auth
+    require_party_staff(user)
+    enterprise = enterprise_in_reach(user, payload.enterprise_id) if payload.enterprise_id else None
+    row = services.industry_figure_record(
+        actor=user, theme=payload.theme, scope=payload.scope,
+        period_start=payload.period_start, period_end=payload.period_end,
+        enterprise=enterprise, region=_region_or_none(payload.region_code),
+        chain_name=payload.chain_name, note=payload.note,
+        **{name: getattr(payload, name) for name in FIGURE_FIELDS},
+    )  # fmt: skip
+    return Status(201, IndustryFigureOut.of(row))
+
+
+@router.get("/industry-figures/series", response=IndustrySeriesOut, summary="产业数据变化")
+def industry_figure_series(
+    request: HttpRequest, figure: Query[str] = "sales_yuan"
+) -> IndustrySeriesOut:
+    require_party_staff(request.auth)
+    if figure not in FIGURE_FIELDS:
+        raise ApplicationError(
+            "party.invalid_figure", _("没有这项数据。"), extra={"field": "figure"}
+        )
+    return IndustrySeriesOut(figure=figure, series=series_for(request.auth, figure))
+
+
+# --- mass organisations ---
+
+
+def _mass_out(body: Any, members: int = 0) -> MassOut:
+    return MassOut(
+        id=body.pk, name=body.name, kind=body.kind, region_code=body.region.code,
+        enterprise_id=body.enterprise_id, station_name=body.station_name,
+        founded_on=body.founded_on, member_count=members,
+    )  # fmt: skip
+
+
+def _member_out(row: Any) -> MassMemberOut:
+    return MassMemberOut(id=row.pk, worker_id=row.worker_id, name=row.worker.name,
+                         joined_on=row.joined_on, left_on=row.left_on)  # fmt: skip
+
+
+@router.post("/mass-organisations", response={201: MassOut}, summary="登记群团组织")
+def mass_create(request: HttpRequest, payload: MassIn) -> Status:
+    user = request.auth
+    require_party_staff(user)
+    enterprise = enterprise_in_reach(user, payload.enterprise_id) if payload.enterprise_id else None
+    region = _region_or_none(payload.region_code)
+    if region is None:
+        raise ApplicationError(
+            "party.region_missing", _("请选择所在区域。"), extra={"field": "region_code"}
+        )
+    body = services.mass_organisation_create(
+        actor=user, name=payload.name, kind=payload.kind, region=region,
+        founded_on=payload.founded_on, enterprise=enterprise, station_name=payload.station_name,
+    )  # fmt: skip
+    return Status(201, _mass_out(body))
+
+
+@router.get(
+    "/mass-organisations/{mass_id}/members", response=list[MassMemberOut], summary="群团组织成员"
+)
+def mass_members(request: HttpRequest, mass_id: IdParam) -> list[MassMemberOut]:
+    body = staff.mass_organisation_for_staff(request.auth, mass_id)
+    rows = staff.mass_memberships_for(request.auth).filter(organisation=body)
+    return [_member_out(r) for r in rows.order_by("left_on", "worker__name")[:5000]]
+
+
+@router.post(
+    "/mass-organisations/{mass_id}/members", response={201: MassMemberOut}, summary="加入群团组织"
+)
+def mass_member_add(request: HttpRequest, mass_id: IdParam, payload: MassMemberIn) -> Status:
+    user = request.auth
+    body = staff.mass_organisation_for_staff(user, mass_id)
+    worker = worker_by_id(payload.worker_id)
+    if worker is None or not in_jurisdiction(user, worker.region):
+        raise not_found("party.worker_not_found", _("人员不存在。"))
+    row = services.mass_member_add(actor=user, organisation=body, worker=worker, on=payload.on)
+    return Status(201, _member_out(row))
+
+
+@router.post(
+    "/mass-organisations/{mass_id}/union-sync", response=UnionSyncOut, summary="按台账同步工会会员"
+)
+def mass_union_sync(request: HttpRequest, mass_id: IdParam, payload: OnDateIn) -> UnionSyncOut:
+    body = staff.mass_organisation_for_staff(request.auth, mass_id)
+    joined = services.union_sync_from_registry(actor=request.auth, organisation=body, on=payload.on)
+    return UnionSyncOut(joined=joined)
+
+
+@router.post("/mass-organisations/{mass_id}/end", response=MassOut, summary="撤销群团组织")
+def mass_end(request: HttpRequest, mass_id: IdParam, payload: OnDateIn) -> MassOut:
+    body = staff.mass_organisation_for_staff(request.auth, mass_id)
+    ended = services.mass_organisation_end(
+        actor=request.auth, organisation=body, on=payload.on, note=payload.note
+    )
+    return _mass_out(ended)
+
+
+# --- party-work instructors ---
+
+
+def _instructor_out(row: Any) -> InstructorOut:
+    return InstructorOut(
+        id=row.pk, enterprise_id=row.enterprise_id, enterprise_name=row.enterprise.name,
+        name=row.name, started_on=row.started_on, ended_on=row.ended_on,
+    )  # fmt: skip
+
+
+@router.get("/instructors", response=list[InstructorOut], summary="党建指导员（管辖范围内）")
+def instructor_list(request: HttpRequest) -> list[InstructorOut]:
+    require_party_staff(request.auth)
+    rows = staff.instructors_for(request.auth).order_by("ended_on", "enterprise__name")
+    return [_instructor_out(r) for r in rows[:5000]]
+
+
+@router.post("/instructors", response={201: InstructorOut}, summary="派驻党建指导员")
+def instructor_assign(request: HttpRequest, payload: InstructorIn) -> Status:
+    user = request.auth
+    require_party_staff(user)
+    enterprise = enterprise_in_reach(user, payload.enterprise_id)
+    row = services.instructor_assign(
+        actor=user, enterprise=enterprise, name=payload.name, on=payload.on
+    )
+    return Status(201, _instructor_out(row))
+
+
+@router.post("/instructors/{instructor_id}/end", response=InstructorOut, summary="结束派驻")
+def instructor_end(
+    request: HttpRequest, instructor_id: IdParam, payload: OnDateIn
+) -> InstructorOut:
+    row = staff.instructor_for_staff(request.auth, instructor_id)
+    return _instructor_out(
+        services.instructor_end(actor=request.auth, assignment=row, on=payload.on)
+    )
+
+
+# --- officers of an organisation ---
+
+
+@router.post(
+    "/organisations/{org_id}/officers", response={201: OfficerOut}, summary="任命书记或委员"
+)
+def officer_appoint(request: HttpRequest, org_id: IdParam, payload: OfficerIn) -> Status:
+    org = staff.organisation_for_staff(request.auth, org_id)
+    row = services.officer_appoint(
+        actor=request.auth, organisation=org, post=payload.post, name=payload.name, on=payload.on
+    )
+    return Status(201, OfficerOut(id=row.pk, organisation_id=org.pk, post=row.post,
+                                  name=row.name, started_on=row.started_on,
+                                  ended_on=row.ended_on))  # fmt: skip
