@@ -73,6 +73,7 @@ def test_each_app_declares_its_own_jobs_under_its_own_name():
         "core",
         "accounts",
         "points",
+        "reports",
         "stations",
         "store",
         "volunteering",

@@ -16,6 +16,7 @@ from nuanxin.party.models import (
     OrgStatus,
 )
 from nuanxin.party.selectors.coverage import coverage_rates
+from nuanxin.registry.models import Enterprise
 from tests.factories import staff
 from tests.helpers import send
 from tests.party.factories import make_enterprise, org, party_staff
@@ -55,6 +56,10 @@ def test_a_union_is_set_up_from_the_page_and_fed_by_the_registry(client, tree, c
     )
     assert messages_of(response)[0][0] == "success"
     body = MassOrganisation.objects.get(name="甲快递公司工会")
+    # The enterprise was in the registry before the union was set up (coverage counts from then).
+    Enterprise.objects.filter(pk=enterprise.pk).update(
+        created_at=dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+    )
     assert body.enterprise == enterprise
     assert AuditLog.objects.filter(action="party.mass_organisation_create").count() == 1
 
@@ -159,10 +164,17 @@ def test_an_organisation_is_set_up_given_officers_and_dissolved_from_the_pages(c
 def test_merging_from_the_page_needs_a_target_in_reach(client, tree):
     a, b = org(tree["A1"], name="甲"), org(tree["B1"], name="乙")
     client.force_login(party_staff(tree["A"]))
-    response = client.post(
-        f"/party/staff/o/{a.pk}/end/", {"status": "merged", "into": b.pk, "on": "2024-07-01"}
-    )
-    assert response.status_code == 404
+    # A target out of reach is refused on the form exactly as a target that does not exist.
+    answers = [
+        client.post(
+            f"/party/staff/o/{a.pk}/end/",
+            {"status": "merged", "into": into, "on": "2024-07-01"},
+            follow=True,
+        )
+        for into in (b.pk, 2**31 - 1)
+    ]
+    out_of_reach, missing = (messages_of(answer) for answer in answers)
+    assert out_of_reach == missing and out_of_reach[0][0] == "error"
     a.refresh_from_db()
     assert a.status == OrgStatus.ACTIVE
 

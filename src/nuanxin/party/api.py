@@ -23,7 +23,6 @@ from nuanxin.party.schemas import (
     CommitteeDepartmentOut,
     CoverageAreaOut,
     LeaveIn,
-    MassOut,
     MeetingAttendanceOut,
     MeetingIn,
     MeetingOut,
@@ -197,27 +196,6 @@ def must_set_up(request: HttpRequest, region_code: str | None = None) -> list[Mu
             status=r.status,
         )
         for r in coverage.must_set_up_list(region.path)
-    ]
-
-
-@router.get("/mass-organisations", response=list[MassOut], summary="群团组织")
-def mass_list(request: HttpRequest, kind: str | None = None) -> list[MassOut]:
-    require_party_staff(request.auth)
-    qs = staff.mass_organisations_for(request.auth)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return [
-        MassOut(
-            id=m.pk,
-            name=m.name,
-            kind=m.kind,
-            region_code=m.region.code,
-            enterprise_id=m.enterprise_id,
-            station_name=m.station_name,
-            founded_on=m.founded_on,
-            member_count=m.member_count,
-        )
-        for m in qs[:2000]
     ]
 
 

@@ -98,6 +98,27 @@ def _member_out(row: Any) -> MassMemberOut:
                          joined_on=row.joined_on, left_on=row.left_on)  # fmt: skip
 
 
+@router.get("/mass-organisations", response=list[MassOut], summary="群团组织")
+def mass_list(request: HttpRequest, kind: str | None = None) -> list[MassOut]:
+    require_party_staff(request.auth)
+    qs = staff.mass_organisations_for(request.auth)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return [
+        MassOut(
+            id=m.pk,
+            name=m.name,
+            kind=m.kind,
+            region_code=m.region.code,
+            enterprise_id=m.enterprise_id,
+            station_name=m.station_name,
+            founded_on=m.founded_on,
+            member_count=m.member_count,
+        )
+        for m in qs[:2000]
+    ]
+
+
 @router.post("/mass-organisations", response={201: MassOut}, summary="登记群团组织")
 def mass_create(request: HttpRequest, payload: MassIn) -> Status:
     user = request.auth
