@@ -7,7 +7,7 @@ import pytest
 
 from tests import demo_db
 from tests.factories import build_tree
-from tests.helpers import in_ci
+from tests.helpers import in_ci, verify_second_factor
 
 CHROMIUM = os.environ.get("NUANXIN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -108,6 +108,26 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = demo_db.TEST_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_with_force_login(monkeypatch):
+    """``Client.force_login`` logs a user in as the login page does once every step passed: a
+    user whose role needs a second factor gets an authenticator and a verified session. Tests
+    of the second-factor gate log in with ``one_factor_login`` instead."""
+    from django.test import Client
+
+    from nuanxin.accounts.second_factor import second_factor_required
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if second_factor_required(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "one_factor_login", original, raising=False)
 
 
 @pytest.fixture(autouse=True)

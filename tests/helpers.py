@@ -98,3 +98,64 @@ def png_of_size(width: int, height: int) -> bytes:
         + chunk(b"IDAT", b"".join(body))
         + chunk(b"IEND", b"")
     )
+
+
+def authenticator_of(user: Any) -> Any:
+    """The user's confirmed authenticator, made (with a key derived from the phone, like the
+    demo's) if they have none yet."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from nuanxin.demo.loader import demo_totp_key
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name="authenticator", key=demo_totp_key(user.phone), confirmed=True
+        )
+    return device
+
+
+def totp_code(user: Any) -> str:
+    """A code the user's authenticator accepts now: the current one, or, when that was already
+    used (two logins within one 30-second step), the next, which the device's tolerance of one
+    step admits."""
+    from django_otp.oath import TOTP, hotp
+
+    device = authenticator_of(user)
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    step = max(now, device.last_t + 1)
+    assert step <= now + device.tolerance, "more logins than one authenticator step admits"
+    return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+
+
+def verify_second_factor(client: Any, user: Any) -> None:
+    """Mark the test client's logged-in session as having passed the second factor (what the
+    verification page does), for a user whose role needs one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator_of(user).persistent_id
+    session.save()
+
+
+def browser_second_factor(page: Any, user_or_phone: Any) -> None:
+    """In a browser that just submitted the login form: pass the second-factor step if the
+    login led to it (staff roles that need one), typing the authenticator's current code. A
+    user sent to set one up first gets the test's authenticator (``authenticator_of``), and
+    the set-up page, asked again, sends them on to the code."""
+    from nuanxin.accounts.models import User
+
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/second-factor/" not in page.url:
+        return
+    user = user_or_phone
+    if not isinstance(user, User):
+        user = User.objects.get(phone=user_or_phone)
+    if "/accounts/second-factor/setup/" in page.url:
+        authenticator_of(user)
+        page.reload()
+        page.wait_for_url(lambda url: "/setup/" not in url)
+    page.get_by_label("动态验证码").fill(totp_code(user))
+    page.get_by_role("button", name="验证").click()
+    page.wait_for_load_state("domcontentloaded")

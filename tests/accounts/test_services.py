@@ -173,3 +173,19 @@ def test_revoked_token_and_inactive_user_are_refused():
     assert token_authenticate(secret2) is None
     assert token_authenticate("nx_made_up") is None
     assert token_authenticate("") is None
+
+
+def test_sms_login_tries_go_to_the_login_history(outbox):
+    from nuanxin.accounts.models import LoginEvent
+
+    phone = "13912340002"
+    sms_code_send(phone=phone, client_ip=IP)
+    with pytest.raises(ApplicationError):
+        sms_code_login(phone=phone, code="000000", client_ip=IP)
+    user, created = sms_code_login(phone=phone, code=_sent_code(outbox)[1], client_ip=IP)
+
+    assert created
+    assert list(LoginEvent.objects.order_by("pk").values_list("user", "method", "succeeded")) == [
+        (None, "sms", False),
+        (user.pk, "sms", True),
+    ]

@@ -5,9 +5,12 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuanxin.accounts import admin_logins  # noqa: F401  (registers the login records' pages)
-from nuanxin.accounts.models import ApiToken, User
+from nuanxin.accounts.models import ApiToken, LoginEvent, User
+from nuanxin.accounts.second_factor import second_factor_reset
 from nuanxin.accounts.services import (
     check_role_region,
     phone_clean,
@@ -63,6 +66,19 @@ class UserAdmin(ScopedAdmin):
     search_fields = ["name", "phone"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("重置两步验证（用户下次登录时重新设置身份验证器）"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        done = 0
+        for user in queryset:
+            try:
+                second_factor_reset(user=user, actor=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, f"{user}: {exc.message}", level="error")
+            else:
+                done += 1
+        self.message_user(request, _("已重置 %(n)d 个用户的两步验证。") % {"n": done})
 
     @admin.display(description=_("手机号"))
     def masked_phone(self, obj: User) -> str:
@@ -113,3 +129,28 @@ class ApiTokenAdmin(ScopedAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         count = sum(token_revoke(token=token, actor=request.user) for token in queryset)
         self.message_user(request, _("已吊销 %(n)d 个令牌。") % {"n": count})
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(ScopedAdmin):
+    """Every login step (password, SMS code, second factor), read-only, scoped by the user's
+    region; a try for a phone with no account shows to city-wide admins only."""
+
+    region_field = "user__region"
+    list_display = ["at", "user", "method", "succeeded", "reason", "client_ip", "user_agent"]
+    list_filter = ["method", "succeeded"]
+    list_select_related = ["user"]
+    search_fields = ["user__phone", "client_ip"]
+    date_hierarchy = "at"
+    readonly_fields = list_display
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# django-otp's own admin pages list every user's authenticators with their secret keys; no one
+# edits those by hand here: an authenticator is set up by its user and reset by
+# ``second_factor_reset`` (the action above, audited).
+for _otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_otp_model):
+        admin.site.unregister(_otp_model)

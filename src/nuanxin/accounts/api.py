@@ -11,6 +11,7 @@ from nuanxin.accounts.schemas import (
     SmsSendOut,
     TokenOut,
 )
+from nuanxin.accounts.second_factor import login_second_factor
 from nuanxin.accounts.services import (
     password_login,
     sms_code_login,
@@ -24,11 +25,15 @@ from nuanxin.core.net import client_ip
 router = Router(tags=["账号"])
 
 
-def _token_for(response: HttpResponse, user, created: bool = False) -> TokenOut:
-    """A fresh bearer token. The answer is marked ``no-store``: no cache keeps it, and the
-    Idempotency-Key store does not either (a retry logs in again)."""
+def _token_for(
+    request: HttpRequest, response: HttpResponse, user, otp: str | None, created: bool = False
+) -> TokenOut:
+    """A fresh bearer token, once the second factor (``otp``) passed where the user's role needs
+    one. The answer is marked ``no-store``: no cache keeps it, and the Idempotency-Key store
+    does not either (a retry logs in again)."""
     patch_cache_control(response, no_store=True)
-    secret, token = token_issue(user=user, name="api-login")
+    passed = login_second_factor(request=request, user=user, code=otp)
+    secret, token = token_issue(user=user, name="api-login", second_factor=passed)
     return TokenOut(
         token=secret, expires_at=token.expires_at, user=MeOut.from_user(user), created=created
     )
@@ -37,7 +42,7 @@ def _token_for(response: HttpResponse, user, created: bool = False) -> TokenOut:
 @router.post("/login", auth=None, response=TokenOut, summary="手机号 + 密码登录，签发令牌")
 def login(request: HttpRequest, response: HttpResponse, payload: PasswordLoginIn) -> TokenOut:
     user = password_login(request=request, phone=payload.phone, password=payload.password)
-    return _token_for(response, user)
+    return _token_for(request, response, user, payload.otp)
 
 
 @router.post("/sms/send", auth=None, response=SmsSendOut, summary="发送短信验证码")
@@ -50,9 +55,9 @@ def sms_send(request: HttpRequest, payload: SmsSendIn) -> SmsSendOut:
 )
 def sms_login(request: HttpRequest, response: HttpResponse, payload: SmsLoginIn) -> TokenOut:
     user, created = sms_code_login(
-        phone=payload.phone, code=payload.code, client_ip=client_ip(request)
+        phone=payload.phone, code=payload.code, client_ip=client_ip(request), request=request
     )
-    return _token_for(response, user, created)
+    return _token_for(request, response, user, payload.otp, created)
 
 
 @router.post("/logout", response=LogoutOut, summary="退出登录：吊销本次请求所用的令牌")

@@ -25,10 +25,13 @@ def forget_old_logins() -> int:
     """Login records hold phones and addresses: kept LOGIN_LOG_RETENTION_DAYS, then gone."""
     from axes.models import AccessFailureLog, AccessLog
 
+    from nuanxin.accounts.models import LoginEvent
+
     cutoff = timezone.now() - dt.timedelta(days=settings.LOGIN_LOG_RETENTION_DAYS)
     logins, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
     failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
-    return logins + failures
+    history, _ = LoginEvent.objects.filter(at__lt=cutoff).delete()
+    return logins + failures + history
 
 
 JOBS = [

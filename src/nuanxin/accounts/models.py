@@ -139,6 +139,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("过期时间"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    # Issued after the second factor was checked: only such a token acts for a user whose role
+    # needs one (accounts.second_factor).
+    second_factor = models.BooleanField(_("经过两步验证"), default=False)
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -186,6 +189,41 @@ class SmsLoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_ip} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LoginMethod(models.TextChoices):
+    PASSWORD = "password", _("密码")
+    SMS = "sms", _("短信验证码")
+    TOTP = "totp", _("动态验证码")
+    BACKUP_CODE = "backup_code", _("备用验证码")
+
+
+class LoginEvent(models.Model):
+    """One login step, successful or not: the history a user sees on their profile page and
+    admins see in the back office. ``user`` is empty for a phone with no account."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="login_events",
+    )  # fmt: skip
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    method = models.CharField(_("方式"), max_length=16, choices=LoginMethod.choices)
+    succeeded = models.BooleanField(_("成功"))
+    reason = models.CharField(_("失败原因"), max_length=64, blank=True)
+    client_ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("登录历史")
+        verbose_name_plural = _("登录历史")
+        indexes = [
+            models.Index(fields=["user", "-at"], name="loginevent_user_recent"),
+            models.Index(fields=["-at"], name="loginevent_recent"),
+        ]
+
+    def __str__(self) -> str:
+        at = timezone.localtime(self.at)
+        return f"{self.get_method_display()} @ {at:%Y-%m-%d %H:%M:%S}"
 
 
 # django-axes keeps the password-login attempts; these proxies give its tables Chinese names in

@@ -36,9 +36,17 @@ class MeOut(Schema):
         )
 
 
+SECOND_FACTOR_FIELD = Field(
+    None,
+    max_length=16,
+    description="身份验证器的 6 位动态验证码或一个备用验证码；需要两步验证的工作人员角色必填",
+)
+
+
 class PasswordLoginIn(Schema):
     phone: str
     password: str
+    otp: str | None = SECOND_FACTOR_FIELD
 
 
 class SmsSendIn(Schema):
@@ -52,6 +60,7 @@ class SmsSendOut(Schema):
 class SmsLoginIn(Schema):
     phone: str
     code: str
+    otp: str | None = SECOND_FACTOR_FIELD
 
 
 class TokenOut(Schema):

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nuanxin.accounts.history import login_event_record
 from nuanxin.accounts.limits import (
     SEND_LOCK,
     login_lock_name,
@@ -26,6 +27,7 @@ from nuanxin.accounts.models import (
     MOBILE_RE,
     ROLE_REGION_LEVEL,
     ApiToken,
+    LoginMethod,
     Role,
     SmsCode,
     SmsLoginFailure,
@@ -173,8 +175,17 @@ def password_login(*, request: HttpRequest, phone: str, password: str) -> User:
     user = authenticate(request, phone=phone, password=password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
-            raise login_locked_out(request=request, phone=phone)
-        raise ApplicationError("accounts.bad_credentials", _("手机号或密码不正确。"), status=401)
+            error = login_locked_out(request=request, phone=phone)
+        else:
+            error = ApplicationError(
+                "accounts.bad_credentials", _("手机号或密码不正确。"), status=401
+            )
+        login_event_record(
+            request=request, user=User.objects.filter(phone=phone).first(),
+            method=LoginMethod.PASSWORD, succeeded=False, reason=error.code,
+        )  # fmt: skip
+        raise error
+    login_event_record(request=request, user=user, method=LoginMethod.PASSWORD, succeeded=True)
     return user
 
 
@@ -230,28 +241,41 @@ def _sms_code_consume(phone: str, code: str, client_ip: str | None) -> bool:
         return False
 
 
-def sms_code_login(*, phone: str, code: str, client_ip: str | None) -> tuple[User, bool]:
+def sms_code_login(
+    *, phone: str, code: str, client_ip: str | None, request: HttpRequest | None = None
+) -> tuple[User, bool]:
     """Check a login code; a phone seen for the first time becomes a worker account.
 
     Returns (user, created). Each code works once and allows a few wrong tries; a client address
     may type only so many wrong codes (``SMS_LOGIN_CLIENT_FAILURE_LIMIT``). The wrong try is
-    committed before the error is raised, so it counts.
+    committed before the error is raised, so it counts. Each try goes to the login history.
     """
     phone = phone_clean(phone)
-    if not _sms_code_consume(phone, code, client_ip):
-        raise ApplicationError("accounts.bad_sms_code", _("验证码错误或已过期。"), status=401)
     user = User.objects.filter(phone=phone).first()
-    if user is not None:
-        if not user.is_active:
+    try:
+        if not _sms_code_consume(phone, code, client_ip):
+            raise ApplicationError("accounts.bad_sms_code", _("验证码错误或已过期。"), status=401)
+        if user is not None and not user.is_active:
             raise ApplicationError("accounts.inactive", _("该账号已停用。"), status=403)
-        return user, False
-    return user_create(phone=phone), True
+    except ApplicationError as error:
+        login_event_record(
+            request=request, user=user, method=LoginMethod.SMS, succeeded=False, reason=error.code
+        )
+        raise
+    created = user is None
+    if user is None:
+        user = user_create(phone=phone)
+    login_event_record(request=request, user=user, method=LoginMethod.SMS, succeeded=True)
+    return user, created
 
 
 @transaction.atomic
-def token_issue(*, user: User, name: str = "", ttl_days: int | None = None) -> tuple[str, ApiToken]:
+def token_issue(
+    *, user: User, name: str = "", ttl_days: int | None = None, second_factor: bool = False
+) -> tuple[str, ApiToken]:
     """Issue a bearer token; the plain token is returned once and never stored (audited with
-    its prefix only)."""
+    its prefix only). ``second_factor``: the login that asked for it passed the second factor,
+    so the token may act for a user whose role needs one."""
     ttl = dt.timedelta(days=ttl_days if ttl_days is not None else settings.API_TOKEN_TTL_DAYS)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -260,6 +284,7 @@ def token_issue(*, user: User, name: str = "", ttl_days: int | None = None) -> t
         prefix=secret[:10],
         name=name,
         expires_at=timezone.now() + ttl,
+        second_factor=second_factor,
     )
     audit_record(
         actor=user,
@@ -313,6 +338,7 @@ def token_authenticate(raw: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
+    token.user.token_second_factor = token.second_factor
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nuanxin.accounts import personal_views, views
+from nuanxin.accounts import personal_views, views, views_second_factor
 
 app_name = "accounts"
 URL_PREFIX = "accounts"
@@ -13,4 +13,7 @@ urlpatterns = [
     path("profile/my-data.json", personal_views.my_data_json, name="my_data_json"),
     path("profile/my-data.xlsx", personal_views.my_data_xlsx, name="my_data_xlsx"),
     path("profile/erase/", personal_views.erase, name="erase"),
+    path("second-factor/", views_second_factor.verify, name="second_factor"),
+    path("second-factor/setup/", views_second_factor.enrol, name="second_factor_enrol"),
+    path("second-factor/backup-codes/", views_second_factor.backup_codes, name="backup_codes"),
 ]

@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,8 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nuanxin.accounts.forms import PasswordLoginForm, SmsLoginForm
+from nuanxin.accounts.history import login_history
 from nuanxin.accounts.jobs import SMS_CODE_RETENTION_DAYS
+from nuanxin.accounts.second_factor import (
+    backup_codes_left,
+    has_authenticator,
+    second_factor_required,
+)
 from nuanxin.accounts.services import password_login, sms_code_login, sms_code_send
+from nuanxin.accounts.views_second_factor import second_factor_step
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.forms import submitted
 from nuanxin.core.navigation import label_of
@@ -44,35 +52,58 @@ def _why_login(request: HttpRequest, target: str) -> str:
     return _("请先登录，再打开您要访问的页面。")
 
 
+def _remember(request: HttpRequest, user: Any, remember: bool) -> None:
+    """How long this device stays logged in: a worker who ticks the box for
+    ``LOGIN_REMEMBER_DAYS`` days (riders log in once on their own phone); staff for the usual
+    session age; anyone who leaves it unticked (a shared phone) until the browser closes."""
+    if not remember or settings.LOGIN_REMEMBER_DAYS <= 0:
+        request.session.set_expiry(0)
+    elif not user.is_staff:
+        request.session.set_expiry(settings.LOGIN_REMEMBER_DAYS * 86400)
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
     mode = request.POST.get("mode") or request.GET.get("mode") or "password"
     data = submitted(request)
     password_form = PasswordLoginForm(data if mode == "password" else None)
     sms_form = SmsLoginForm(data if mode == "sms" else None)
     error = None
+    resend_wait = 0
     if request.method == "POST":
         try:
             if mode == "password" and password_form.is_valid():
-                user = password_login(request=request, **password_form.cleaned_data)
+                fields = dict(password_form.cleaned_data)
+                remember = fields.pop("remember")
+                user = password_login(request=request, **fields)
                 login(request, user, backend=BACKEND)
-                return redirect(_next_url(request))
+                _remember(request, user, remember)
+                return second_factor_step(request, _next_url(request))
             if mode == "sms" and sms_form.is_valid():
                 data = sms_form.cleaned_data
                 if request.POST.get("action") == "send":
                     sms_code_send(phone=data["phone"], client_ip=client_ip(request))
                     messages.info(request, _("验证码已发送，请查收短信。"))
+                    resend_wait = settings.SMS_CODE_RESEND_SECONDS
                 else:
                     user, created = sms_code_login(
-                        phone=data["phone"], code=data["code"], client_ip=client_ip(request)
+                        phone=data["phone"],
+                        code=data["code"],
+                        client_ip=client_ip(request),
+                        request=request,
                     )
                     login(request, user, backend=BACKEND)
+                    _remember(request, user, data["remember"])
                     if created:
                         messages.success(request, _("欢迎加入暖新！已为您创建账号。"))
-                    return redirect(_next_url(request))
+                    return second_factor_step(request, _next_url(request))
         except ApplicationError as exc:
             error = exc
+            if exc.code == "accounts.sms_too_soon":
+                resend_wait = int(exc.extra.get("retry_after_seconds", 0))
     context = {
         "mode": mode,
+        "resend_wait": resend_wait,
+        "remember_days": settings.LOGIN_REMEMBER_DAYS,
         "password_form": password_form,
         "sms_form": sms_form,
         "error": error,
@@ -115,6 +146,16 @@ def _retention() -> dict[str, int]:
 
 @login_page
 def profile(request: HttpRequest) -> HttpResponse:
-    """My account: who I am (phone masked), what each app holds for me, language, log out."""
-    context = {"sections": profile_sections(request)}
+    """My account: who I am (phone masked), what each app holds for me, my recent logins, the
+    second factor, language, log out."""
+    user = request.user
+    context = {
+        "sections": profile_sections(request),
+        "logins": login_history(user=user),
+        "second_factor": {
+            "required": second_factor_required(user),
+            "enrolled": has_authenticator(user),
+            "backup_codes": backup_codes_left(user),
+        },
+    }
     return render(request, "accounts/profile.html", context)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from nuanxin.core.audit import audit_record
 from nuanxin.core.errors import ApplicationError
@@ -182,3 +183,10 @@ class AuditLogAdmin(ScopedAdmin):
         if path is None:
             return qs.none()
         return qs if path == "" else qs.filter(region_path__startswith=path)
+
+
+# django-tasks-db's page lists every background task with its arguments, for everyone with
+# admin access and for no region; a task's progress and result show on the page of what it
+# computes (the siting runs), scoped there.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
