@@ -42,3 +42,49 @@ def test_notifications_page_lists_and_marks_read(client):
     assert unread_count(user) == 0
     assert Notification.objects.get(pk=other.pk).read_at is None
     assert notifications_mark_read(user=user) == 0
+
+
+def test_opening_a_notification_marks_it_read_and_opens_its_page(client):
+    user = UserFactory()
+    note = Notification.objects.create(
+        user=user, kind="k", title="兑换已过期", url="/store/orders/"
+    )
+    bare = Notification.objects.create(user=user, kind="k", title="无链接")
+    outside = Notification.objects.create(
+        user=user, kind="k", title="外链", url="https://x.example/"
+    )
+    client.force_login(user)
+
+    page = client.get("/me/notifications/").content.decode()
+    assert page.count("未读") >= 3 and "3 条未读" in page
+    assert client.get(f"/me/notifications/{note.pk}/")["Location"] == "/store/orders/"
+    assert client.get(f"/me/notifications/{bare.pk}/")["Location"] == "/me/notifications/"
+    assert client.post(f"/me/notifications/{outside.pk}/")["Location"] == "/me/notifications/"
+
+    assert unread_count(user) == 0
+    assert "已读" in client.get("/me/notifications/").content.decode()
+
+
+def test_another_persons_notification_opens_like_a_missing_one(client):
+    note = Notification.objects.create(user=UserFactory(), kind="k", title="别人的")
+    client.force_login(UserFactory())
+
+    assert client.get(f"/me/notifications/{note.pk}/").status_code == 404
+    assert client.get("/me/notifications/999999/").status_code == 404
+    assert Notification.objects.get(pk=note.pk).read_at is None
+
+
+def test_the_inbox_api_answers_the_unread_count_and_marks_read(client):
+    user = UserFactory()
+    first = Notification.objects.create(user=user, kind="k", title="一")
+    Notification.objects.create(user=user, kind="k", title="二")
+    Notification.objects.create(user=UserFactory(), kind="k", title="别人的")
+    client.force_login(user)
+
+    inbox = client.get("/api/v1/core/notifications").json()
+    assert inbox["unread"] == 2 and [i["title"] for i in inbox["items"]] == ["二", "一"]
+    marked = client.post(
+        "/api/v1/core/notifications/read", {"ids": [first.pk]}, content_type="application/json"
+    )
+    assert marked.json() == {"marked": 1}
+    assert client.get("/api/v1/core/notifications?unread=true").json()["unread"] == 1

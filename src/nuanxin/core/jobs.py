@@ -22,7 +22,14 @@ def seal_audit() -> int:
     return audit_seal()
 
 
+def deliver_notifications() -> dict[str, int]:
+    from nuanxin.core.delivery import deliveries_send_due
+
+    return deliveries_send_due()
+
+
 JOBS = [
+    Job("core.deliver_notifications", dt.timedelta(minutes=1), deliver_notifications),
     Job("core.forget_old_requests", dt.timedelta(hours=6), forget_old_requests),
     Job("core.seal_audit", dt.timedelta(minutes=5), seal_audit),
 ]

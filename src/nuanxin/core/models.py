@@ -121,6 +121,91 @@ class Notification(models.Model):
         return text_render(self.texts["body"]) if "body" in self.texts else self.body
 
 
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (its push service endpoint and the keys to encrypt
+    for it), stored for the user logged in when the installed app subscribed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+    )
+    endpoint = models.URLField(_("推送地址"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("公钥"), max_length=200)
+    auth = models.CharField(_("认证密钥"), max_length=100)
+    created_at = models.DateTimeField(_("订阅时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("推送订阅")
+        verbose_name_plural = _("推送订阅")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.endpoint[:40]}"
+
+
+class ChannelAddress(models.Model):
+    """Where a user is reached on an outside channel that the account itself does not name
+    (the WeChat openid of the official account the template messages come from)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="channel_addresses",
+    )
+    channel = models.CharField(_("渠道"), max_length=16)
+    address = models.CharField(_("地址"), max_length=128)
+    created_at = models.DateTimeField(_("绑定时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("通知渠道地址")
+        verbose_name_plural = _("通知渠道地址")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "channel"], name="channel_address_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.channel}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    DROPPED = "dropped", _("已放弃")
+
+
+class NotificationDelivery(models.Model):
+    """One notification's delivery on one outside channel (Web Push to one browser, an SMS,
+    a WeChat template message): tried after the commit, retried with a pause, and kept with
+    its last error when given up, so a lost message is a record rather than a silence."""
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("通知"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    channel = models.CharField(_("渠道"), max_length=32)
+    target = models.CharField(_("目标"), max_length=64, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_try_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知投递")
+        verbose_name_plural = _("通知投递")
+        indexes = [models.Index(fields=["status", "next_try_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} {self.channel} {self.status}"
+
+
 class JobRun(models.Model):
     """When each periodic job last ran; the row lock makes one server run a job at a time."""
 

@@ -1,42 +1,36 @@
 """In-app notifications: services queue them on commit, so a rolled-back change tells no one.
 
-Delivery is pluggable: ``NOTIFICATION_DELIVERY`` names the function that delivers one message
-(default ``inbox_deliver``, the in-app inbox); a deployment may point it at one that also
-pushes to a phone or a chat group. ``region_notify`` tells everyone whom the apps count as the
-audience of a region (each app's ``audiences.py`` with ``audience_of(region)``: a grid's
-part-time grid members and its community staff, for instance).
+Delivery is pluggable: ``NOTIFICATION_DELIVERY`` lists the inbox and the outside channels
+(Web Push, SMS, WeChat template messages, the console: ``core.delivery``), each sent after the
+commit so that no channel can slow or undo the write that caused the message.
+``region_notify`` tells everyone whom the apps count as the audience of a region (each app's
+``audiences.py`` with ``audience_of(region)``: a grid's part-time grid members and its
+community staff, for instance).
 """
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from nuanxin.core import delivery
 from nuanxin.core.discovery import app_modules
 from nuanxin.core.models import Notification
 from nuanxin.core.texts import Text, text_data, text_default
 
 Content = str | Text | list[str | Text]
 
-DEFAULT_DELIVERY = "nuanxin.core.notifications.inbox_deliver"
-
 
 def inbox_deliver(
     *, user: Any, kind: str, title: str, body: str, url: str, texts: dict | None = None
-) -> None:
-    """The default delivery: the in-app inbox (``texts``: the title and body as catalogue keys
-    with their parameters, for showing them in the reader's language)."""
-    Notification.objects.create(
+) -> Notification:
+    """The in-app inbox (``texts``: the title and body as catalogue keys with their
+    parameters, for showing them in the reader's language)."""
+    return Notification.objects.create(
         user=user, kind=kind, title=str(title)[:120], body=str(body), url=url, texts=texts or {}
     )
-
-
-def _deliver() -> Any:
-    return import_string(getattr(settings, "NOTIFICATION_DELIVERY", DEFAULT_DELIVERY))
 
 
 def notification_send(
@@ -51,12 +45,18 @@ def notification_send(
     """
     texts = {"title": text_data(title), "body": text_data(body)}
     plain_title, plain_body = text_default(title), text_default(body)
-    deliver = _deliver()
+    writers, backends = delivery.configured()
 
     def write() -> None:
-        deliver(user=user, kind=kind, title=plain_title, body=plain_body, url=url, texts=texts)
+        # After the commit: what fails here is logged (robust) and leaves the write in place.
+        for deliver in writers:
+            row = deliver(
+                user=user, kind=kind, title=plain_title, body=plain_body, url=url, texts=texts
+            )
+            if backends and isinstance(row, Notification):
+                delivery.dispatch(delivery.deliveries_queue(row, backends))
 
-    transaction.on_commit(write)
+    transaction.on_commit(write, robust=True)
 
 
 def region_notify(

@@ -5,4 +5,11 @@ from nuanxin.core import views
 app_name = "core"
 URL_PREFIX = "me"
 
-urlpatterns = [path("notifications/", views.notifications, name="notifications")]
+urlpatterns = [
+    path("notifications/", views.notifications, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/",
+        views.notification_open,
+        name="notification_open",
+    ),
+]

@@ -5,22 +5,38 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.http import require_http_methods
 from django.views.static import serve
 
 from nuanxin.core.edge import responder_for
 from nuanxin.core.errors import ApplicationError
-from nuanxin.core.home import home_cards
-from nuanxin.core.notifications import notifications_mark_read, notifications_of
+from nuanxin.core.home import HomeCard, home_cards, home_panels
+from nuanxin.core.notifications import notifications_mark_read, notifications_of, unread_count
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    cards = []
+    cards, panels = [], []
     if user.is_authenticated:
         cards = home_cards(request, staff=user.is_staff)
-    return render(request, "core/home.html", {"cards": cards})
+    if user.is_authenticated and not user.is_staff:
+        panels = home_panels(request)
+        unread = unread_count(user)
+        cards.append(
+            HomeCard(
+                _("消息"),
+                unread,
+                reverse("core:notifications"),
+                hint=_("审核结果、积分到账、领取提醒") if not unread else _("有新消息，点开查看"),
+                unit=_("条未读"),
+                tone="warn" if unread else "",
+            )
+        )
+    return render(request, "core/home.html", {"cards": cards, "panels": panels})
 
 
 @login_required
@@ -30,6 +46,19 @@ def notifications(request: HttpRequest) -> HttpResponse:
         return redirect("core:notifications")
     page = Paginator(notifications_of(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Open one notification: it is marked read and its page opens (the inbox if none).
+    Another person's notification answers like a missing one."""
+    note = notifications_of(request.user).filter(pk=notification_id).first()
+    if note is None:
+        raise Http404
+    notifications_mark_read(user=request.user, ids=[note.pk])
+    target = note.url if url_has_allowed_host_and_scheme(note.url, allowed_hosts=None) else ""
+    return redirect(target or "core:notifications")
 
 
 def public_media(request: HttpRequest, path: str) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Periodic jobs of the shops: expire orders nobody picked up."""
+"""Periodic jobs of the shops: remind of orders about to expire, expire those nobody picked up."""
 
 import datetime as dt
 
@@ -11,4 +11,13 @@ def expire_orders() -> int:
     return orders_expire()
 
 
-JOBS = [Job("store.expire_orders", dt.timedelta(minutes=5), expire_orders)]
+def remind_expiring() -> int:
+    from nuanxin.store.services import orders_remind_expiring
+
+    return orders_remind_expiring()
+
+
+JOBS = [
+    Job("store.expire_orders", dt.timedelta(minutes=5), expire_orders),
+    Job("store.remind_expiring", dt.timedelta(minutes=15), remind_expiring),
+]

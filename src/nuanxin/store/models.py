@@ -250,6 +250,7 @@ class Order(models.Model):
         related_name="+",
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    expiry_reminded_at = models.DateTimeField(_("过期提醒时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("兑换订单")

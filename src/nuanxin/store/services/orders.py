@@ -16,7 +16,9 @@ import secrets
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -204,6 +206,18 @@ def order_create(
         after={"item": item.pk, "station": station.pk, "points": order.points, "status": "pending"},
         region_path=station.region.path,
     )
+    notification_send(
+        user=worker,
+        kind="store.ready",
+        title=text(gettext_noop("可以取货了：%(item)s"), item=item.name),
+        body=text(
+            gettext_noop("请在 %(deadline)s 前到%(station)s出示取货码 %(code)s 领取。"),
+            deadline=f"{timezone.localtime(deadline):%Y-%m-%d %H:%M}",
+            station=station.name,
+            code=order.pickup_code,
+        ),
+        url=MY_ORDERS_URL,
+    )
     return order
 
 
@@ -278,6 +292,46 @@ def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
             url=MY_ORDERS_URL,
         )
     return order
+
+
+def reminder_window() -> dt.timedelta:
+    return dt.timedelta(hours=float(getattr(settings, "STORE_EXPIRY_REMINDER_HOURS", 24)))
+
+
+def orders_remind_expiring(*, at: dt.datetime | None = None) -> int:
+    """Remind the workers whose waiting orders expire within ``STORE_EXPIRY_REMINDER_HOURS``,
+    once per order; an order made with less time than that left was told its deadline when it
+    was made. Returns how many were reminded."""
+    at = at or now()
+    window = reminder_window()
+    due = Order.objects.filter(
+        status=OrderStatus.PENDING,
+        expiry_reminded_at__isnull=True,
+        expires_at__gt=at,
+        expires_at__lte=at + window,
+        created_at__lte=F("expires_at") - window,
+    ).order_by("pk")
+    count = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            order = lock_order(pk)
+            if order.status != OrderStatus.PENDING or order.expiry_reminded_at is not None:
+                continue
+            order.expiry_reminded_at = at
+            order.save(update_fields=["expiry_reminded_at"])
+            notification_send(
+                user=order.worker,
+                kind="store.expiring",
+                title=text(gettext_noop("兑换即将过期：%(item)s"), item=order.item.name),
+                body=text(
+                    gettext_noop("请在 %(deadline)s 前到%(station)s领取，过期积分将退回。"),
+                    deadline=f"{timezone.localtime(order.expires_at):%Y-%m-%d %H:%M}",
+                    station=order.station.name,
+                ),
+                url=MY_ORDERS_URL,
+            )
+            count += 1
+    return count
 
 
 def orders_expire(*, at: dt.datetime | None = None) -> int:

@@ -83,3 +83,32 @@ self.addEventListener("fetch", function (event) {
 self.addEventListener("message", function (event) {
   if (event.data === "forget-pages") event.waitUntil(caches.delete(PAGES));
 });
+
+/* Web Push: show the message; a tap opens its page (the inbox when it names none), in a
+ * window of the app already open when there is one. */
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = { body: event.data.text() }; }
+  var title = data.title || CONFIG.pushTitle;
+  event.waitUntil(self.registration.showNotification(title, {
+    body: data.body || "",
+    tag: data.tag || undefined,
+    icon: CONFIG.pushIcon,
+    badge: CONFIG.pushIcon,
+    data: { url: data.url || CONFIG.inbox }
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var target = new URL((event.notification.data && event.notification.data.url) || CONFIG.inbox, self.location.origin);
+  if (target.origin !== self.location.origin) target = new URL(CONFIG.inbox, self.location.origin);
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      if ("navigate" in windows[i] && "focus" in windows[i]) {
+        return windows[i].navigate(target.href).then(function (w) { return (w || windows[i]).focus(); });
+      }
+    }
+    return self.clients.openWindow(target.href);
+  }));
+});
