@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nuanxin.accounts.models import Role
+from nuanxin.core.models import Notification
+from nuanxin.coverage.services import siting_run_request
 from nuanxin.party import services as party
 from nuanxin.points import services as points
 from nuanxin.registry.exporting import template_workbook
@@ -49,6 +51,7 @@ class World:
         """An id of the same kind that names nothing."""
         return {
             "order": uuid.UUID(int=1),
+            "siting_run": uuid.UUID(int=1),
             "adjustment": uuid.UUID(int=1),
             "claim_code": "ZZZZZZ",
             "region": "999999",
@@ -160,6 +163,8 @@ def build_world(tree: Any, monkeypatch: Any) -> World:
         mode=ImportMode.DRY_RUN,
         file_name="b.xlsx",
     ).job.pk
+    # A siting run county B's planner asked for (queued: the test runs no worker).
+    ids["siting_run"] = siting_run_request(user=people["county_b"], query="p=2").pk
     # The party: a mobile branch in county B with one member who has an account, and a meeting;
     # both county admins do party work (county A's inside county A only).
     for who in ("county_a", "county_b"):
@@ -200,5 +205,9 @@ def build_world(tree: Any, monkeypatch: Any) -> World:
     ).pk
     ids["party_officer"] = party.officer_appoint(
         actor=None, organisation=branch, post="secretary", name="李书记", on=dt.date(2021, 1, 1)
+    ).pk
+    # A message in county B's worker's inbox.
+    ids["notification"] = Notification.objects.create(
+        user=people["worker_2"], kind="reports.accepted", title="随手拍已受理"
     ).pk
     return World(people=people, ids=ids, extra=extra)

@@ -106,6 +106,7 @@ CASES: dict[str, Case] = {
     "DELETE /api/v1/stations/{station_id}/exceptions/{date}": Case(owner="keeper_b"),
     "POST /api/v1/stations/{station_id}/status": Case(body={"status": "open"}),
     "GET /api/v1/stations/{station_id}/qr": Case(owner="keeper_b"),
+    "GET /api/v1/stations/{station_id}/live-code": Case(owner="keeper_b"),
     "POST /api/v1/stations/{station_id}/qr/rotate": Case(owner="keeper_b"),
     "POST /api/v1/stations/{station_id}/photos": Case(files={"image": jpeg()}, owner="keeper_b"),
     "DELETE /api/v1/stations/{station_id}/photos/{photo_id}": Case(owner="keeper_b"),

@@ -277,10 +277,13 @@ def test_qr_links_for_managers_only(client, two, worker):
 
 def test_worker_checks_in_over_the_api_and_lists_visits(client, two, worker):
     water, _ = two
-    token = services.checkin_token(water)
+    body = {
+        "token": services.checkin_token(water),
+        "position": {"lon": water.lon, "lat": water.lat},
+    }
 
-    first = send(client, "post", "/api/v1/stations/checkin", {"token": token}, user=worker)
-    again = send(client, "post", "/api/v1/stations/checkin", {"token": token})
+    first = send(client, "post", "/api/v1/stations/checkin", body, user=worker)
+    again = send(client, "post", "/api/v1/stations/checkin", body)
     mine = send(client, "get", "/api/v1/stations/visits/mine").json()
 
     assert first.json()["counted"] is True and first.json()["message"].startswith(
@@ -342,6 +345,32 @@ def test_managed_list_for_a_keeper(client, two, keeper):
     body = send(client, "get", "/api/v1/stations/managed", user=keeper).json()
 
     assert [s["name"] for s in body] == ["有水驿站"]
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_managed_list__query_count_does_not_grow_with_the_stations(
+    client, tree, amenities, keeper, worker, count, django_assert_max_num_queries
+):
+    stations = [
+        make_station(lon=110.05 + i / 1000, lat=21.05, name=f"驿站{i:02d}", keepers=[keeper])
+        for i in range(count)
+    ]
+    now = dt.datetime.now(dt.UTC)
+    for day, n in ((local_date(), 2), (local_date() - dt.timedelta(days=1), 1)):
+        for other in UserFactory.create_batch(n):
+            Visit.objects.create(station=stations[0], worker=other, day=day, first_at=now,
+                                 last_at=now)  # fmt: skip
+
+    client.force_login(keeper)
+
+    # session, user, two-factor devices, the stations with their regions and today's visits,
+    # and the session's save (three with its savepoint): the same for 2 stations and for 12
+    with django_assert_max_num_queries(7):
+        body = send(client, "get", "/api/v1/stations/managed").json()
+
+    assert len(body) == count
+    assert [s["visits_today"] for s in body] == [2] + [0] * (count - 1)
+    assert body[0]["region"]["code"] == stations[0].region.code
 
 
 def test_amenity_list(client, amenities):

@@ -7,6 +7,7 @@ from nuanxin.stations import services
 from nuanxin.stations.models import Visit
 from nuanxin.stations.services import amenity_defaults_ensure
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.helpers import browser_second_factor
 from tests.stations.factories import make_station
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,7 +61,10 @@ def test_rider_finds_the_nearest_open_station_with_water_and_checks_in(
     page.get_by_label("手机号").fill("13912345678")
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.get_by_role("button", name="确认签到").click()
+    browser_second_factor(page, "13912345678")
+    # At the station, the phone's position shows the rider is there: the tap sends it.
+    page.context.set_geolocation({"longitude": 110.058, "latitude": 21.052})
+    page.get_by_role("button", name="用手机定位签到").click()
 
     page.wait_for_selector(".visit-list li")
     assert "签到成功！欢迎来到海盛社区暖新驿站。" in page.locator(".messages").inner_text()
@@ -105,6 +109,7 @@ def test_keeper_prints_the_qr_poster(live_server, page, tree, screenshot_dir):
     page.get_by_label("手机号").fill("13912340000")
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, "13912340000")
     page.wait_for_selector(".poster-qr")
 
     page.wait_for_function(

@@ -62,10 +62,15 @@ def test_a_replaced_poster_no_longer_works(station):
 
 def test_one_counted_visit_per_station_and_day(station, worker):
     token = services.checkin_token(station)
+    here = services.Presence(lon=station.lon, lat=station.lat)
 
-    first = services.visit_checkin(token=token, worker=worker, at=NOON)
-    again = services.visit_checkin(token=token, worker=worker, at=NOON + dt.timedelta(hours=2))
-    next_day = services.visit_checkin(token=token, worker=worker, at=NOON + dt.timedelta(days=1))
+    first = services.visit_checkin(token=token, worker=worker, presence=here, at=NOON)
+    again = services.visit_checkin(
+        token=token, worker=worker, presence=here, at=NOON + dt.timedelta(hours=2)
+    )
+    next_day = services.visit_checkin(
+        token=token, worker=worker, presence=here, at=NOON + dt.timedelta(days=1)
+    )
 
     assert (first.counted, again.counted, next_day.counted) == (True, False, True)
     visits = list(Visit.objects.order_by("day").values_list("day", "scans", "first_at", "last_at"))

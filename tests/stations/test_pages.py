@@ -85,7 +85,7 @@ def test_opening_the_link_asks_for_confirmation_and_records_nothing(
 
     html = client.get(services.checkin_path(station)).content.decode()
 
-    assert "确认签到" in html and "海盛驿站" in html
+    assert "用手机定位签到" in html and "海盛驿站" in html
     assert not Visit.objects.exists()
 
 
@@ -93,7 +93,8 @@ def test_confirming_records_the_visit_and_shows_it(client, tree, amenities, work
     station = make_station(lon=110.05, lat=21.05, name="海盛驿站", hours="每天 24小时")
     client.force_login(worker)
 
-    response = client.post(services.checkin_path(station), follow=True)
+    here = {"lon": f"{station.lon:.6f}", "lat": f"{station.lat:.6f}", "accuracy": "20"}
+    response = client.post(services.checkin_path(station), here, follow=True)
 
     html = response.content.decode()
     visit = Visit.objects.get()
@@ -223,6 +224,7 @@ def admin_form(**values):
         "hours_text": "每天 22:00-次日06:00",
         "timezone": "Asia/Shanghai",
         "capacity": "",
+        "checkin_radius_m": "200",
         "contact_name": "",
         "contact_phone": "",
         "status": "open",
@@ -238,11 +240,12 @@ def test_admin_creates_a_station_through_the_services(client, tree, amenities):
     actor = staff(Role.COMMUNITY_STAFF, tree["A1a"])
     client.force_login(actor)
 
-    response = client.post("/admin/stations/station/add/", admin_form())
+    response = client.post("/admin/stations/station/add/", admin_form(checkin_radius_m="150"))
 
     assert response.status_code == 302
     station = Station.objects.get()
     assert station.name == "后台新建站" and station.weekly_spans.count() == 7
+    assert station.checkin_radius_m == 150
     assert AuditLog.objects.filter(action="station.create", actor=actor).exists()
     assert AuditLog.objects.filter(action="station.set_hours", actor=actor).count() == 1
 
@@ -293,7 +296,7 @@ def test_check_in_page_of_a_closed_station_says_so_without_a_button(
     html = client.get(services.checkin_path(closed)).content.decode()
 
     assert "驿站当前不在开放时间，暂不能签到。" in html
-    assert "确认签到" not in html
+    assert "确认签到" not in html and "用手机定位签到" not in html
 
 
 def test_city_admins_extend_the_amenity_list_in_the_admin(client, tree, amenities):

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from nuanxin.core.home import HomeCard
+from nuanxin.core.home import HomeCard, HomePanel
 from nuanxin.stations.models import Station, StationStatus
 from nuanxin.stations.permissions import stations_managed_by
 
@@ -31,3 +31,18 @@ def staff_cards(request: HttpRequest) -> list[HomeCard]:
             unit=_("个在服务"),
         )
     ]
+
+
+def worker_panels(request: HttpRequest) -> list[HomePanel]:
+    """The nearest open station, found from the phone's position when the rider allows it."""
+    strings = {
+        "locating": _("正在获取您的位置…"),
+        "denied": _("无法获取您的位置。请允许定位，或打开驿站地图查找。"),
+        "none": _("附近没有开放中的驿站。"),
+        "error": _("查询失败，请稍后再试。"),
+        "metres": _("%(n)s 米"),
+        "kilometres": _("%(n)s 公里"),
+        "away": _("距您 %(d)s · 骑行约 %(minutes)s 分钟"),
+    }
+    context = {"strings": strings, "nearest_url": reverse("api:nearest")}
+    return [HomePanel("stations/_home_nearest.html", context)]

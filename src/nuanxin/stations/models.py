@@ -121,6 +121,11 @@ class Station(models.Model):
         blank=True,
         related_name="kept_stations",
     )
+    checkin_radius_m = models.PositiveIntegerField(
+        _("签到范围（米）"),
+        default=200,
+        help_text=_("用手机定位签到时，距驿站不超过这个距离才算到站。"),
+    )
     qr_version = models.PositiveIntegerField(
         _("二维码版本"),
         default=1,
@@ -138,7 +143,11 @@ class Station(models.Model):
             models.CheckConstraint(
                 condition=models.Q(lon__gte=-180, lon__lte=180, lat__gte=-90, lat__lte=90),
                 name="station_lonlat_in_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(checkin_radius_m__gte=20, checkin_radius_m__lte=2000),
+                name="station_checkin_radius_in_range",
+            ),
         ]
 
     def __str__(self) -> str:

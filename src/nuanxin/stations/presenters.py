@@ -104,6 +104,7 @@ def station_data(station: Station, *, crs: str = "wgs84", now: dt.datetime | Non
         "contact_name": station.contact_name,
         "contact_phone": station.contact_phone,
         "capacity": station.capacity,
+        "checkin_radius_m": station.checkin_radius_m,
         "status": station.status,
         "status_label": str(station.get_status_display()),
         "status_note": station.status_note,

@@ -1,7 +1,9 @@
 """Check-in QR codes: the absolute check-in URL of a station, drawn as PNG or SVG."""
 
 import io
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -26,6 +28,18 @@ def absolute(request: HttpRequest | None, path: str) -> str:
 
 def checkin_url(request: HttpRequest | None, station: Station) -> str:
     return absolute(request, checkin_path(station))
+
+
+def live_checkin_url(request: HttpRequest | None, station: Station, code: str) -> str:
+    """What a station screen's QR code holds: the check-in page with the current code."""
+    return f"{checkin_url(request, station)}?{urlencode({'code': code})}"
+
+
+def qr_svg_inline(data: str) -> str:
+    """The QR code as an ``<svg>`` element to put in a page (sized by the page's CSS)."""
+    svg = qr_svg(data).decode()
+    start = svg.index("<svg")
+    return re.sub(r'\s(width|height)="[^"]*"', "", svg[start:], count=2)
 
 
 def _qr(data: str) -> qrcode.QRCode:

@@ -1,8 +1,9 @@
 import datetime as dt
+from enum import StrEnum
 
 from ninja import Field, Schema
 
-from nuanxin.core.schema import Lat, Lon, PointOut, Quantity, Weekday
+from nuanxin.core.schema import Lat, Lon, PointOut, Quantity, Weekday, json_float
 from nuanxin.geo.coords import CoordSystem
 from nuanxin.stations.models import HostType, StationKind, StationStatus
 
@@ -140,6 +141,7 @@ class StationOut(Schema):
     contact_name: str
     contact_phone: str
     capacity: int | None
+    checkin_radius_m: int = Field(description="用手机定位签到的范围（米）")
     status: str
     status_label: str
     status_note: str
@@ -193,6 +195,7 @@ class StationIn(Schema):
     contact_name: str = ""
     contact_phone: str = ""
     capacity: Quantity | None = None
+    checkin_radius_m: Quantity = 200
     status: StationStatus = StationStatus.OPEN
     status_note: str = ""
     timezone: str | None = None
@@ -218,6 +221,7 @@ class StationPatch(Schema):
     contact_name: str | None = None
     contact_phone: str | None = None
     capacity: Quantity | None = None
+    checkin_radius_m: Quantity | None = None
     timezone: str | None = None
     keeper_phones: list[str] | None = None
 
@@ -227,8 +231,28 @@ class StatusIn(Schema):
     note: str = ""
 
 
+class CheckinPositionIn(Schema):
+    lon: Lon
+    lat: Lat
+    accuracy_m: json_float(0, 100_000) | None = Field(None, description="定位误差（米）")
+    coord_system: CoordSystem = CoordSystem.WGS84
+
+
+class PositionError(StrEnum):
+    DENIED = "denied"
+    UNAVAILABLE = "unavailable"
+    TIMEOUT = "timeout"
+
+
 class CheckinIn(Schema):
-    token: str = Field(description="签到二维码网址最后一段")
+    token: str = Field(description="签到二维码网址最后一段", max_length=200)
+    position: CheckinPositionIn | None = Field(
+        None, description="手机定位（经用户同意），只在服务器上比较，不保存"
+    )
+    position_error: PositionError | None = Field(
+        None, description="浏览器未能给出位置的原因（用户拒绝、无法定位、超时）"
+    )
+    code: str = Field("", max_length=80, description="驿站屏幕上的动态签到码（二维码或 6 位数字）")
 
 
 class VisitStationOut(Schema):
@@ -252,6 +276,14 @@ class CheckinOut(Schema):
     counted: bool = Field(description="是否计为今天的一次到访（同一驿站每天只计一次）")
     message: str
     visit: VisitOut
+
+
+class LiveCodeOut(Schema):
+    code: str = Field(description="动态签到码（放在二维码里）")
+    digits: str = Field(description="6 位数字签到码，供手动输入")
+    url: str = Field(description="二维码内容：签到页网址，带动态签到码")
+    changes_at: dt.datetime = Field(description="屏幕换下一个签到码的时间")
+    expires_at: dt.datetime = Field(description="本签到码失效的时间")
 
 
 class QrOut(Schema):

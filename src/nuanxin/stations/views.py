@@ -1,13 +1,17 @@
 """Pages: the station map, a station, QR check-in, my visits, and staff pages."""
 
 import datetime as dt
+import math
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +24,7 @@ from nuanxin.stations.forms import ImportForm, StatsForm
 from nuanxin.stations.models import Station, Visit
 from nuanxin.stations.permissions import can_manage, manages_stations
 from nuanxin.stations.presenters import checkin_message, station_data, visit_points_note
-from nuanxin.stations.qr import checkin_url, qr_png, qr_svg
+from nuanxin.stations.qr import checkin_url, live_checkin_url, qr_png, qr_svg, qr_svg_inline
 from nuanxin.stations.selectors import (
     amenities_active,
     station_get,
@@ -29,7 +33,8 @@ from nuanxin.stations.selectors import (
     visits_of,
     visits_today,
 )
-from nuanxin.stations.services import stations_import_xlsx, visit_checkin
+from nuanxin.stations.services import live_code, stations_import_xlsx, visit_checkin
+from nuanxin.stations.services.presence import POSITION_ERRORS, Presence
 from nuanxin.stations.services.visits import retention_days, station_from_token
 
 # What riders ask for most, first in the row of filter chips.
@@ -94,22 +99,59 @@ def station_detail(request: HttpRequest, station_id: int) -> HttpResponse:
     return render(request, "stations/detail.html", context)
 
 
+def _number(value: str | None, field: str) -> float | None:
+    """A number the page's script put in a hidden field; anything else is refused."""
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ApplicationError(
+            "stations.bad_position", _("定位数据无效，请重试。"), extra={"field": field}
+        )
+    return number
+
+
+def _presence_from_form(data: Any) -> Presence:
+    error = data.get("position_error", "")
+    return Presence(
+        lon=_number(data.get("lon"), "lon"),
+        lat=_number(data.get("lat"), "lat"),
+        accuracy_m=_number(data.get("accuracy"), "accuracy"),
+        position_error=error if error in POSITION_ERRORS else "",
+        code=(data.get("code") or "")[:80],
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows the station and a confirm button; POST records the visit.
+    """GET shows the station and the ways to show presence; POST records the visit.
 
-    Opening the link does not check in by itself: link previews and prefetchers open URLs too.
+    Opening the link does not check in by itself: link previews and prefetchers open URLs
+    too, and the printed poster's link proves nothing about where the phone is. The POST
+    carries the phone's position (asked by ``checkin.js`` with consent) or the station
+    screen's code (in the screen's QR link as ``?code=``, or typed).
     """
     try:
         station = station_from_token(token)
-        if request.method == "POST":
-            result = visit_checkin(token=token, worker=request.user)
+    except ApplicationError as error:
+        return _problem(request, error)
+    refusal = None
+    if request.method == "POST":
+        try:
+            result = visit_checkin(
+                token=token, worker=request.user, presence=_presence_from_form(request.POST)
+            )
             notify = messages.success if result.counted else messages.info
             notify(request, checkin_message(result))
             return redirect(f"{reverse('stations:my_visits')}#visit-{result.visit.pk}")
-    except ApplicationError as error:
-        return _problem(request, error)
+        except ApplicationError as error:
+            if error.code in ("auth.unauthenticated", "stations.workers_only"):
+                return _problem(request, error)
+            refusal = error
     station = station_get(station.pk)
     context = {
         "station": station,
@@ -117,8 +159,32 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         "already": Visit.objects.filter(
             station=station, worker=request.user, day=local_date()
         ).first(),
+        "screen_code": (request.GET.get("code") or "")[:80],
+        "error": refusal,
     }
-    return render(request, "stations/checkin.html", context)
+    status = refusal.status if refusal else 200
+    return render(request, "stations/checkin.html", context, status=status)
+
+
+def _live_context(request: HttpRequest, station: Station) -> dict[str, Any]:
+    current = live_code(station, timezone.now())
+    url = live_checkin_url(request, station, current.code)
+    return {"station": station, "live": current, "qr": mark_safe(qr_svg_inline(url))}  # noqa: S308
+
+
+@login_required
+def live_code_page(request: HttpRequest, station_id: int) -> HttpResponse:
+    """The station screen (or the keeper's phone): a QR code and six digits that change every
+    30 seconds; the page fetches the next one by itself."""
+    try:
+        station = _managed_station(request, station_id)
+    except ApplicationError as error:
+        return _problem(request, error)
+    context = _live_context(request, station)
+    template = "stations/_live_code.html" if request.GET.get("part") else "stations/live_code.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -79,6 +79,9 @@ class StationForm(ServiceForm):
     )
     timezone = forms.CharField(label=_("时区"), initial="Asia/Shanghai")
     capacity = forms.IntegerField(label=_("可容纳人数"), required=False, min_value=0)
+    checkin_radius_m = forms.IntegerField(
+        label=_("签到范围（米）"), min_value=20, max_value=2000, initial=200
+    )
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("服务电话"), max_length=30, required=False)
     status = forms.ChoiceField(label=_("状态"), choices=StationStatus.choices)
@@ -126,6 +129,7 @@ class StationForm(ServiceForm):
                     "hours_text": format_weekly(weekly),
                     "timezone": station.timezone,
                     "capacity": station.capacity,
+                    "checkin_radius_m": station.checkin_radius_m,
                     "contact_name": station.contact_name,
                     "contact_phone": station.contact_phone,
                     "status": station.status,
@@ -154,6 +158,7 @@ class StationForm(ServiceForm):
             "extra_services": split_list(data["extra_services"]),
             "timezone": data["timezone"],
             "capacity": data["capacity"],
+            "checkin_radius_m": data["checkin_radius_m"],
             "contact_name": data["contact_name"],
             "contact_phone": data["contact_phone"],
             "status": data["status"],
@@ -198,7 +203,7 @@ class StationAdmin(KeeperAwareAdmin):
         (_("状态"), {"fields": ["status", "status_note"]}),
         (_("位置"), {"fields": ["address", "lon", "lat", "coord_system", "region"]}),
         (_("服务"), {"fields": ["amenities", "standard_services", "extra_services"]}),
-        (_("开放时间"), {"fields": ["hours_text", "timezone", "capacity"]}),
+        (_("开放时间"), {"fields": ["hours_text", "timezone", "capacity", "checkin_radius_m"]}),
         (_("联系与管理"), {"fields": ["contact_name", "contact_phone", "keepers"]}),
         (_("简介"), {"fields": ["description"]}),
     ]

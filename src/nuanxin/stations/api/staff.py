@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Status
 from ninja.files import UploadedFile
@@ -26,11 +27,12 @@ from nuanxin.stations.excel import export_workbook, template_workbook
 from nuanxin.stations.models import StationPhoto
 from nuanxin.stations.permissions import stations_managed_by
 from nuanxin.stations.presenters import hours_data, station_data
-from nuanxin.stations.qr import qr_links
+from nuanxin.stations.qr import live_checkin_url, qr_links
 from nuanxin.stations.schemas import (
     ExceptionIn,
     ExceptionOut,
     HoursIn,
+    LiveCodeOut,
     ManagedStationOut,
     QrOut,
     StationHoursOut,
@@ -46,8 +48,8 @@ from nuanxin.stations.selectors import (
     STATS_GROUPS,
     station_get,
     station_schedule,
+    stations_managed_list,
     visit_counts,
-    visits_today,
 )
 
 MAX_STATS_DAYS = 400
@@ -56,7 +58,7 @@ MAX_STATS_DAYS = 400
 @router.get("/managed", response=list[ManagedStationOut], summary="我管理的驿站（工作人员）")
 def managed(request: HttpRequest) -> list:
     require_staff(request)
-    stations = stations_managed_by(request.auth).select_related("region").order_by("code")
+    stations = stations_managed_list(request.auth)
     return [
         {
             "id": s.pk,
@@ -65,7 +67,7 @@ def managed(request: HttpRequest) -> list:
             "kind": s.kind,
             "status": s.status,
             "region": {"code": s.region.code, "name": s.region.name},
-            "visits_today": visits_today(s),
+            "visits_today": s.visits_today_count,
         }
         for s in stations[:500]
     ]
@@ -172,6 +174,23 @@ def status_set(request: HttpRequest, station_id: IdParam, payload: StatusIn) -> 
 @router.get("/{int:station_id}/qr", response=QrOut, summary="签到二维码地址（管理人员）")
 def qr(request: HttpRequest, station_id: IdParam) -> dict:
     return qr_links(request, managed_station(request, station_id))
+
+
+@router.get(
+    "/{int:station_id}/live-code",
+    response=LiveCodeOut,
+    summary="驿站屏幕的动态签到码（管理人员，每 30 秒更换）",
+)
+def live_code(request: HttpRequest, station_id: IdParam) -> dict:
+    station = managed_station(request, station_id)
+    current = services.live_code(station, timezone.now())
+    return {
+        "code": current.code,
+        "digits": current.digits,
+        "url": live_checkin_url(request, station, current.code),
+        "changes_at": current.changes_at,
+        "expires_at": current.expires_at,
+    }
 
 
 @router.post("/{int:station_id}/qr/rotate", response=QrOut, summary="更换签到二维码（旧码作废）")

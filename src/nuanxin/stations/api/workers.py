@@ -30,9 +30,23 @@ def _visit_out(visit: Any) -> dict:
     }
 
 
-@router.post("/checkin", response=CheckinOut, summary="扫码签到（劳动者）")
+def presence_of(payload: CheckinIn) -> services.Presence:
+    position = payload.position
+    return services.Presence(
+        lon=position.lon if position else None,
+        lat=position.lat if position else None,
+        accuracy_m=position.accuracy_m if position else None,
+        coord_system=position.coord_system if position else "wgs84",
+        position_error=payload.position_error or "",
+        code=payload.code,
+    )
+
+
+@router.post("/checkin", response=CheckinOut, summary="扫码签到（劳动者，需定位或动态签到码）")
 def checkin(request: HttpRequest, payload: CheckinIn) -> dict:
-    result = services.visit_checkin(token=payload.token, worker=request.auth)
+    result = services.visit_checkin(
+        token=payload.token, worker=request.auth, presence=presence_of(payload)
+    )
     message = checkin_message(result)
     return {"counted": result.counted, "message": message, "visit": _visit_out(result.visit)}
 

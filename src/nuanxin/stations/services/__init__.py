@@ -10,6 +10,7 @@ from nuanxin.stations.services.hours import (
 )
 from nuanxin.stations.services.importer import ImportReport, stations_import_xlsx
 from nuanxin.stations.services.photos import station_photo_add, station_photo_remove
+from nuanxin.stations.services.presence import Presence, live_code, presence_check
 from nuanxin.stations.services.stations import (
     station_create,
     station_rotate_qr,
@@ -32,11 +33,14 @@ __all__ = [
     "UNSET",
     "CheckinResult",
     "ImportReport",
+    "Presence",
     "PurgeReport",
     "amenity_defaults_ensure",
     "amenity_save",
     "checkin_path",
     "checkin_token",
+    "live_code",
+    "presence_check",
     "station_create",
     "station_from_token",
     "station_photo_add",

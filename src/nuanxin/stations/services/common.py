@@ -102,6 +102,19 @@ def _capacity(value: Any) -> int | None:
     return value
 
 
+RADIUS_RANGE = (20, 2000)
+
+
+def _radius(value: Any) -> int:
+    low, high = RADIUS_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise input_error(
+            "bad_checkin_radius",
+            _("签到范围必须是 %(low)d 到 %(high)d 米之间的整数。") % {"low": low, "high": high},
+        )
+    return value
+
+
 def _phone(value: Any) -> str:
     phone = str(value or "").strip()
     if phone and not PHONE_RE.match(phone):
@@ -177,6 +190,8 @@ def cleaned(changes: dict[str, Any], station: Station | None) -> Fields:
         out["contact_phone"] = _phone(given["contact_phone"])
     if "capacity" in given:
         out["capacity"] = _capacity(given["capacity"])
+    if "checkin_radius_m" in given:
+        out["checkin_radius_m"] = _radius(given["checkin_radius_m"])
     if "timezone" in given:
         out["timezone"] = _timezone(given["timezone"])
     if "standard_services" in given or "extra_services" in given:

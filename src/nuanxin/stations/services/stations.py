@@ -47,6 +47,7 @@ AUDITED_FIELDS = [
     "contact_name",
     "contact_phone",
     "capacity",
+    "checkin_radius_m",
     "status",
     "status_note",
     "timezone",
@@ -98,6 +99,7 @@ def station_create(
     contact_name: str = "",
     contact_phone: str = "",
     capacity: int | None = None,
+    checkin_radius_m: int = 200,
     status: str = StationStatus.OPEN,
     status_note: str = "",
     timezone: str | None = None,
@@ -127,6 +129,7 @@ def station_create(
             "contact_name": contact_name,
             "contact_phone": contact_phone,
             "capacity": capacity,
+            "checkin_radius_m": checkin_radius_m,
             "status": status,
             "status_note": status_note,
             "timezone": timezone or settings.TIME_ZONE,
@@ -171,7 +174,7 @@ def station_update(
     allowed = {
         "kind", "name", "host_type", "address", "code", "host_name", "amenities",
         "standard_services", "extra_services", "description", "contact_name", "contact_phone",
-        "capacity", "status", "status_note", "timezone", "keepers",
+        "capacity", "checkin_radius_m", "status", "status_note", "timezone", "keepers",
     }  # fmt: skip
     unknown = set(changes) - allowed
     if unknown:

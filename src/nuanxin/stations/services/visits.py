@@ -2,8 +2,11 @@
 
 Every station has a check-in URL carrying a signed token ("<station id>-<qr version>" signed
 with the project's secret and a salt of its own), so a token cannot be made for another station
-or for a poster that has been replaced. A logged-in worker who opens it and confirms records a
-visit: one per worker, station and day; scanning again the same day counts a scan, not a visit.
+or for a poster that has been replaced. The token opens the check-in page; the check-in itself
+also needs presence shown (``presence``: the phone's position within the station's radius, or
+the rotating code of the station's screen), so a photo of the poster pays nothing. A logged-in
+worker who shows presence and confirms records a visit: one per worker, station and day;
+checking in again the same day counts a scan, not a visit.
 
 Visits say where a person was and when, so they are not written to the audit log (which is kept
 for good) and are kept only ``STATION_VISIT_RETENTION_DAYS`` days; ``visits_purge`` then folds
@@ -21,14 +24,18 @@ from django.db.models import Count, F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.accounts.models import Role
 from nuanxin.core.audit import audit_record
 from nuanxin.core.errors import ApplicationError, forbidden
+from nuanxin.core.notifications import notification_send
+from nuanxin.core.texts import text
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.models import LEVEL_DEPTH, Region, RegionLevel
 from nuanxin.geo.selectors import region_at_point
 from nuanxin.stations.models import Station, StationStatus, Visit, VisitAggregate
+from nuanxin.stations.services.presence import Presence, code_attempts, presence_check
 
 CHECKIN_SALT = "nuanxin.stations.checkin"
 DEFAULT_RETENTION_DAYS = 180
@@ -132,18 +139,36 @@ class CheckinResult:
     counted: bool  # False when the worker had already checked in here today
 
 
-def visit_record(*, station: Station, worker: Any, at: dt.datetime | None = None) -> CheckinResult:
-    """Record a worker's visit to a station at ``at`` (now); one counted visit per day.
-
-    Refused for non-workers, stations not in service and stations closed at that moment.
-    """
-    from nuanxin.stations.index import schedule_of
-
-    at = at or timezone.now()
+def _require_worker(worker: Any) -> None:
     if not getattr(worker, "is_authenticated", False) or not worker.is_active:
         raise ApplicationError("auth.unauthenticated", _("请先登录。"), status=401)
     if worker.role != Role.WORKER:
         raise forbidden("stations.workers_only", _("二维码有效，但只有劳动者账号可以签到。"))
+
+
+def _tell_points(visit: Visit) -> None:
+    if visit.points_awarded:
+        notification_send(
+            user=visit.worker,
+            kind="points.checkin",
+            title=text(gettext_noop("驿站签到 +%(points)d 积分"), points=visit.points_awarded),
+            body=text(gettext_noop("%(station)s，%(day)s"), station=visit.station.name,
+                      day=visit.day.isoformat()),
+            url=reverse("stations:my_visits"),
+        )  # fmt: skip
+
+
+def visit_record(*, station: Station, worker: Any, at: dt.datetime | None = None) -> CheckinResult:
+    """Record a worker's visit to a station at ``at`` (now); one counted visit per day.
+
+    The caller has established that the worker is there (``visit_checkin`` by presence, or
+    the demo's history). Refused for non-workers, stations not in service and stations
+    closed at that moment.
+    """
+    from nuanxin.stations.index import schedule_of
+
+    at = at or timezone.now()
+    _require_worker(worker)
     if station.status != StationStatus.OPEN:
         raise ApplicationError(
             "stations.not_in_service",
@@ -176,12 +201,26 @@ def visit_record(*, station: Station, worker: Any, at: dt.datetime | None = None
         visit.points_awarded, visit.points_limited_by = _award_checkin_points(visit)
         if visit.points_awarded is not None or visit.points_limited_by:
             visit.save(update_fields=["points_awarded", "points_limited_by"])
+        _tell_points(visit)
     return CheckinResult(visit, counted=True)
 
 
-def visit_checkin(*, token: str, worker: Any, at: dt.datetime | None = None) -> CheckinResult:
-    """Check in with the token of a station's QR code."""
-    return visit_record(station=station_from_token(token), worker=worker, at=at)
+def visit_checkin(
+    *, token: str, worker: Any, presence: Presence | None = None, at: dt.datetime | None = None
+) -> CheckinResult:
+    """Check in with the token of a station's QR code and a proof of presence.
+
+    Raises what ``station_from_token`` and ``visit_record`` raise, and the refusals of
+    ``presence.presence_check`` (stations.presence_required, too_far, position_denied,
+    position_unavailable, position_inaccurate, code_invalid, code_expired,
+    code_other_station), and stations.code_attempts after too many wrong codes.
+    """
+    at = at or timezone.now()
+    station = station_from_token(token)
+    _require_worker(worker)
+    with code_attempts(worker, presence):
+        presence_check(station=station, presence=presence, at=at)
+    return visit_record(station=station, worker=worker, at=at)
 
 
 @dataclass(frozen=True)
