@@ -11,14 +11,23 @@ street one-way) with 500 stations and 200,000 demand points at random, in the sa
   same virtual sources (the best networkx offers), on the 10k graph only; its times must equal
   ours at every demand point, and so must per_station's.
 
+* ``pandana``: Pandana's contraction hierarchies on the same directed graph (10k only: its
+  build alone outlasts our 1M-node query), stations placed on their nodes for it (Pandana snaps
+  points to nodes and adds nothing for the way there): build time, query time, and the largest
+  difference from ours.
+
 Then the maximal covering problem on the 100k graph: 2,000 candidate sites, the demand points
-(20,000 of them) and p = 20 and 50, exact (HiGHS through scipy.optimize.milp) against greedy,
-with time, objective and gap. And the import of a 100k-node OpenStreetMap file written with
-osmium. Memory is the peak of Python-tracked allocations (numpy registers its arrays with
-tracemalloc) during the call.
+(20,000 of them) and p = 20 and 50, on one cost matrix: ``siting.mclp_exact`` with HiGHS's own
+API (highspy, started from the greedy choice), the same model through scipy.optimize.milp, the
+greedy method, and spopt's MCLP (PuLP with CBC) given the same matrix (the uncovered points,
+merged as ``mclp_exact`` merges them, and the 2,000 candidates); the exact objectives must
+agree. And the import of a 100k-node OpenStreetMap file written with osmium. Memory is the
+peak of Python-tracked allocations (numpy registers its arrays with tracemalloc) during the
+call.
 
 Run: ``uv run python benchmarks/bench_coverage.py`` (or ``benchmarks/run.py coverage``).
-Sizes: ``BENCH_COVERAGE_SIZES=10000,100000``.
+Sizes: ``BENCH_COVERAGE_SIZES=10000,100000``; parts: ``BENCH_COVERAGE_PARTS=sizes,mclp,import``;
+solver time limit ``BENCH_MCLP_LIMIT_S`` (300 by default, the same for every solver).
 """
 
 import math
@@ -54,7 +63,12 @@ from nuanxin.coverage.routing import (  # noqa: E402
     straight_seconds,
     with_sources,
 )
-from nuanxin.coverage.siting import mclp_exact, mclp_greedy  # noqa: E402
+from nuanxin.coverage.siting import (  # noqa: E402
+    _uncovered_reach,
+    covered_value,
+    mclp_exact,
+    mclp_greedy,
+)
 
 STATIONS = 500
 POINTS = 200_000
@@ -163,10 +177,65 @@ def bench_size(nodes: int) -> dict:
         row["networkx_max_diff_s"] = float(np.max(np.abs(ref[finite] - ours.seconds[finite])))
         assert row["networkx_max_diff_s"] < 1e-6, row
         row["networkx_ratio"] = row["networkx_s"] / row["one_pass_s"]
+    if nodes <= 10_000:
+        row.update(pandana_row(network, s_lons, s_lats, p_lons, p_lats))
     return row
 
 
+def pandana_row(network, s_lons, s_lats, p_lons, p_lats) -> dict:
+    """Pandana on the same directed graph, stations on their nodes; ours computed alike."""
+    import pandana
+    import pandas as pd
+
+    s_node, _m = network.snap(s_lons, s_lats, "ride")
+    on_lons, on_lats = network.lons[s_node], network.lats[s_node]
+    ours = nearest_times(network, "ride", p_lons, p_lats, on_lons, on_lats).seconds
+    g = network.graphs["ride"].forward.tocoo()
+    ids = pd.RangeIndex(network.nodes)
+
+    def build():
+        return pandana.Network(
+            pd.Series(network.lons, index=ids), pd.Series(network.lats, index=ids),
+            pd.Series(g.row), pd.Series(g.col), pd.DataFrame({"seconds": g.data}),
+            twoway=False,
+        )  # fmt: skip
+
+    net, build_s, build_mb = measured(build)
+    limit = 4 * 3600.0
+
+    def query():
+        net.set_pois("stations", limit, 1, pd.Series(on_lons), pd.Series(on_lats))
+        return net.nearest_pois(limit, "stations", num_pois=1)[1].to_numpy()
+
+    node_s, query_s, query_mb = measured(query)
+    p_node, p_m = network.snap(p_lons, p_lats, "ride")
+    theirs = node_s[p_node] + straight_seconds(p_m, "ride")
+    finite = np.isfinite(ours) & (theirs < limit)
+    return {
+        "pandana_build_s": build_s, "pandana_query_s": query_s,
+        "pandana_peak_mb": max(build_mb, query_mb),
+        "pandana_max_diff_s": float(np.max(np.abs(theirs[finite] - ours[finite]))),
+        "pandana_points_compared": int(finite.sum()),
+    }  # fmt: skip
+
+
+def spopt_mclp(a, w, p: int, time_limit: float) -> tuple[float, float, float]:
+    """spopt's MCLP on the same (merged) matrix: its value, model build and solve seconds."""
+    import pulp
+    from spopt.locate import MCLP
+
+    cost = np.where(a.toarray() > 0, 0.0, 2.0)
+    started = time.perf_counter()
+    model = MCLP.from_cost_matrix(cost, w, service_radius=1.0, p_facilities=p)
+    built = time.perf_counter()
+    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit))
+    solved = time.perf_counter()
+    chosen = [j for j in range(a.shape[1]) if (model.fac_vars[j].value() or 0) > 0.5]
+    return covered_value(a, w, chosen), built - started, solved - built
+
+
 def bench_mclp() -> list[dict]:
+    limit = float(os.environ.get("BENCH_MCLP_LIMIT_S", "300"))
     network = grid_network(100_000, seed=5)
     s_lons, s_lats = random_points(network, 60, 6)
     p_lons, p_lats = random_points(network, 20_000, 7)
@@ -176,18 +245,48 @@ def bench_mclp() -> list[dict]:
     reach, reach_s, _ = measured(
         lambda: reach_matrix(network, "ride", p_lons, p_lats, c_lons, c_lats, 600)
     )
+    a, w = _uncovered_reach(reach, weights, covered)
     rows = []
     for p in (20, 50):
-        exact, exact_s, _ = measured(
-            lambda p=p: mclp_exact(reach, weights, covered, p, time_limit=120)
-        )
+        row = {"p": p, "reach_matrix_s": reach_s, "rows": a.shape[0], "limit_s": limit}
+        for engine in ("highs", "scipy"):
+            exact, seconds, _ = measured(
+                lambda p=p, engine=engine: mclp_exact(
+                    reach, weights, covered, p, time_limit=limit, engine=engine
+                )
+            )
+            row[engine] = {"s": seconds, "value": exact.value, "gap": exact.gap,
+                           "optimal": exact.optimal, "status": exact.status}  # fmt: skip
         greedy, greedy_s, _ = measured(lambda p=p: mclp_greedy(reach, weights, covered, p))
-        rows.append({
-            "p": p, "reach_matrix_s": reach_s, "exact_s": exact_s, "exact_value": exact.value,
-            "exact_gap": exact.gap, "exact_optimal": exact.optimal, "greedy_s": greedy_s,
-            "greedy_value": greedy.value, "greedy_bound_gap": greedy.gap,
-        })  # fmt: skip
+        row["greedy"] = {"s": greedy_s, "value": greedy.value, "gap": greedy.gap}
+        value, build_s, solve_s = spopt_mclp(a, w, p, limit)
+        row["spopt"] = {"value": value, "build_s": build_s, "solve_s": solve_s,
+                        "s": build_s + solve_s}  # fmt: skip
+        row["same_objective"] = bool(
+            row["highs"]["optimal"] and abs(value - row["highs"]["value"]) < 1e-6
+        )
+        row["spopt_over_highs"] = row["spopt"]["s"] / row["highs"]["s"]
+        rows.append(row)
+        print_mclp(row)
     return rows
+
+
+def print_mclp(row: dict) -> None:
+    def one(name: str) -> str:
+        r = row[name]
+        state = "optimal" if r.get("optimal") else f"gap {r.get('gap', float('nan')):.4f}"
+        return f"{name} {r['s']:.1f} s value {r['value']:.0f} ({state})"
+
+    sp = row["spopt"]
+    print(
+        f"MCLP p={row['p']} ({row['rows']} rows, reach matrix {row['reach_matrix_s']:.1f} s, "
+        f"limit {row['limit_s']:.0f} s): {one('highs')}; {one('scipy')}; "
+        f"greedy {row['greedy']['s']:.2f} s value {row['greedy']['value']:.0f} "
+        f"(bound gap {row['greedy']['gap']:.4f}); spopt/PuLP-CBC {sp['s']:.1f} s "
+        f"(model {sp['build_s']:.1f} s) value {sp['value']:.0f}; same objective: "
+        f"{row['same_objective']}; spopt / highs = {row['spopt_over_highs']:.1f}",
+        flush=True,
+    )
 
 
 def bench_import() -> dict:
@@ -236,30 +335,36 @@ def bench_import() -> dict:
 
 def main() -> dict:
     sizes = os.environ.get("BENCH_COVERAGE_SIZES", "10000,100000,1000000").split(",")
+    parts = os.environ.get("BENCH_COVERAGE_PARTS", "sizes,mclp,import").split(",")
     figures: dict = {"sizes": []}
-    head = ("nodes", "one pass s", "MB", "per-station s", "ratio", "networkx s", "ratio")
-    print("{:>9} {:>10} {:>6} {:>14} {:>7} {:>10} {:>7}".format(*head))
-    for nodes in sizes:
-        row = bench_size(int(nodes))
-        figures["sizes"].append(row)
-        per = ("~" if row["per_station_estimated"] else "") + f"{row['per_station_s']:.1f}"
-        cells = [row["nodes"], f"{row['one_pass_s']:.2f}", f"{row['one_pass_peak_mb']:.0f}", per,
-                 f"{row['per_station_ratio']:.1f}"]  # fmt: skip
-        if "networkx_s" in row:
-            cells += [f"{row['networkx_s']:.2f}", f"{row['networkx_ratio']:.1f}"]
-        print(" ".join(f"{c:>{w}}" for c, w in zip(cells, (9, 10, 6, 14, 7, 10, 7), strict=False)))
-    figures["mclp"] = bench_mclp()
-    for row in figures["mclp"]:
-        print(
-            f"MCLP p={row['p']}: reach matrix {row['reach_matrix_s']:.1f} s; "
-            f"exact {row['exact_s']:.2f} s, value {row['exact_value']:.0f}, "
-            f"gap {row['exact_gap']:.4f}, optimal={row['exact_optimal']}; "
-            f"greedy {row['greedy_s']:.3f} s, value {row['greedy_value']:.0f}, "
-            f"bound gap {row['greedy_bound_gap']:.4f}"
-        )
-    figures["import"] = imported = bench_import()
-    print(f"import of {imported['nodes']} nodes: {imported['seconds']:.1f} s, "
-          f"{imported['peak_mb']:.0f} MB")  # fmt: skip
+    if "sizes" in parts:
+        head = ("nodes", "one pass s", "MB", "per-station s", "ratio", "networkx s", "ratio")
+        print("{:>9} {:>10} {:>6} {:>14} {:>7} {:>10} {:>7}".format(*head))
+        for nodes in sizes:
+            row = bench_size(int(nodes))
+            figures["sizes"].append(row)
+            per = ("~" if row["per_station_estimated"] else "") + f"{row['per_station_s']:.1f}"
+            cells = [row["nodes"], f"{row['one_pass_s']:.2f}", f"{row['one_pass_peak_mb']:.0f}",
+                     per, f"{row['per_station_ratio']:.1f}"]  # fmt: skip
+            if "networkx_s" in row:
+                cells += [f"{row['networkx_s']:.2f}", f"{row['networkx_ratio']:.1f}"]
+            print(
+                " ".join(f"{c:>{w}}" for c, w in zip(cells, (9, 10, 6, 14, 7, 10, 7), strict=False))
+            )
+            if "pandana_query_s" in row:
+                print(
+                    f"{'':>9} pandana: build {row['pandana_build_s']:.2f} s, query "
+                    f"{row['pandana_query_s']:.2f} s, {row['pandana_peak_mb']:.0f} MB, largest "
+                    f"difference {row['pandana_max_diff_s']:.4f} s over "
+                    f"{row['pandana_points_compared']} points",
+                    flush=True,
+                )
+    if "mclp" in parts:
+        figures["mclp"] = bench_mclp()
+    if "import" in parts:
+        figures["import"] = imported = bench_import()
+        print(f"import of {imported['nodes']} nodes: {imported['seconds']:.1f} s, "
+              f"{imported['peak_mb']:.0f} MB")  # fmt: skip
     return figures
 
 

@@ -12,6 +12,7 @@ from PIL import Image
 from nuanxin.geo.coords import gcj02_to_wgs84, haversine_m, wgs84_to_gcj02
 from nuanxin.reports.models import Report
 from nuanxin.stations.services import amenity_defaults_ensure
+from tests.helpers import browser_second_factor
 from tests.reports import factories as f
 from tests.stations.factories import make_station
 
@@ -163,6 +164,7 @@ def test_without_a_basemap_the_rider_sees_why_and_where_the_pin_is(
     page.get_by_label("手机号").fill(rider.phone)
     page.get_by_label("密码").fill("test-pass-2024!")
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, rider.phone)
     page.wait_for_url("**/reports/new/")
 
     notice = page.locator("#pick-map .map-notice")
@@ -170,10 +172,13 @@ def test_without_a_basemap_the_rider_sees_why_and_where_the_pin_is(
     assert notice.inner_text().startswith("未配置底图，地图只显示区域边界。")
     assert "MAP_TILE_URL" in notice.inner_text()
     page.get_by_role("button", name="使用我的位置").click()
-    page.wait_for_selector("#pick-map .pin-label")
+    # The permission was given, so the form may already have placed the pin on opening: wait
+    # for the tap's own answer (the status says "locating" until the fix comes back).
+    page.wait_for_function(
+        "() => document.getElementById('location-status').textContent.includes('A1a社区 · A1街道')"
+    )
 
     assert page.locator("#pick-map .pin-label").inner_text() == "A1a社区 · A1街道"
-    assert "A1a社区 · A1街道" in page.locator("#location-status").inner_text()
     page.wait_for_function(
         "() => NuanxinMap.of(document.getElementById('pick-map')).getZoom() === 14"
     )
@@ -270,6 +275,7 @@ def test_the_queue_map_clusters_every_waiting_report_of_the_area(
     page.get_by_label("手机号").fill(reviewer.phone)
     page.get_by_label("密码").fill("test-pass-2024!")
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, reviewer.phone)
     page.wait_for_url("**/reports/queue/")
 
     page.get_by_role("button", name="地图视图").click()
@@ -353,6 +359,7 @@ def test_on_gcj02_tiles_the_phone_fix_is_drawn_shifted_and_stored_as_sent(
     page.get_by_label("手机号").fill(rider.phone)
     page.get_by_label("密码").fill("test-pass-2024!")
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, rider.phone)
     page.wait_for_url("**/reports/new/")
 
     page.get_by_role("button", name="使用我的位置").click()

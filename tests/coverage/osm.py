@@ -41,7 +41,8 @@ def street_grid(
     seed: int = 1,
 ) -> tuple[dict[int, tuple[float, float]], list[OsmWay]]:
     """A grid of streets, nodes jittered a little; every ``oneway_every``-th street one-way
-    (alternating direction), a few primary roads among residential ones."""
+    (alternating direction), a few primary roads among residential ones; the primary roads
+    are named 东西<row>路, the others have no name."""
     import random
 
     rng = random.Random(seed)
@@ -58,6 +59,8 @@ def street_grid(
     for r in range(rows):
         ids = [r * cols + c + 1 for c in range(cols)]
         tags = {"highway": "primary" if r % 4 == 0 else "residential"}
+        if r % 4 == 0:
+            tags["name"] = f"东西{r}路"
         if oneway_every and r % oneway_every == 1:
             tags["oneway"] = "yes" if (r // oneway_every) % 2 == 0 else "-1"
         ways.append(OsmWay(way_id, ids, tags))

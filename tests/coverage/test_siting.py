@@ -24,12 +24,13 @@ def _instance(seed, points=40, candidates=12, density=0.15):
     return reach, weights, covered
 
 
+@pytest.mark.parametrize("engine", ["highs", "scipy"])
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("p", [1, 2, 3, 4])
-def test_mclp_exact__equals_brute_force(seed, p):
+def test_mclp_exact__equals_brute_force(seed, p, engine):
     reach, weights, covered = _instance(seed)
     best, _combo = mclp_brute_force(reach, weights, covered, p)
-    result = mclp_exact(reach, weights, covered, p)
+    result = mclp_exact(reach, weights, covered, p, engine=engine)
     assert result.optimal and result.gap == 0
     assert result.value == pytest.approx(best)
     assert len(result.chosen) <= p
@@ -47,6 +48,13 @@ def test_mclp_greedy__never_beats_the_optimum_and_its_bound_holds(seed):
         assert greedy.value <= best + 1e-9
         assert greedy.bound >= best - 1e-9
         assert greedy.value >= (1 - 1 / np.e) * best - 1e-9
+
+
+def test_mclp_exact__unknown_engine__refused():
+    reach, weights, covered = _instance(0)
+    with pytest.raises(ApplicationError) as caught:
+        mclp_exact(reach, weights, covered, 2, engine="cplex")
+    assert caught.value.code == "coverage.bad_engine"
 
 
 def test_mclp__existing_coverage_counts_for_nothing_new():

@@ -1,10 +1,11 @@
 """What every Leaflet page is told about its map: the basemap, its coordinate system, the words.
 
 The basemap is chosen here and nowhere else (``basemap``): the tile server named by
-``MAP_TILE_URL`` when one is set, else region outlines with a notice that no basemap is set.
-A further fallback (streets drawn from the city's imported road network) slots in between the
-two as another ``kind``; ``NuanxinMap.addBasemap`` in ``core/static/nuanxin/map.js`` is the one
-place in the browser that reads the choice.
+``MAP_TILE_URL`` when one is set; else the streets an app offers through its ``basemap``
+module (the coverage app's, from the imported road network, so an intranet with no internet
+still sees its streets); else region outlines with a notice that no basemap is set.
+``NuanxinMap.addBasemap`` in ``core/static/nuanxin/map.js`` is the one place in the browser
+that reads the choice.
 
 Points go out in ``map_crs()`` (GCJ-02 for AMap and most domestic tile servers) and come back
 tagged with it, so the server converts both ways and the browser does no datum arithmetic.
@@ -20,6 +21,8 @@ from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from nuanxin.core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,23 @@ def map_crs() -> str:
     return settings.MAP_TILE_CRS
 
 
-def basemap() -> dict[str, Any]:
-    """The one basemap choice: configured tiles, else outlines (with the notice)."""
+def offered_streets() -> dict[str, Any] | None:
+    """The streets an app offers as the basemap (``<app>.basemap.streets_basemap``), if any."""
+    for _label, module in app_modules("basemap"):
+        offer = module.streets_basemap()
+        if offer:
+            return offer
+    return None
+
+
+def basemap(*, signed_in: bool = True) -> dict[str, Any]:
+    """The one basemap choice: configured tiles, else offered streets, else outlines (with
+    the notice). The streets come from an API that needs a login, so a reader who is not
+    logged in (the public reports map, the stations map) gets the outlines and the notice
+    rather than a basemap that would draw nothing."""
     url = settings.MAP_TILE_URL
     if not url:
-        return {"kind": "outlines"}
+        return (offered_streets() if signed_in else None) or {"kind": "outlines"}
     provider = tile_provider(url)
     layers = [{"url": url, "role": "base"}]
     if settings.MAP_TILE_LABEL_URL:
@@ -77,10 +92,10 @@ def basemap() -> dict[str, Any]:
     }
 
 
-def map_config() -> dict[str, Any]:
+def map_config(*, signed_in: bool = True) -> dict[str, Any]:
     return {
         "crs": map_crs(),
-        "basemap": basemap(),
+        "basemap": basemap(signed_in=signed_in),
         "urls": {"outlines": reverse("api:geojson"), "locate": reverse("api:geo_locate")},
         "strings": {
             # Leaflet's own prefix carries a flag; the map says in the reader's language what
@@ -95,9 +110,9 @@ def map_config() -> dict[str, Any]:
     }
 
 
-def map_config_script() -> SafeString:
+def map_config_script(*, signed_in: bool = True) -> SafeString:
     """``<script type="application/json" id="map-config">`` for ``map.js`` to read."""
-    return json_script(map_config(), "map-config")
+    return json_script(map_config(signed_in=signed_in), "map-config")
 
 
 @register("nuanxin")

@@ -15,7 +15,7 @@ from ninja import Query, Router
 from nuanxin.core.errors import ApplicationError
 from nuanxin.coverage.access import require_planner
 from nuanxin.coverage.analysis import CoverageQuery, coverage_compute
-from nuanxin.coverage.network import network_loaded, segments_in_box
+from nuanxin.coverage.network import names_in_box, network_loaded, segments_in_box
 from nuanxin.coverage.planning import sites_maximise, sites_minimum
 from nuanxin.coverage.presenters import (
     coverage_features,
@@ -76,16 +76,23 @@ def coverage_map(request: HttpRequest, params: Query[CoverageParams]) -> dict:
 
 
 ROADS_LIMIT = 20_000
+NAMES_LIMIT = 60
 
 
 @router.get("/roads", url_name="coverage_roads", summary="视野内的街道（导入路网，离线底图）")
 def roads(request: HttpRequest, params: Query[RoadsParams]) -> dict:
     """Street lines of the imported network inside a box, for maps with no tile server: each
-    segment once, at most 20,000 (``truncated`` says when more were there: zoom in)."""
-    require_planner(request.auth)
+    segment once, at most 20,000 (``truncated`` says when more were there: zoom in), and the
+    names of the streets there (at most 60).
+
+    Any logged-in user may ask: street lines are public geography, not planning data, and every
+    map page (the worker's report map too) draws them."""
     network = network_loaded()
     if network is None:
-        return {"type": "FeatureCollection", "features": [], "truncated": False, "generated": False}
+        return {
+            "type": "FeatureCollection", "features": [], "names": [], "truncated": False,
+            "generated": False,
+        }  # fmt: skip
     try:
         box = tuple(float(v) for v in (params.bbox or "").split(","))
     except ValueError:
@@ -110,9 +117,14 @@ def roads(request: HttpRequest, params: Query[RoadsParams]) -> dict:
                 "properties": {},
             }
         )
+    names = []
+    for name, lon, lat in names_in_box(network, (lon1, lat1, lon2, lat2), NAMES_LIMIT):
+        x, y = from_wgs84(lon, lat, params.crs)
+        names.append({"name": name, "point": [round(x, 6), round(y, 6)]})
     return {
         "type": "FeatureCollection",
         "features": features,
+        "names": names,
         "truncated": truncated,
         "generated": bool(network.meta.get("generated", False)),
     }

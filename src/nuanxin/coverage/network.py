@@ -8,6 +8,9 @@ the walking graph is symmetric. Parallel edges keep the fastest; an edge never t
 ``MIN_EDGE_SECONDS`` (two nodes at one position), because a zero in a sparse graph would read as
 "no edge".
 
+Street names, where the source has them, are kept beside the graph for the basemap: one label
+point per named way (its middle node), ``name_index`` into ``names``.
+
 Each process keeps the loaded network in memory, reloaded when the file changes.
 """
 
@@ -75,6 +78,10 @@ class RoadNetwork:
     lats: np.ndarray
     graphs: dict[str, ModeGraph]
     meta: dict[str, Any] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    name_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    name_lons: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    name_lats: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _trees: dict[str, tuple[cKDTree, np.ndarray]] = field(default_factory=dict)
     _lat0: float | None = None
 
@@ -149,6 +156,12 @@ def network_save(network: RoadNetwork, path: Path | None = None) -> Path:
             json.dumps(network.meta, ensure_ascii=False).encode(), dtype=np.uint8
         ),
     }
+    arrays["names"] = np.frombuffer(
+        json.dumps(network.names, ensure_ascii=False).encode(), dtype=np.uint8
+    )
+    arrays["name_index"] = network.name_index.astype(np.int32)
+    arrays["name_lons"] = network.name_lons.astype(np.float64)
+    arrays["name_lats"] = network.name_lats.astype(np.float64)
     for mode, graph in network.graphs.items():
         arrays[f"{mode}_indptr"] = graph.forward.indptr.astype(np.int64)
         arrays[f"{mode}_indices"] = graph.forward.indices.astype(np.int32)
@@ -180,7 +193,15 @@ def network_read(path: Path) -> RoadNetwork:
             graph.has_sorted_indices = True
             graphs[mode] = ModeGraph(graph)
         meta = json.loads(bytes(data["meta"]).decode()) if "meta" in data else {}
-    return RoadNetwork(lons=lons, lats=lats, graphs=graphs, meta=meta)
+        labels = {}
+        if "names" in data:  # files written before street names were kept have none
+            labels = {
+                "names": json.loads(bytes(data["names"]).decode()),
+                "name_index": data["name_index"],
+                "name_lons": data["name_lons"],
+                "name_lats": data["name_lats"],
+            }
+    return RoadNetwork(lons=lons, lats=lats, graphs=graphs, meta=meta, **labels)
 
 
 class _NetworkCache:
@@ -247,3 +268,30 @@ def segments_in_box(
         ),
         truncated,
     )
+
+
+def names_in_box(
+    network: RoadNetwork, bbox: tuple[float, float, float, float], limit: int
+) -> list[tuple[str, float, float]]:
+    """Street names with a label point inside ``bbox``: (name, lon, lat), each name once (the
+    label point nearest the box's centre), at most ``limit``."""
+    if not len(network.name_index):
+        return []
+    min_lon, min_lat, max_lon, max_lat = bbox
+    x, y = network.name_lons, network.name_lats
+    inside = np.flatnonzero((x >= min_lon) & (x <= max_lon) & (y >= min_lat) & (y <= max_lat))
+    if not len(inside):
+        return []
+    centre = ((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
+    order = inside[np.argsort((x[inside] - centre[0]) ** 2 + (y[inside] - centre[1]) ** 2)]
+    seen: set[int] = set()
+    out = []
+    for i in order.tolist():
+        name = int(network.name_index[i])
+        if name in seen:
+            continue
+        seen.add(name)
+        out.append((network.names[name], float(x[i]), float(y[i])))
+        if len(out) >= limit:
+            break
+    return out

@@ -125,6 +125,7 @@ class _WayReader(osmium.SimpleHandler):
         # per way and mode: km/h (0 when not in the graph), and riding's directions
         self.way_speeds: list[tuple[float, float]] = []
         self.way_dirs: list[tuple[bool, bool]] = []
+        self.way_names: list[str] = []
 
     def way(self, w: Any) -> None:
         kind = _kind(w.tags)
@@ -160,6 +161,7 @@ class _WayReader(osmium.SimpleHandler):
             tuple(0.0 if reasons[m] else float(self.tables[m][kind]) for m in MODES)
         )
         self.way_dirs.append(_ride_directions(w.tags))
+        self.way_names.append((w.tags.get("name") or "").strip()[:60])
 
 
 def network_from_osm(
@@ -212,4 +214,26 @@ def network_from_osm(
         graphs[mode] = ModeGraph(csr_from_edges(len(node_ids), t, h, s))
     summary.nodes = len(node_ids)
     summary.edges = {mode: graph.edges for mode, graph in graphs.items()}
-    return RoadNetwork(lons=lons, lats=lats, graphs=graphs), summary
+    network = RoadNetwork(lons=lons, lats=lats, graphs=graphs)
+    _add_names(network, reader.way_names, node_start, counts, inverse)
+    return network, summary
+
+
+def _add_names(
+    network: RoadNetwork,
+    way_names: list[str],
+    node_start: np.ndarray,
+    counts: np.ndarray,
+    inverse: np.ndarray,
+) -> None:
+    """One label point per named way, at its middle node."""
+    named = [w for w, name in enumerate(way_names) if name]
+    if not named:
+        return
+    names: dict[str, int] = {}
+    index = np.array([names.setdefault(way_names[w], len(names)) for w in named], dtype=np.int32)
+    middle = inverse[node_start[named] + counts[named] // 2]
+    network.names = list(names)
+    network.name_index = index
+    network.name_lons = network.lons[middle]
+    network.name_lats = network.lats[middle]

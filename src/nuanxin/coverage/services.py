@@ -1,7 +1,10 @@
-"""Writes of the coverage app: installing a road network, importing hot spots.
+"""Writes of the coverage app: installing a road network, importing hot spots, and the
+siting runs computed in the background.
 
-Both replace what was there as a whole (a network is one file; the hot spots are one sheet), so
-a retry of the same import leaves the same state, never a doubled one.
+The first two replace what was there as a whole (a network is one file; the hot spots are one
+sheet), so a retry of the same import leaves the same state, never a doubled one. A siting run
+is requested here (the task is queued once the row is committed), then moved along by the
+worker through ``siting_run_progress``, ``siting_run_finish`` or ``siting_run_fail``.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from nuanxin.core.audit import audit_record
-from nuanxin.core.errors import ApplicationError
-from nuanxin.coverage.models import HotSpot, RoadNetworkImport
+from nuanxin.core.errors import ApplicationError, not_found
+from nuanxin.coverage.access import require_planner
+from nuanxin.coverage.models import HotSpot, RoadNetworkImport, SitingRun
 from nuanxin.coverage.network import RoadNetwork, network_save
 from nuanxin.coverage.osm_import import ImportSummary, network_from_osm
 from nuanxin.geo.coords import CoordSystem, to_wgs84
@@ -202,3 +207,94 @@ def hotspots_import(*, data: bytes, filename: str, actor: Any = None) -> int:
         after={"count": len(spots), "file": filename[:100]},
     )
     return len(spots)
+
+
+MAX_RUNS_WAITING = 3  # one planner's runs queued or running at once
+
+
+@transaction.atomic
+def siting_run_request(*, user: Any, query: str) -> SitingRun:
+    """Queue a siting computation for ``user`` (a planner) with the form's query string; the
+    background task starts once this transaction commits."""
+    from nuanxin.coverage.tasks import siting_run_execute
+
+    require_planner(user)
+    waiting = SitingRun.objects.filter(
+        requested_by=user, state__in=[SitingRun.State.QUEUED, SitingRun.State.RUNNING]
+    ).count()
+    if waiting >= MAX_RUNS_WAITING:
+        raise ApplicationError(
+            "coverage.too_many_runs",
+            _("您已有 %(n)d 个选址计算在进行，请等它们完成后再提交。") % {"n": waiting},
+            status=429,
+        )
+    if len(query) > 2000:
+        raise ApplicationError("coverage.bad_form", _("选址参数太长。"))
+    run = SitingRun.objects.create(requested_by=user, query=query)
+    audit_record(
+        actor=user, action="coverage.siting_run_request", obj=run, after={"query": query[:500]}
+    )
+
+    def enqueue() -> None:
+        queued = siting_run_execute.enqueue(str(run.pk))
+        SitingRun.objects.filter(pk=run.pk).update(task_id=str(queued.id)[:64])
+
+    transaction.on_commit(enqueue)
+    return run
+
+
+def siting_run_get(*, user: Any, run_id: Any) -> SitingRun:
+    """The run, if ``user`` asked for it; anyone else's reads as missing."""
+    require_planner(user)
+    run = SitingRun.objects.filter(pk=run_id, requested_by=user).first()
+    if run is None:
+        raise not_found("coverage.run_not_found", _("找不到该选址计算。"))
+    return run
+
+
+def siting_run_progress(*, run: SitingRun, stage: str, progress: int) -> None:
+    """The worker's note of how far it has got (not audited: the start and the end are)."""
+    fields = {"stage": stage[:20], "progress": max(0, min(99, int(progress)))}
+    if run.state == SitingRun.State.QUEUED:
+        fields |= {"state": SitingRun.State.RUNNING, "started_at": timezone.now()}
+    SitingRun.objects.filter(pk=run.pk).update(**fields)
+    for key, value in fields.items():
+        setattr(run, key, value)
+
+
+@transaction.atomic
+def siting_run_finish(
+    *, run: SitingRun, result: dict[str, Any], xlsx: bytes, geojson_gz: bytes
+) -> SitingRun:
+    before = run.state
+    run.state, run.progress, run.stage = SitingRun.State.DONE, 100, ""
+    run.result, run.xlsx, run.geojson_gz = result, xlsx, geojson_gz
+    run.finished_at = timezone.now()
+    run.save()
+    plan = result.get("plan", {}).get("summary", {})
+    audit_record(
+        actor=run.requested_by,
+        action="coverage.siting_run_finish",
+        obj=run,
+        before={"state": before},
+        after={"state": run.state, "new_stations": plan.get("new_stations"),
+               "percent_after": plan.get("percent_after")},
+    )  # fmt: skip
+    return run
+
+
+@transaction.atomic
+def siting_run_fail(*, run: SitingRun, code: str, message: str) -> SitingRun:
+    before = run.state
+    run.state, run.stage = SitingRun.State.FAILED, ""
+    run.error_code, run.error_message = code[:60], message[:500]
+    run.finished_at = timezone.now()
+    run.save()
+    audit_record(
+        actor=run.requested_by,
+        action="coverage.siting_run_fail",
+        obj=run,
+        before={"state": before},
+        after={"state": run.state, "code": run.error_code},
+    )
+    return run

@@ -4,7 +4,9 @@ siting and its maps work with no download.
 No real map data ships with nuanxin, so the streets are made up: a grid of streets about 250 m
 apart within 3 km of each station, every fourth one a main road (primary / secondary), some
 side streets one-way in alternating directions, a few segments missing, positions jittered so
-blocks are not perfect squares, all kept inside the county's (approximate, demo) boundary. It
+blocks are not perfect squares, all kept inside the county's (approximate, demo) boundary. The
+main roads are named after their county (坡头一路 east-west, 坡头一街 north-south...) so the
+offline basemap has names to show; side streets have none. It
 is written as an OpenStreetMap file and imported through ``nuanxin import-roads``' own path,
 and recorded as generated: every page and table that uses it says so. Hot spots (where orders
 concentrate) are drawn around the stations and county seats, some beyond the stations' reach,
@@ -41,8 +43,22 @@ HOTSPOTS_PER_STATION = 6
 METRES_PER_DEGREE = 111_320.0
 
 
+NUMERALS = "一二三四五六七八九十"
+
+
+def _road_name(prefix: str, index: int, horizontal: bool) -> str:
+    n = index // MAIN_EVERY + 1
+    number = NUMERALS[n - 1] if n <= 10 else ("十" + NUMERALS[n - 11] if n < 20 else str(n))
+    return f"{prefix}{number}{'路' if horizontal else '街'}"
+
+
 def _county_grid(
-    rng: np.random.Generator, boundary, lons: np.ndarray, lats: np.ndarray, start_id: int
+    rng: np.random.Generator,
+    boundary,
+    lons: np.ndarray,
+    lats: np.ndarray,
+    start_id: int,
+    prefix: str = "",
 ):
     lat0 = float(np.mean(lats))
     dlat = SPACING_M / METRES_PER_DEGREE
@@ -72,6 +88,8 @@ def _county_grid(
     def line(cells: list[tuple[int, int]], index: int, horizontal: bool) -> None:
         main = index % MAIN_EVERY == 0
         tags = {"highway": ("primary" if horizontal else "secondary") if main else "residential"}
+        if main and prefix:
+            tags["name"] = _road_name(prefix, index, horizontal)
         if not main and index % ONEWAY_EVERY == 1:
             tags["oneway"] = "yes" if (index // ONEWAY_EVERY) % 2 else "-1"
         run: list[int] = []
@@ -108,8 +126,9 @@ def _write_network(ctx: DemoContext, path: Path) -> int:
         ).reshape(-1, 2)
         if not len(positions) or not county.boundary:
             continue
+        prefix = county.name[:2]
         nodes, ways, next_id = _county_grid(
-            rng, shape(county.boundary), positions[:, 0], positions[:, 1], next_id
+            rng, shape(county.boundary), positions[:, 0], positions[:, 1], next_id, prefix
         )
         all_nodes.update(nodes)
         all_ways.extend(ways)

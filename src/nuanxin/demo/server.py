@@ -17,6 +17,7 @@ from granian import Granian
 from granian.constants import Interfaces
 
 from nuanxin.core.crypto import require_production_keys
+from nuanxin.core.staticfiles import static_collect
 
 
 def default_workers() -> int:
@@ -42,7 +43,9 @@ def require_migrated() -> None:
 
 def serve(*, host: str, port: int, workers: int | None = None, demo: bool = False) -> None:
     """Serve until stopped, with the periodic jobs in a child process beside the server (set
-    NUANXIN_JOBS=off when a separate ``nuanxin jobs --loop`` process runs them).
+    NUANXIN_JOBS=off when a separate ``nuanxin jobs --loop`` process runs them), and a worker
+    for the background tasks in another (NUANXIN_TASK_WORKER=off when ``nuanxin task-worker``
+    processes run elsewhere, on this host or others).
 
     The jobs run in their own process, not in a thread of this one: the server forks its
     workers, and a fork taken while a thread holds an SQLite connection leaves the database
@@ -52,6 +55,9 @@ def serve(*, host: str, port: int, workers: int | None = None, demo: bool = Fals
         require_production_keys(bind_host=host, demo=demo)
     except ImproperlyConfigured as exc:
         raise CommandError(str(exc)) from exc
+    # The static files with their gzip copies, so phones on a slow link get them compressed
+    # (benchmarks/bench_worker_pages.py measures it).
+    static_collect()
     # Workers are forked from this process: no database connection may be open across the fork.
     connections.close_all()
     if os.environ.get("NUANXIN_JOBS", "on") != "off":
@@ -59,6 +65,11 @@ def serve(*, host: str, port: int, workers: int | None = None, demo: bool = Fals
             [sys.executable, "-m", "nuanxin.cli", "jobs", "--loop", "--exit-with-parent"]
         )
         atexit.register(jobs.terminate)
+    if os.environ.get("NUANXIN_TASK_WORKER", "on") != "off":
+        tasks = subprocess.Popen(
+            [sys.executable, "-m", "nuanxin.cli", "task-worker", "--exit-with-parent"]
+        )
+        atexit.register(tasks.terminate)
     Granian(
         "nuanxin.wsgi:application",
         address=host,

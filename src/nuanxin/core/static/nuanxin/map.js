@@ -1,8 +1,9 @@
 /* Shared Leaflet setup for every map page (settings from core/maps.py, in #map-config).
  *
  * addBasemap is the one place that reads the server's basemap choice: tiles (Tianditu, AMap…)
- * when MAP_TILE_URL is set, else region outlines with names and a notice saying no basemap is
- * set. A further kind (streets from the imported road network) gets its own case there.
+ * when MAP_TILE_URL is set; else the city's streets from its imported road network, loaded for
+ * the view (with their names) from a zoom on, over named region outlines; else region outlines
+ * with names and a notice saying no basemap is set.
  * Data is requested in the tile layer's coordinate system (crs=gcj02 for AMap), so the server
  * converts on the way out and in, and the browser never does datum maths. */
 (function () {
@@ -172,6 +173,49 @@
     refresh();
   }
 
+  /* Streets of the imported road network under everything else, loaded for the view once the
+   * map is zoomed in far enough, with the names of the streets in view. The element's
+   * data-streets says how many lines are drawn (for tests and for people debugging). */
+  function streets(map, element, base) {
+    map.createPane("streets").style.zIndex = 340;
+    map.getPane("streets").style.pointerEvents = "none";
+    map.createPane("streetNames").style.zIndex = 440;
+    map.getPane("streetNames").style.pointerEvents = "none";
+    var lines = L.layerGroup().addTo(map);
+    var names = L.layerGroup().addTo(map);
+    var ticket = 0;
+    var style = { color: "#868e96", weight: 2, opacity: 0.8 };
+    function load() {
+      var mine = ++ticket;
+      if (map.getZoom() < (base.minZoom || 13)) {
+        lines.clearLayers();
+        names.clearLayers();
+        element.dataset.streets = "0";
+        return;
+      }
+      var b = map.getBounds();
+      var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); });
+      getJSON(withCrs(base.url + "?bbox=" + box.join(","))).then(function (data) {
+        if (mine !== ticket) return;
+        lines.clearLayers();
+        names.clearLayers();
+        L.geoJSON(data, { pane: "streets", interactive: false, style: style }).addTo(lines);
+        (data.names || []).forEach(function (n) {
+          var text = document.createElement("span");
+          text.textContent = n.name;
+          L.marker(L.latLng(n.point[1], n.point[0]), {
+            pane: "streetNames", interactive: false, keyboard: false,
+            icon: L.divIcon({ className: "street-name", html: text.outerHTML, iconSize: null }),
+          }).addTo(names);
+        });
+        element.dataset.streets = String(data.features.length);
+        element.dataset.streetNames = String((data.names || []).length);
+      }).catch(function () { /* the streets are a backdrop; the map works without them */ });
+    }
+    map.on("moveend", load);
+    load();
+  }
+
   /* The one basemap choice (see core/maps.py). Returns the kind drawn. */
   function addBasemap(map, element, options) {
     var cfg = config();
@@ -181,6 +225,11 @@
         addTiles(map, base);
         if (options.outlines !== false) outlines(map, false);
         return "tiles";
+      case "streets":
+        if (base.attribution) map.nuanxinAttribution.addAttribution(base.attribution);
+        streets(map, element, base);
+        if (options.outlines !== false) outlines(map, true);
+        return "streets";
       default:
         element.classList.add("no-basemap");
         addNotice(map, element, cfg.strings || {});
@@ -196,7 +245,7 @@
     // Clustering needs a maximum zoom even when no tile layer brings one.
     var map = L.map(element, { zoomControl: true, attributionControl: false, maxZoom: base.maxZoom || 18 });
     // Leaflet's default prefix is a flag and a link; ours says in words what draws the map.
-    L.control.attribution({ prefix: (cfg.strings || {}).prefix || "" }).addTo(map);
+    map.nuanxinAttribution = L.control.attribution({ prefix: (cfg.strings || {}).prefix || "" }).addTo(map);
     map.setView(CITY_VIEW.center, CITY_VIEW.zoom);
     var kind = addBasemap(map, element, options);
     element.dataset.basemap = kind;
@@ -262,8 +311,9 @@
 
   /* A permanent name under a pin, so a rider can tell where it stands without a basemap. */
   function labelPin(marker, text) {
-    marker.unbindTooltip();
-    if (!text) return;
+    if (!text) { marker.unbindTooltip(); return; }
+    // Renamed in place: an unbound tooltip fades out for a moment, and two names would show.
+    if (marker.getTooltip()) { marker.setTooltipContent(text); return; }
     marker.bindTooltip(text, {
       permanent: true, direction: "bottom", offset: [-14, 8], className: "pin-label",
     }).openTooltip();

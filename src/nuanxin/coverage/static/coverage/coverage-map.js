@@ -49,29 +49,5 @@
     }
   });
   if (bounds.length) NuanxinMap.fit(map, L.latLngBounds(bounds));
-
-  /* Streets of the imported network under everything, loaded for the view from zoom 13 on,
-   * when the map has no tile server: an intranet with no internet still sees its streets. */
-  var roadsUrl = element.dataset.roadsUrl;
-  if (roadsUrl && map.nuanxinBasemap !== "tiles") {
-    map.createPane("roads").style.zIndex = 360;
-    map.getPane("roads").style.pointerEvents = "none";
-    var roads = L.layerGroup().addTo(map);
-    var pending = 0;
-    var loadRoads = function () {
-      roads.clearLayers();
-      if (map.getZoom() < 13) return;
-      var b = map.getBounds();
-      var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); });
-      var ticket = ++pending;
-      NuanxinMap.getJSON(NuanxinMap.withCrs(roadsUrl + "?bbox=" + box.join(","))).then(function (data) {
-        if (ticket !== pending) return;
-        L.geoJSON(data, { pane: "roads", interactive: false, style: { color: "#868e96", weight: 2, opacity: 0.7 } }).addTo(roads);
-        element.dataset.roads = String(data.features.length);
-      });
-    };
-    map.on("moveend", loadRoads);
-    loadRoads();
-  }
   element.dataset.ready = "1";
 })();
