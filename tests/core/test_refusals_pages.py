@@ -40,6 +40,8 @@ PAGES: dict[str, Page] = {
     # The installable app's icons, drawn for anyone; the size is a fixed value.
     "None:pwa_icon": Page({"size": "192"}, ("get",), public=True),
     "None:pwa_icon_maskable": Page({"size": "192"}, ("get",), public=True),
+    # Someone else's message opens like one that does not exist.
+    "core:notification_open": Page({"notification_id": "notification"}),
     "registry:enterprise": Page({"pk": "enterprise"}),
     "registry:enterprise_edit": Page({"pk": "enterprise"}),
     "registry:worker": Page({"pk": "worker"}, body={"reveal": "1", "purpose": "核实身份"}),
@@ -60,6 +62,7 @@ PAGES: dict[str, Page] = {
     "stations:poster": Page({"station_id": "station"}, ("get",)),
     "stations:qr_png": Page({"station_id": "station"}, ("get",)),
     "stations:qr_svg": Page({"station_id": "station"}, ("get",)),
+    "stations:live_code": Page({"station_id": "station"}, ("get",)),
     # A signed token, not an id: nothing to guess.
     "stations:checkin": Page({"token": "token"}, ("get",), public=True),
     "reports:support": Page({"report_id": "rejected_report"}, ("post",)),
@@ -82,6 +85,19 @@ PAGES: dict[str, Page] = {
     "volunteering:withdraw": Page({"pk": "claim"}, ("post",)),
     "volunteering:scan": Page({"token": "token"}, ("get",), public=True),
     "volunteering:quantity": Page({"pk": "attendance"}, ("post",), {"quantity": "5"}),
+    # Another worker's claim takes no evidence, like a claim that does not exist.
+    "volunteering:errands": Page({"pk": "claim"}, ("post",), {"errands": "2", "elderly": "1"}),
+    "volunteering:livestream": Page(
+        {"pk": "claim"},
+        ("post",),
+        {
+            "product": "徐闻菠萝",
+            "platform": "douyin",
+            "minutes": "60",
+            "viewers": "100",
+            "items_sold": "5",
+        },
+    ),
     "volunteering:staff_project": Page({"pk": "project"}, ("get",)),
     "volunteering:staff_project_action": Page({"pk": "project", "action": "publish"}, ("post",)),
     "volunteering:staff_sheet": Page({"pk": "session"}, ("get",)),
@@ -137,6 +153,11 @@ PAGES: dict[str, Page] = {
     "party:organisation_end": Page(
         {"pk": "party_org"}, ("post",), {"status": "dissolved", "on": "2031-03-10"}
     ),
+    # A planner's siting run is theirs alone.
+    "coverage:siting_run": Page({"run_id": "siting_run"}, ("get",)),
+    "coverage:siting_run_progress": Page({"run_id": "siting_run"}, ("get",)),
+    "coverage:siting_run_export_xlsx": Page({"run_id": "siting_run"}, ("get",)),
+    "coverage:siting_run_export_geojson": Page({"run_id": "siting_run"}, ("get",)),
     # A table of the dashboard by name; the region is the query's, checked for jurisdiction.
     "dashboard:export": Page({"table": "regions"}, ("get",)),
 }

@@ -63,6 +63,7 @@ def test_big_screen__every_chart_has_data_and_the_article_figures_show(
         branch = page.locator(".tile[data-highlight='first_mobile_branch']")
         assert branch.locator(".value").inner_text() == "27"
         assert branch.locator(".name").inner_text() == "湛江市滴滴快车司机第一流动党支部"
+        assert branch.locator(".since").inner_text() == "2021-05-20 成立"
         assert 0 < float(_tile(page, "coverage_15min")) < 100
         assert 0 < float(_tile(page, "organisation_coverage_rate")) < 100
         assert int(_tile(page, "must_set_up")) > 0

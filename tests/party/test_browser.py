@@ -7,6 +7,7 @@ import pytest
 from nuanxin.party import services
 from nuanxin.party.models import Attendance
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.helpers import browser_second_factor
 from tests.party.conftest import MEETING_START
 from tests.party.factories import member, org
 
@@ -34,6 +35,7 @@ def test_a_mobile_member_signs_in_online_from_the_road(
     page.get_by_label("手机号").fill("13912340001")
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, "13912340001")
     page.wait_for_url(f"{base}/party/")
     assert "滴滴司机流动党支部" in page.locator("#party-membership").inner_text()
     page.locator(f"article[data-meeting='{meeting.pk}'] a").click()

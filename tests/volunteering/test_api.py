@@ -26,7 +26,7 @@ BASE = "/api/v1/volunteering"
 class Api:
     def __init__(self, client, user):
         self.client = client
-        self.headers = {"Authorization": f"Bearer {token_issue(user=user)[0]}"}
+        self.headers = {"Authorization": f"Bearer {token_issue(user=user, second_factor=True)[0]}"}
 
     def get(self, path, **params):
         return self.client.get(BASE + path, params, headers=self.headers)

@@ -7,6 +7,7 @@ from nuanxin.points.selectors import balance_of
 from nuanxin.volunteering import services
 from nuanxin.volunteering.models import Attendance, Claim
 from tests.factories import TEST_PASSWORD
+from tests.helpers import browser_second_factor
 from tests.volunteering.factories import (
     DAY,
     community_staff,
@@ -24,6 +25,7 @@ def _log_in(page, base, phone):
     page.get_by_label("手机号").fill(phone)
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, phone)
     page.wait_for_url(f"{base}/volunteer/")
 
 
@@ -77,6 +79,7 @@ def test_claim_check_in_verify_points(live_server, page, browser, tree, clock, s
     staff_page.get_by_label("手机号").fill("13812345678")
     staff_page.get_by_label("密码").fill(TEST_PASSWORD)
     staff_page.get_by_role("button", name="登录").click()
+    browser_second_factor(staff_page, "13812345678")
     staff_page.wait_for_url(f"{base}/volunteer/staff/s/{session.pk}/")
     row = staff_page.locator(f"tr[data-claim='{claim.pk}']")
     assert "139****5678" in row.inner_text()

@@ -164,12 +164,17 @@ def test_staff_sheet_checks_in_by_code_and_verifies(tree, clock, client):
     session = only_session(make_project(tree))
     person = worker(tree, phone="13912345678")
     claim = services.claim_create(session=session, worker=person)
-    client.force_login(community_staff(tree))
+    staff = community_staff(tree)
+    client.force_login(staff)
 
     sheet = client.get(f"/volunteer/staff/s/{session.pk}/").content.decode()
+    # A staff session ends after STAFF_SESSION_IDLE_MINUTES without a request: after each jump
+    # of the clock (two days, then two hours) the staff member logs in again.
     clock.set(DAY, 9, 0)
+    client.force_login(staff)
     client.post(f"/volunteer/staff/s/{session.pk}/code/", {"code": claim.code, "op": "check_in"})
     clock.set(DAY, 11, 0)
+    client.force_login(staff)
     client.post(f"/volunteer/staff/c/{claim.pk}/mark/", {"op": "check_out"})
     client.post(f"/volunteer/staff/c/{claim.pk}/verify/", {"outcome": "full"})
     verified = client.get(f"/volunteer/staff/s/{session.pk}/").content.decode()

@@ -25,6 +25,7 @@ from nuanxin.dashboard.sources import (
     HIGHLIGHTS,
     RATES,
     Chart,
+    Reads,
     stations_on_map,
 )
 from nuanxin.geo.coords import CoordSystem, from_wgs84
@@ -237,9 +238,10 @@ def region_charts(
     within = region.path if region.depth > 0 else ""
     if figures is None and any(chart.by_child for chart in CHARTS):
         figures = region_figures(region)
+    read = Reads()
     out = []
     for chart in CHARTS:
-        traces = _by_child(chart, figures) if chart.by_child else chart.series(within, since)
+        traces = _by_child(chart, figures) if chart.by_child else chart.series(within, since, read)
         missing = None if chart.gaps else 0
         if chart.monthly:
             x = months

@@ -13,8 +13,10 @@ out after the adding up, for the total and for every row, so it never has to add
 A *highlight* answers ``highlight(within=path)``: one named thing of the area and its number
 (the first mobile branch and its members), or None.
 
-A *chart* answers ``series(within=path, since=datetime)``: one mapping per trace, from the x
-value (a month "YYYY-MM", a category, an hour) to the number. A chart *by child region* has no
+A *chart* answers ``series(within, since, read)``: one mapping per trace, from the x value (a
+month "YYYY-MM", a category, an hour) to the number. ``read`` is the pass's ``Reads``: a
+selector two charts draw from (the volunteering months, in the volunteering and the channels
+charts) is read through it, once per pass. A chart *by child region* has no
 series of its own: it draws figures or rates of the drill-down rows (the counties of the city,
 the streets of a county), so it always agrees with the table.
 """
@@ -92,6 +94,9 @@ FIGURE_SOURCES: tuple[FigureSource, ...] = (
             ("volunteer_services", _("志愿服务人次")),
             ("volunteer_hours", _("志愿服务时长（小时）")),
             ("leaflets", _("随手派：政策宣传单（份）")),
+            ("errands", _("随手办：线上代办（件）")),
+            ("livestreams", _("随时推：助农直播（场）")),
+            ("livestream_items", _("随时推：直播售出（件，自报）")),
         ),
     ),
     FigureSource(
@@ -154,6 +159,20 @@ HIGHLIGHTS: tuple[Highlight, ...] = (
 )
 
 
+class Reads:
+    """The selector reads of one pass over the charts: ``read(selector, **arguments)`` calls
+    each selector once per arguments and hands the same answer to every chart that asks."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Any, ...], Any] = {}
+
+    def __call__(self, selector: Callable[..., Any], **arguments: Any) -> Any:
+        key = (selector, *sorted(arguments.items()))
+        if key not in self._found:
+            self._found[key] = selector(**arguments)
+        return self._found[key]
+
+
 @dataclass(frozen=True)
 class Chart:
     key: str
@@ -163,19 +182,19 @@ class Chart:
     kind: str
     # Monthly charts get every month of the window, zero where nothing happened.
     monthly: bool
-    series: Callable[[str, Any], dict[str | Promise, dict[Any, Any]]] | None
+    series: Callable[[str, Any, Reads], dict[str | Promise, dict[Any, Any]]] | None
     # A month with nothing to measure is a gap (a median of no reports), not a zero.
     gaps: bool = False
     # A chart by child region: the figures or rates (keys) it draws, one trace each.
     by_child: tuple[str, ...] = ()
 
 
-def _registrations(within: str, since: Any) -> dict:
+def _registrations(within: str, since: Any, _read: Reads) -> dict:
     found = registry.registrations_by_month(within=within, since=since)
     return {_("企业报到"): found["enterprises"], _("人员报到"): found["workers"]}
 
 
-def _handling(within: str, since: Any) -> dict:
+def _handling(within: str, since: Any, _read: Reads) -> dict:
     found = reports.handling_by_month(within=within, since=since)
     return {
         _("办理时长中位数（小时）"): found["median_hours"],
@@ -183,28 +202,29 @@ def _handling(within: str, since: Any) -> dict:
     }
 
 
-def _points(within: str, since: Any) -> dict:
+def _points(within: str, since: Any, _read: Reads) -> dict:
     return {
         _("发放"): points.issued_by_month(within=within, since=since),
         _("兑换"): store.redeemed_by_month(within=within, since=since),
     }
 
 
-def _volunteering(within: str, since: Any) -> dict:
-    found = volunteering.service_by_month(within=within, since=since)
+def _volunteering(within: str, since: Any, read: Reads) -> dict:
+    found = read(volunteering.service_by_month, within=within, since=since)
     return {_("志愿服务时长（小时）"): found["hours"], _("政策宣传单（份）"): found["leaflets"]}
 
 
-def _channels(within: str, since: Any) -> dict:
-    # 随手办 (errands) and 随时推 (livestreams) have no record type yet; they join here once
-    # volunteering records them.
+def _channels(within: str, since: Any, read: Reads) -> dict:
+    service = read(volunteering.service_by_month, within=within, since=since)
     return {
         _("随手拍（问题）"): reports.reports_by_month(within=within, since=since),
-        _("随手派（传单）"): volunteering.service_by_month(within=within, since=since)["leaflets"],
+        _("随手派（传单）"): service["leaflets"],
+        _("随手办（代办）"): service["errands"],
+        _("随时推（直播）"): service["livestreams"],
     }
 
 
-def _industry(within: str, since: Any) -> dict:
+def _industry(within: str, since: Any, _read: Reads) -> dict:
     # 党建+电商: the online sales of each subject (county, park, chain) over the periods its
     # figures were reported for, in 万元; whole periods, so the 12-month window does not apply.
     sales = party.industry_series(within=within, figure="sales_yuan")
@@ -220,14 +240,14 @@ CHARTS: tuple[Chart, ...] = (
         _("随手拍问题：按类别"),
         "barh",
         False,
-        lambda w, s: {_("问题数"): reports.reports_by(within=w, since=s, field="category")},
+        lambda w, s, _read: {_("问题数"): reports.reports_by(within=w, since=s, field="category")},
     ),
     Chart(
         "reports_by_state",
         _("随手拍问题：按状态"),
         "pie",
         False,
-        lambda w, s: {_("问题数"): reports.reports_by(within=w, since=s, field="state")},
+        lambda w, s, _read: {_("问题数"): reports.reports_by(within=w, since=s, field="state")},
     ),
     Chart("handling", _("办理时长与超期比例（按提交月份）"), "line", True, _handling, gaps=True),
     Chart(
@@ -245,14 +265,16 @@ CHARTS: tuple[Chart, ...] = (
         _("驿站签到：按职业"),
         "pie",
         False,
-        lambda w, s: {_("签到人次"): stations.visits_by_occupation(within=w, since=s.date())},
+        lambda w, s, _read: {
+            _("签到人次"): stations.visits_by_occupation(within=w, since=s.date())
+        },
     ),
     Chart(
         "visits_by_hour",
         _("驿站签到：按时段"),
         "bar",
         False,
-        lambda w, s: {_("签到人次"): stations.visits_by_hour(within=w, since=s.date())},
+        lambda w, s, _read: {_("签到人次"): stations.visits_by_hour(within=w, since=s.date())},
     ),
     Chart("volunteering", _("每月志愿服务与随手派"), "bar", True, _volunteering),
     Chart(
@@ -274,6 +296,45 @@ CHARTS: tuple[Chart, ...] = (
         by_child=("coverage_15min",),
     ),
     Chart("industry", _("党建+电商：网络销售额（万元）"), "bar", False, _industry, gaps=True),
+)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One of the four "随手" channels the article names; ``key`` is the counted figure that is
+    its total per region in ``FIGURE_SOURCES`` and its key in the per-worker sources."""
+
+    key: str
+    label: str | Promise
+    # What is counted and in what unit ("问题", "件").
+    noun: str | Promise
+    unit: str | Promise
+
+
+CHANNELS: tuple[Channel, ...] = (
+    Channel("reports", _("随手拍"), _("问题"), _("件")),
+    Channel("leaflets", _("随手派"), _("政策传单"), _("份")),
+    Channel("errands", _("随手办"), _("线上代办"), _("件")),
+    Channel("livestreams", _("随时推"), _("助农直播"), _("场")),
+)
+
+
+def _reports_by_worker(*, within: str = "") -> dict[int, dict[str, int]]:
+    return {
+        worker: {"reports": n} for worker, n in reports.reports_by_reporter(within=within).items()
+    }
+
+
+# Per worker: ``by_worker(within=path)`` answers worker id -> {channel key: count} over the same
+# rows the region figures count (so an area's workers add up to the area), ``of_worker(user)``
+# one worker's own counts.
+CHANNELS_BY_WORKER: tuple[Callable[..., dict[int, dict[str, int]]], ...] = (
+    _reports_by_worker,
+    volunteering.channels_by_worker,
+)
+CHANNELS_OF_WORKER: tuple[Callable[[Any], dict[str, int]], ...] = (
+    lambda user: {"reports": reports.report_count_of(user)},
+    volunteering.channels_of,
 )
 
 

@@ -14,6 +14,7 @@ from nuanxin.core.errors import ApplicationError
 from nuanxin.core.maps import map_crs
 from nuanxin.core.pages import guarded
 from nuanxin.core.xlsx import xlsx_response
+from nuanxin.dashboard.channels import CHANNEL_KEYS, channel_workers_table, channels_table
 from nuanxin.dashboard.figures import (
     RegionFigures,
     dashboard_region,
@@ -34,6 +35,8 @@ from nuanxin.dashboard.tables import (
 
 # The big screen fetches fresh figures this often (seconds).
 REFRESH_SECONDS = 60
+# The exports drawn from the drill-down figures alone (no chart).
+BY_REGION = ("regions", "channels")
 
 
 def _region(request: HttpRequest) -> Any:
@@ -52,6 +55,21 @@ def _tiles(figures: RegionFigures, keys: tuple[str, ...]) -> list[dict[str, Any]
         elif key in highlights:
             tiles.append({**highlights[key], "highlight": True})
     return tiles
+
+
+def _channel_rows(figures: RegionFigures) -> list[dict[str, Any]]:
+    """The channels table's lines for the page: the children (by code, so the refresh can
+    update them), the remainder, the total."""
+    lines = channels_table(figures).rows
+    codes = [row.code for row in figures.rows]
+    out = []
+    for index, cells in enumerate(lines):
+        if index < len(codes):
+            out.append({"code": codes[index], "kind": "", "cells": cells})
+        else:
+            kind = "total" if index == len(lines) - 1 else "remainder"
+            out.append({"code": "", "kind": kind, "cells": cells})
+    return out
 
 
 def screen(request: HttpRequest) -> HttpResponse:
@@ -74,12 +92,15 @@ def screen(request: HttpRequest) -> HttpResponse:
             }
             for row in figures.rows
         ],
+        "channels": channels_table(figures),
+        "channel_rows": _channel_rows(figures),
         "charts": charts,
         "data": {
             "figures": figures.as_dict(),
             "charts": charts,
             "headline": list(HEADLINE),
             "columns": list(SCREEN_COLUMNS),
+            "channel_columns": list(CHANNEL_KEYS),
             "urls": {
                 "overview": reverse("api:dashboard_overview"),
                 "map": reverse("api:dashboard_map"),
@@ -88,7 +109,12 @@ def screen(request: HttpRequest) -> HttpResponse:
             },
             "crs": map_crs(),
             "refresh": REFRESH_SECONDS,
-            "strings": {"centre": _("服务中心"), "station": _("服务驿站"), "reports": _("问题数")},
+            "strings": {
+                "centre": _("服务中心"),
+                "station": _("服务驿站"),
+                "reports": _("问题数"),
+                "founded": _("%s 成立"),
+            },
         },
         "updated": timezone.localtime(),
     }
@@ -98,9 +124,14 @@ def screen(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, table: str) -> HttpResponse:
     """One dashboard table of the region as an .xlsx."""
     region = _region(request)
-    figures = region_figures(region)
-    charts = region_charts(region, figures=figures) if table != "regions" else []
-    found = table_named(table, figures, charts)
+    if table == "channel_workers":
+        found = channel_workers_table(region)
+    else:
+        figures = region_figures(region)
+        charts = region_charts(region, figures=figures) if table not in BY_REGION else []
+        found = (
+            channels_table(figures) if table == "channels" else table_named(table, figures, charts)
+        )
     stamp = timezone.localdate().strftime("%Y%m%d")
     return xlsx_response(
         found.title[:31], found.headers, found.rows, filename=f"{found.title}-{stamp}.xlsx"

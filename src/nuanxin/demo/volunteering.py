@@ -2,7 +2,8 @@
 verified and points paid, and upcoming sessions open for claims.
 
 * 廉江市城南街道 and 霞山区新园街道: riders hand out policy leaflets (随手派) and patrol stairwells
-  while delivering; 35 riders served there and handed out 600+ leaflets, as the article says.
+  while delivering; 35 riders handed out 600+ leaflets there, as the article says (城南's
+  red-orange livestream of ``demo.channels`` has streamers of its own, outside that figure).
 * 赤坎区沙湾街道: civic-transport publicity and exam support led by the Didi drivers' mobile
   party branch (party members first).
 * 坡头区南调街道海盛社区: a community project the demo worker 13800000007 has joined.
@@ -161,42 +162,44 @@ def _street(name: str) -> Region:
     return Region.objects.get(name=name, level="street")
 
 
+def street_admin(ctx: DemoContext, phone: str, name: str, street_name: str, county: str) -> User:
+    """The street's demo administrator (made on the first run), listed with the accounts."""
+    street = Region.objects.get(name=street_name, level="street", parent__code=county)
+    user = User.objects.filter(phone=phone).first()
+    created = user is None
+    if user is None:
+        user = user_create(
+            phone=phone, name=name, role=Role.STREET_ADMIN, region=street, password=DEMO_PASSWORD
+        )
+    ctx.account(str(Role.STREET_ADMIN.label), name, phone, created=created)
+    return user
+
+
 def _staff(ctx: DemoContext) -> dict[str, User]:
-    by_street = {}
-    for phone, name, street_name, county in STAFF:
-        street = Region.objects.get(name=street_name, level="street", parent__code=county)
-        user = User.objects.filter(phone=phone).first()
-        created = user is None
-        if user is None:
-            user = user_create(
-                phone=phone,
-                name=name,
-                role=Role.STREET_ADMIN,
-                region=street,
-                password=DEMO_PASSWORD,
-            )
-        by_street[street_name] = user
-        ctx.account(str(Role.STREET_ADMIN.label), name, phone, created=created)
-    return by_street
+    return {
+        street: street_admin(ctx, phone, name, street, county)
+        for phone, name, street, county in STAFF
+    }
 
 
-def _fund(communities: list[Region]) -> None:
-    """Budget for the paying pools, from the city fund, under fixed transfer ids."""
+def fund_pools(communities: list[Region], *, budget: int, label: str) -> None:
+    """``budget`` for each paying pool, from the city fund, under fixed transfer ids named
+    ``demo:<label>:…`` (so a second run pays nothing twice)."""
     admin = User.objects.get(phone="13800000001")
     city = Region.objects.get(level="city")
     fund = points.fund_account(city)
     points.fund_top_up(
-        transfer_id="demo:volunteering:top-up",
+        transfer_id=f"demo:{label}:top-up",
         fund=fund,
-        amount=POOL_BUDGET * len(communities),
+        amount=budget * len(communities),
         actor=admin,
     )
     for community in communities:
         points.budget_allocate(
-            transfer_id=f"demo:volunteering:allocate:{community.code}",
+            transfer_id=f"demo:{label}:allocate:{community.code}",
             fund=fund,
             community=community,
-            amount=POOL_BUDGET,
+            amount=budget,
             actor=admin,
         )
 
@@ -411,7 +414,7 @@ def load(ctx: DemoContext) -> None:
     paying = [p.pool_region for p in projects.values()]
     if haisheng_staff is not None:
         paying.append(haisheng_staff.region)
-    _fund(sorted(set(paying), key=lambda r: r.code))
+    fund_pools(sorted(set(paying), key=lambda r: r.code), budget=POOL_BUDGET, label="volunteering")
     visits, paid = _run_two_streets(rng, projects, staff, ended)
     driver_visits, driver_paid = _run_drivers(rng, projects["sw-party"], staff["沙湾街道"], ended)
     _haisheng(rng, today, now)

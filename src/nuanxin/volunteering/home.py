@@ -17,6 +17,7 @@ def worker_cards(request: HttpRequest) -> list[HomeCard]:
             reverse("volunteering:list"),
             hint=_("已服务 %(n)s 次，认领附近的志愿项目") % {"n": summary.sessions},
             unit=_("小时"),
+            near=True,
         )
     ]
 

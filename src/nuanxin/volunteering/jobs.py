@@ -1,4 +1,5 @@
-"""Periodic jobs of volunteering: seat waiting lists once the party members' hold ends."""
+"""Periodic jobs of volunteering: seat waiting lists once the party members' hold ends,
+remind workers of the sessions they hold a place in."""
 
 import datetime as dt
 
@@ -11,4 +12,13 @@ def promote() -> int:
     return sessions_promote_due()
 
 
-JOBS = [Job("volunteering.promote", dt.timedelta(minutes=5), promote)]
+def remind() -> int:
+    from nuanxin.volunteering.services.reminders import claims_remind_due
+
+    return claims_remind_due()
+
+
+JOBS = [
+    Job("volunteering.promote", dt.timedelta(minutes=5), promote),
+    Job("volunteering.remind", dt.timedelta(minutes=10), remind),
+]

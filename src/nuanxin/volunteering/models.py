@@ -22,7 +22,14 @@ class ProjectKind(models.TextChoices):
     EXAM_SUPPORT = "exam_support", _("爱心助考")
     SAFETY_CAMPAIGN = "safety_campaign", _("安全宣传")
     COMMUNITY_SERVICE = "community_service", _("社区服务")
+    ERRANDS = "errands", _("线上代办（随手办）")
+    LIVESTREAM = "livestream", _("直播助农（随时推）")
     OTHER = "other", _("其他")
+
+
+# Kinds whose work is done online, not at the meeting place: the worker reports what was done
+# (the evidence, ``evidence.py``) and staff verify the attendance on it instead of on scans.
+EVIDENCE_KINDS = (ProjectKind.ERRANDS, ProjectKind.LIVESTREAM)
 
 
 class ProjectStatus(models.TextChoices):
@@ -141,6 +148,10 @@ class Project(models.Model):
         return self.kind == ProjectKind.LEAFLETS or self.quantity_target is not None
 
     @property
+    def needs_evidence(self) -> bool:
+        return self.kind in EVIDENCE_KINDS
+
+    @property
     def weekday_list(self) -> list[int]:
         return [int(day) for day in self.weekdays.split(",") if day.strip()]
 
@@ -228,6 +239,7 @@ class Claim(models.Model):
     created_at = models.DateTimeField(_("认领时间"), auto_now_add=True)
     seated_at = models.DateTimeField(_("获得名额时间"), null=True, blank=True)
     ended_at = models.DateTimeField(_("退出/取消时间"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("开始前提醒时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("认领")
@@ -399,3 +411,12 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return self.transfer_id
+
+
+# The evidence of the online kinds has its own module; importing it here registers its models.
+from nuanxin.volunteering.evidence import (  # noqa: E402, F401
+    ErrandEvidence,
+    HelpedGroup,
+    LivestreamEvidence,
+    LivestreamPlatform,
+)

@@ -252,7 +252,9 @@ def claims_of(user: Any, *, limit: int = 100) -> QuerySet[Claim]:
     """The worker's claims, newest session first, with what happened on each."""
     return (
         Claim.objects.filter(worker=user)
-        .select_related("session", "project", "attendance")
+        .select_related(
+            "session", "project", "attendance", "errand_evidence", "livestream_evidence"
+        )
         .order_by("-session__starts_at", "-id")[:limit]
     )
 
@@ -316,7 +318,9 @@ def sheet_claims(session: Session) -> list[Claim]:
     }
     claims = list(
         Claim.objects.filter(session=session)
-        .select_related("worker", "worker__region", "attendance")
+        .select_related(
+            "worker", "worker__region", "attendance", "errand_evidence", "livestream_evidence"
+        )
         .prefetch_related(
             Prefetch("attendance__awards", queryset=Award.objects.order_by("revision"))
         )
@@ -388,12 +392,18 @@ _SERVED = Q(outcome__in=[Outcome.FULL, Outcome.PARTIAL])
 
 def figures_by_region(*, within: str = "") -> dict[int, dict[str, float]]:
     """Verified volunteer service per region of the project: times served, hours, leaflets
-    handed out (随手派) — one query."""
+    handed out (随手派), errands done (随手办), livestreams and the items they sold as
+    reported (随时推) — one query."""
     rows = (
         Attendance.objects.filter(_SERVED, project__region__path__startswith=within)
         .values_list("project__region_id")
         .annotate(
-            served=Count("id"), hours=Sum("hours_verified"), leaflets=Sum("quantity_verified")
+            served=Count("id"),
+            hours=Sum("hours_verified"),
+            leaflets=Sum("quantity_verified"),
+            errands=Sum("claim__errand_evidence__errands"),
+            livestreams=Count("claim__livestream_evidence"),
+            items=Sum("claim__livestream_evidence__items_sold"),
         )
         .order_by()
     )
@@ -402,24 +412,78 @@ def figures_by_region(*, within: str = "") -> dict[int, dict[str, float]]:
             "volunteer_services": served,
             "volunteer_hours": float(Decimal(str(hours or 0)).quantize(Decimal("0.1"))),
             "leaflets": leaflets or 0,
+            "errands": errands or 0,
+            "livestreams": livestreams,
+            "livestream_items": items or 0,
         }
-        for region_id, served, hours, leaflets in rows
+        for region_id, served, hours, leaflets, errands, livestreams, items in rows
     }
 
 
 def service_by_month(*, within: str, since: Any) -> dict[str, dict[str, float]]:
-    """Verified hours and leaflets per month of the session (one query)."""
+    """Verified hours, leaflets, errands and livestreams per month of the session (one
+    query)."""
     rows = (
         Attendance.objects.filter(
             _SERVED, project__region__path__startswith=within, session__starts_at__gte=since
         )
         .annotate(month=TruncMonth("session__starts_at"))
         .values_list("month")
-        .annotate(hours=Sum("hours_verified"), leaflets=Sum("quantity_verified"))
+        .annotate(
+            hours=Sum("hours_verified"),
+            leaflets=Sum("quantity_verified"),
+            errands=Sum("claim__errand_evidence__errands"),
+            livestreams=Count("claim__livestream_evidence"),
+        )
         .order_by("month")
     )
-    out: dict[str, dict[str, float]] = {"hours": {}, "leaflets": {}}
-    for month, hours, leaflets in rows:
-        out["hours"][f"{month:%Y-%m}"] = float(Decimal(str(hours or 0)).quantize(Decimal("0.1")))
-        out["leaflets"][f"{month:%Y-%m}"] = leaflets or 0
+    out: dict[str, dict[str, float]] = {
+        "hours": {},
+        "leaflets": {},
+        "errands": {},
+        "livestreams": {},
+    }
+    for month, hours, leaflets, errands, livestreams in rows:
+        key = f"{month:%Y-%m}"
+        out["hours"][key] = float(Decimal(str(hours or 0)).quantize(Decimal("0.1")))
+        out["leaflets"][key] = leaflets or 0
+        out["errands"][key] = errands or 0
+        out["livestreams"][key] = livestreams
     return out
+
+
+# The "随手" channels volunteering records, per worker: 随手派 (leaflets handed out), 随手办
+# (errands done online for residents) and 随时推 (livestreams of local products). Verified
+# service only, as in every other count of volunteering; the dashboard adds 随手拍 from reports.
+CHANNEL_KEYS = ("leaflets", "errands", "livestreams")
+
+
+def _channels_per_worker(qs: QuerySet[Attendance]) -> dict[int, dict[str, int]]:
+    rows = (
+        qs.filter(_SERVED)
+        .values_list("worker_id")
+        .annotate(
+            leaflets=Sum("quantity_verified"),
+            errands=Sum("claim__errand_evidence__errands"),
+            livestreams=Count("claim__livestream_evidence"),
+        )
+        .order_by()
+    )
+    return {
+        worker_id: {"leaflets": leaflets or 0, "errands": errands or 0, "livestreams": streams}
+        for worker_id, leaflets, errands, streams in rows
+        if leaflets or errands or streams
+    }
+
+
+def channels_by_worker(*, within: str = "") -> dict[int, dict[str, int]]:
+    """Per worker, the channels' counts on the projects of the subtree at ``within`` (one query;
+    workers with none are left out). A project counts in its own region, as in
+    ``figures_by_region``, so the workers of an area add up to the area's figures."""
+    return _channels_per_worker(Attendance.objects.filter(project__region__path__startswith=within))
+
+
+def channels_of(user: Any) -> dict[str, int]:
+    """The worker's own counts, wherever the projects were (one query)."""
+    found = _channels_per_worker(Attendance.objects.filter(worker_id=getattr(user, "pk", None)))
+    return next(iter(found.values()), dict.fromkeys(CHANNEL_KEYS, 0))

@@ -12,10 +12,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nuanxin.core.audit import audit_record
 from nuanxin.core.errors import ApplicationError, conflict, forbidden
 from nuanxin.core.notifications import notification_send
+from nuanxin.core.texts import text
 from nuanxin.party.models import (
     PARTY_MEMBER_KINDS,
     Attendance,
@@ -99,9 +101,10 @@ def meeting_schedule(
     local = timezone.localtime(starts_at)
     for user in _members_with_accounts(organisation):
         notification_send(
-            user=user, kind="party.meeting", title=_("支部活动：%(title)s") % {"title": title},
-            body=_("%(when)s %(where)s") % {
-                "when": f"{local:%Y-%m-%d %H:%M}", "where": place or _("线上")},
+            user=user, kind="party.meeting",
+            title=text(gettext_noop("支部活动：%(title)s"), title=title),
+            body=text(gettext_noop("%(when)s %(where)s"), when=f"{local:%Y-%m-%d %H:%M}",
+                      where=place or text(gettext_noop("线上"))),
             url=MEETING_URL.format(pk=meeting.pk),
         )  # fmt: skip
     return meeting
@@ -234,7 +237,8 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     for user in _members_with_accounts(locked.organisation):
         notification_send(
             user=user, kind="party.meeting_cancelled",
-            title=_("支部活动已取消：%(title)s") % {"title": locked.title}, body=reason,
+            title=text(gettext_noop("支部活动已取消：%(title)s"), title=locked.title),
+            body=reason,
         )  # fmt: skip
     return locked
 
@@ -269,8 +273,9 @@ def meetings_remind_due() -> int:
             for user in _members_with_accounts(meeting.organisation):
                 notification_send(
                     user=user, kind="party.meeting_reminder",
-                    title=_("即将开始：%(title)s") % {"title": meeting.title},
-                    body=_("%(when)s 开始，流动党员可线上签到。") % {"when": f"{local:%H:%M}"},
+                    title=text(gettext_noop("即将开始：%(title)s"), title=meeting.title),
+                    body=text(gettext_noop("%(when)s 开始，流动党员可线上签到。"),
+                              when=f"{local:%H:%M}"),
                     url=MEETING_URL.format(pk=meeting.pk),
                 )  # fmt: skip
             reminded += 1

@@ -5,7 +5,8 @@ Projects: ``project_create``, ``project_update``, ``project_publish``, ``project
 ``claim_cancel``, ``session_promote_waitlist``, ``sessions_promote_due``. Attendance:
 ``attendance_check_in``, ``attendance_check_out`` (QR), ``attendance_staff_check_in``,
 ``attendance_staff_check_out``, ``attendance_report_quantity``. Verification:
-``attendance_verify``, ``attendance_correct``, ``award_retry``.
+``attendance_verify``, ``attendance_correct``, ``award_retry``. Evidence of the online kinds
+(随手办, 随时推): ``errands_report``, ``livestream_report``.
 """
 
 from nuanxin.volunteering.services.attendance import (
@@ -26,6 +27,7 @@ from nuanxin.volunteering.services.claims import (
     session_promote_waitlist,
     sessions_promote_due,
 )
+from nuanxin.volunteering.services.evidence import errands_report, livestream_report
 from nuanxin.volunteering.services.projects import (
     project_cancel,
     project_close,
@@ -57,7 +59,9 @@ __all__ = [
     "claim_create",
     "claim_record",
     "claim_withdraw",
+    "errands_report",
     "hold_until",
+    "livestream_report",
     "points_for",
     "project_cancel",
     "project_close",

@@ -59,6 +59,7 @@ from nuanxin.volunteering.services._common import (
     now,
     require_staff_for,
 )
+from nuanxin.volunteering.services.evidence import has_evidence
 
 BUDGET_EXHAUSTED = "points.budget_exhausted"
 MY_CLAIMS_URL = "/volunteer/mine/"
@@ -149,9 +150,22 @@ def scanned_hours(attendance: Attendance, session: Session) -> Decimal:
     return Decimal("0.00")
 
 
+def _check_evidence(claim: Claim, project: Project, outcome: str) -> None:
+    """An online kind (随手办, 随时推) is verified on what the worker reported: served without
+    it is refused."""
+    if outcome != Outcome.NO_SHOW and not has_evidence(claim, project):
+        raise conflict(
+            "volunteering.evidence_required",
+            _("该劳动者尚未上报服务记录（代办件数或直播情况），不能核验为已参加。"),
+        )
+
+
 def _beyond_scans(attendance: Attendance, session: Session, hours: Decimal, note: str) -> bool:
     """Whether ``hours`` exceed what the scans prove by more than the tolerance; such a
-    decision needs a written basis (a paper sign-in sheet, a colleague's word) and is flagged."""
+    decision needs a written basis (a paper sign-in sheet, a colleague's word) and is flagged.
+    Online work has no place to scan at: its reported evidence is the basis."""
+    if session.project.needs_evidence:
+        return False
     tolerance = Decimal(settings.VOLUNTEER_HOURS_TOLERANCE_MINUTES) / 60
     scanned = scanned_hours(attendance, session)
     if hours <= scanned + tolerance:
@@ -274,6 +288,7 @@ def attendance_verify(
     Raises volunteering.claim_not_active, volunteering.session_not_started,
     volunteering.bad_outcome, volunteering.bad_hours, volunteering.bad_quantity,
     volunteering.hours_reason_required (hours beyond the scans without a note),
+    volunteering.evidence_required (an online kind served without the worker's evidence),
     volunteering.already_verified, volunteering.claim_not_found (also outside the staff
     member's area).
     """
@@ -294,6 +309,7 @@ def attendance_verify(
             status=AttendanceStatus.CHECKED_IN,
         )
     value, qty = _decision(attendance, session, outcome, hours, quantity)
+    _check_evidence(locked, project, outcome)
     if attendance.status == AttendanceStatus.VERIFIED:
         if _same_decision(attendance, outcome, value, qty):
             return attendance
@@ -371,11 +387,12 @@ def attendance_correct(
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("volunteering.reason_required", _("更正必须填写原因。"))
-    project, session, _claim = _lock_for_staff(attendance.claim, staff, attendance_missing())
+    project, session, locked_claim = _lock_for_staff(attendance.claim, staff, attendance_missing())
     locked = Attendance.objects.select_for_update().select_related("worker").get(pk=attendance.pk)
     if locked.status != AttendanceStatus.VERIFIED:
         raise conflict("volunteering.not_verified", _("尚未核验，请直接核验。"))
     value, qty = _decision(locked, session, outcome, hours, quantity)
+    _check_evidence(locked_claim, project, outcome)
     if _same_decision(locked, outcome, value, qty):
         return locked
     beyond = _beyond_scans(locked, session, value, reason)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,7 +12,13 @@ from nuanxin.core.errors import ApplicationError
 from nuanxin.core.forms import query_int
 from nuanxin.core.schema import MAX_COUNT
 from nuanxin.volunteering import selectors, services
-from nuanxin.volunteering.models import Attendance, AttendanceStatus, ClaimStatus
+from nuanxin.volunteering.models import (
+    Attendance,
+    AttendanceStatus,
+    ClaimStatus,
+    HelpedGroup,
+    LivestreamPlatform,
+)
 from nuanxin.volunteering.views._common import back, run, worker_page
 
 
@@ -85,8 +92,63 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "rows": selectors.claim_rows(request.user),
             "summary": selectors.hours_of(request.user),
+            "channels": selectors.channels_of(request.user),
+            "platforms": LivestreamPlatform.choices,
+            "now": timezone.now(),
         },
     )
+
+
+def _count(request: HttpRequest, name: str, empty: int = -1) -> int:
+    """A count from the form (``empty`` when left blank); anything not a whole number becomes
+    -1, which the service refuses with its own error code."""
+    raw = request.POST.get(name, "").strip()
+    if not raw:
+        return empty
+    number = query_int(raw, ge=0, le=MAX_COUNT)
+    return -1 if number is None else number
+
+
+@require_POST
+@worker_page
+def report_errands(request: HttpRequest, pk: int) -> HttpResponse:
+    claim_obj = selectors.claim_of_worker(request.user, pk)
+    run(
+        request,
+        lambda: services.errands_report(
+            claim=claim_obj,
+            worker=request.user,
+            errands=_count(request, "errands"),
+            helped={
+                HelpedGroup.ELDERLY: _count(request, "elderly", empty=0),
+                HelpedGroup.DISABLED: _count(request, "disabled", empty=0),
+                HelpedGroup.OTHER: _count(request, "other", empty=0),
+            },
+            note=request.POST.get("note", ""),
+        ),
+        _("已上报随手办记录，等待社区核验。"),
+    )
+    return back(request, reverse("volunteering:mine"))
+
+
+@require_POST
+@worker_page
+def report_livestream(request: HttpRequest, pk: int) -> HttpResponse:
+    claim_obj = selectors.claim_of_worker(request.user, pk)
+    run(
+        request,
+        lambda: services.livestream_report(
+            claim=claim_obj,
+            worker=request.user,
+            product=request.POST.get("product", ""),
+            platform=request.POST.get("platform", ""),
+            minutes=_count(request, "minutes"),
+            viewers=_count(request, "viewers"),
+            items_sold=_count(request, "items_sold"),
+        ),
+        _("已上报随时推记录，等待社区核验。"),
+    )
+    return back(request, reverse("volunteering:mine"))
 
 
 @worker_page

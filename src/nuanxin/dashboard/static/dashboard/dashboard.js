@@ -83,6 +83,8 @@
       var item = highlights[tile.dataset.highlight];
       tile.querySelector(".value").textContent = item ? number(item.value) : "";
       tile.querySelector(".name").textContent = item ? item.name : "";
+      var since = item && item.since ? data.strings.founded.replace("%s", item.since) : "";
+      tile.querySelector(".since").textContent = since;
     });
     var rows = {};
     figures.rows.forEach(function (row) { rows[row.code] = row; });
@@ -91,6 +93,12 @@
       if (!row) return;
       var cells = tr.querySelectorAll("td");
       data.columns.forEach(function (key, i) { if (cells[i]) cells[i].textContent = number(row.figures[key]); });
+    });
+    document.querySelectorAll("#channel-table tbody tr[data-code]").forEach(function (tr) {
+      var row = rows[tr.dataset.code];
+      if (!row) return;
+      var cells = tr.querySelectorAll("td");
+      data.channel_columns.forEach(function (key, i) { if (cells[i]) cells[i].textContent = number(row.figures[key]); });
     });
   }
 

@@ -24,6 +24,21 @@
     });
   }
   var form = document.getElementById("vt-scan-form");
+  var offline = document.getElementById("vt-offline");
+  if (form && offline) {
+    /* A check-in is not kept on the phone to be sent later: the session's QR code is the same
+     * printed code all session long, so it proves nothing about where or when it was scanned;
+     * only the server, asked at the moment, can check the time (and the position). */
+    var showOffline = function () { offline.hidden = navigator.onLine; };
+    window.addEventListener("offline", showOffline);
+    window.addEventListener("online", showOffline);
+    form.addEventListener("submit", function (event) {
+      if (!navigator.onLine) {
+        event.preventDefault();
+        offline.hidden = false;
+      }
+    });
+  }
   if (form) {
     locate(function (lon, lat) {
       form.elements.lon.value = lon.toFixed(6);
