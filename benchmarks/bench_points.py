@@ -46,7 +46,7 @@ def _prepare(n_accounts: int) -> list[int]:
 
     call_command("migrate", verbosity=0)
     from nuanxin.points import services
-    from nuanxin.points.models import Account, AccountKind
+    from nuanxin.points.models import AMOUNT_MAX, Account, AccountKind
 
     issuance = services.issuance_account()
     accounts = [
@@ -57,7 +57,7 @@ def _prepare(n_accounts: int) -> list[int]:
             transfer_id=f"bench-seed-{account.pk}",
             debit=issuance,
             credit=account,
-            amount=10**12,
+            amount=AMOUNT_MAX,  # the largest one posting may move; ample for any run
             reason="bench.seed",
         )
     ids = [a.pk for a in accounts]

@@ -6,7 +6,9 @@ from openapi_spec_validator import validate
 
 from nuanxin.accounts.services import token_issue
 from nuanxin.core.models import AuditLog
+from nuanxin.points.rules import DAILY_CAP, shortfall_text
 from nuanxin.points.selectors import balance_of
+from nuanxin.points.services import current_policy
 from nuanxin.reports.models import Report, ReportPhoto, State
 from nuanxin.reports.services import report_accept
 from tests.points.factories import funded_pool
@@ -18,7 +20,7 @@ BASE = "/api/v1/reports"
 
 
 def bearer(user) -> dict:
-    secret, _ = token_issue(user=user, name="test")
+    secret, _ = token_issue(user=user, name="test", second_factor=True)
     return {"Authorization": f"Bearer {secret}"}
 
 
@@ -64,6 +66,31 @@ def test_openapi_document_is_valid_and_lists_the_report_endpoints(client):
         "/api/v1/reports/public",
     ]:
         assert path in paths, path
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_queue__query_count_does_not_grow_with_the_reports(
+    client, tree, reviewer, cat, count, django_assert_max_num_queries
+):
+    reports = [f.submitted(tree, cat=cat) for _ in range(count)]
+    for report in reports:
+        ReportPhoto.objects.create(report=report, image="p.jpg", thumbnail="t.jpg", width=64,
+                                   height=48, size=100, uploaded_by=report.reporter)  # fmt: skip
+    Report.objects.filter(pk=reports[0].pk).update(points_limited_by=DAILY_CAP)
+    current_policy()
+    headers = bearer(reviewer)
+
+    # the token (read and stamped), the count, the page, its photos, and the earning policy
+    # once for the one shortfall reason on the page: the same for 2 reports and for 12
+    with django_assert_max_num_queries(6):
+        body = client.get(f"{BASE}/queue", {"waiting": True}, headers=headers).json()
+
+    assert body["count"] == count
+    assert {r["id"] for r in body["items"]} == {r.pk for r in reports}
+    assert all(len(r["photos"]) == 1 and r["reporter"] for r in body["items"])
+    notes = {r["id"]: r["points_note"] for r in body["items"]}
+    assert notes.pop(reports[0].pk) == shortfall_text(DAILY_CAP) != ""
+    assert set(notes.values()) <= {""}
 
 
 def test_categories_are_public_and_include_the_chinese_defaults(client):

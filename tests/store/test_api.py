@@ -40,6 +40,31 @@ def test_shops_near_me_list_what_is_on_the_shelf(client, shop):
     assert first["shelf"][0]["on_shelf"] == 2
 
 
+@pytest.mark.parametrize(("shops", "items"), [(1, 1), (5, 4)])
+def test_shops_near_me__query_count_does_not_grow_with_shops_and_items(
+    client, tree, clock, shops, items, django_assert_max_num_queries
+):
+    catalogue = [make_item(tree, name=f"商品{i}", price=10, monthly_limit=2) for i in range(items)]
+    stations = [make_shop(tree, lon=110.05 + i / 1000) for i in range(shops)]
+    for station in stations:
+        for item in catalogue:
+            services.stock_restock(actor=None, station=station, item=item, quantity=3)
+    person, _ = worker_with_points(tree, 100)
+    services.order_create(worker=person, station=stations[0], item=catalogue[0])
+    client.force_login(person)
+
+    # session, user, the user's region, the shops, their stocks, and this month's orders of the
+    # limited items: the same for 1 shop with 1 item and for 5 shops with 4 items each
+    with django_assert_max_num_queries(6):
+        answer = send(client, "get", f"{API}/shops?lon=110.05&lat=21.06").json()
+
+    assert sorted(s["station_id"] for s in answer) == sorted(s.pk for s in stations)
+    lines = [line for s in answer for line in s["shelf"]]
+    assert len(lines) == shops * items
+    ordered = {(line["item"]["id"], line["ordered_this_month"]) for line in lines}
+    assert ordered == {(catalogue[0].pk, 1)} | {(item.pk, 0) for item in catalogue[1:]}
+
+
 def test_order_with_idempotency_key_is_replayed_then_cancelled(client, shop):
     _keeper, station, item, person = shop
     body = {"station_id": station.pk, "item_id": item.pk}

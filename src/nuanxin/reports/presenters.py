@@ -87,8 +87,18 @@ def for_reporter(report: Report, user: Any, crs: str = "wgs84") -> dict[str, Any
     }
 
 
-def for_staff(report: Report, crs: str = "wgs84", with_events: bool = False) -> dict[str, Any]:
+def for_staff(
+    report: Report,
+    crs: str = "wgs84",
+    with_events: bool = False,
+    notes: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """``notes``: the shortfall reasons' words for a list (``selectors.points_notes``)."""
     lon, lat = _point(report, crs)
+    if notes is None:
+        note = shortfall_text(report.points_limited_by)
+    else:
+        note = notes.get(report.points_limited_by, "")
     out = {
         "id": report.pk,
         "category": report.category.code,
@@ -114,7 +124,7 @@ def for_staff(report: Report, crs: str = "wgs84", with_events: bool = False) -> 
         "overdue": is_overdue(report),
         "points_requested": report.points_requested,
         "points_awarded": report.points_awarded,
-        "points_note": shortfall_text(report.points_limited_by),
+        "points_note": note,
         "support_count": report.support_count,
         "duplicate_of": report.duplicate_of_id,
         "public_hidden": report.public_hidden,

@@ -169,6 +169,15 @@ def reports_queue(user: Any, filters: QueueFilter | None = None) -> QuerySet[Rep
     )
 
 
+def points_notes(reports: list[Report]) -> dict[str, str]:
+    """The words for each shortfall reason among ``reports`` (``points_limited_by``), each
+    worded once: a list reads the earning policy once per reason, not once per row."""
+    from nuanxin.points.rules import shortfall_text
+
+    reasons = {r.points_limited_by for r in reports if r.points_limited_by}
+    return {reason: shortfall_text(reason) for reason in sorted(reasons)}
+
+
 def report_for_staff(user: Any, report_id: int) -> Report:
     """One report of the staff member's area; one outside it answers like one that does not
     exist (same status, code, message), so ids cannot be probed for other areas' reports."""
@@ -385,3 +394,20 @@ def reports_by_month(*, within: str, since: dt.datetime) -> dict[str, int]:
         .order_by("month")
     )
     return {f"{month:%Y-%m}": n for month, n in rows}
+
+
+def reports_by_reporter(*, within: str = "") -> dict[int, int]:
+    """Reports (随手拍) per reporting account, filed in the subtree at ``within``, counted as
+    ``figures_by_region`` counts them (one query; reports without an account are left out)."""
+    rows = (
+        Report.objects.filter(region__path__startswith=within, reporter__isnull=False)
+        .values_list("reporter_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def report_count_of(user: Any) -> int:
+    """How many reports the user has filed (随手拍)."""
+    return Report.objects.filter(reporter_id=getattr(user, "pk", None)).count()

@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.schema import date_in_range
 from nuanxin.core.scoping import get_in_scope_or_404
-from nuanxin.core.timeutil import start_of_local_day
+from nuanxin.core.timeutil import start_of_local_day, start_of_local_month
 from nuanxin.geo.coords import haversine_m
 from nuanxin.geo.models import Region
 from nuanxin.stations.models import Station, StationStatus
 from nuanxin.stations.permissions import station_missing, stations_managed_by
 from nuanxin.store.models import Item, Order, OrderStatus, Shop, Stock
 from nuanxin.store.services._common import order_missing
-from nuanxin.store.services.orders import is_orderable, month_count
+from nuanxin.store.services.orders import is_orderable
 
 NEARBY_SHOPS = 5
 
@@ -84,27 +84,60 @@ def shops_near(
 
 def shelf(station: Station, worker: Any = None, at: dt.datetime | None = None) -> list[ShelfLine]:
     """What a worker can order at a station now: items in stock and orderable."""
+    return shelves([station], worker, at)[station.pk]
+
+
+def shelves(
+    stations: list[Station], worker: Any = None, at: dt.datetime | None = None
+) -> dict[int, list[ShelfLine]]:
+    """``shelf`` of each station, by station id, in two queries however many stations and
+    items: the stocks, and for a worker how many of each monthly-limited item they ordered."""
     at = at or timezone.now()
+    found: dict[int, list[ShelfLine]] = {station.pk: [] for station in stations}
+    if not found:
+        return found
     stocks = (
-        Stock.objects.filter(station=station, on_shelf__gt=0, item__retired=False)
+        Stock.objects.filter(station__in=list(found), on_shelf__gt=0, item__retired=False)
         .select_related("item")
         .order_by("item__category", "item__points_price", "item__name")
     )
-    lines = [ShelfLine(s, s.item, s.on_shelf) for s in stocks if is_orderable(s.item, at)]
-    if getattr(worker, "is_authenticated", False):
-        for line in lines:
-            if line.item.monthly_limit is not None:
-                line.ordered_this_month = month_count(worker, line.item, at)
-    return lines
+    for s in stocks:
+        if is_orderable(s.item, at):
+            found[s.station_id].append(ShelfLine(s, s.item, s.on_shelf))
+    limited = [
+        line for lines in found.values() for line in lines if line.item.monthly_limit is not None
+    ]
+    if limited and getattr(worker, "is_authenticated", False):
+        counts = month_counts(worker, {line.item.pk for line in limited}, at)
+        for line in limited:
+            line.ordered_this_month = counts.get(line.item.pk, 0)
+    return found
+
+
+def month_counts(worker: Any, item_ids: set[int], at: dt.datetime) -> dict[int, int]:
+    """``services.orders.month_count`` for many items in one query: item id -> orders."""
+    rows = (
+        Order.objects.filter(
+            worker=worker,
+            item_id__in=item_ids,
+            created_at__gte=start_of_local_month(timezone.localtime(at).date()),
+            status__in=[OrderStatus.PENDING, OrderStatus.PICKED_UP],
+        )
+        .order_by()
+        .values("item_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["item_id"]: row["n"] for row in rows}
 
 
 def shop_cards(
     worker: Any, *, lon: float | None = None, lat: float | None = None
 ) -> list[ShopCard]:
     region = getattr(worker, "region", None)
+    near = shops_near(lon=lon, lat=lat, region=region)
+    lines = shelves([shop.station for shop, _distance in near], worker)
     return [
-        ShopCard(shop, shop.station, distance, shelf(shop.station, worker))
-        for shop, distance in shops_near(lon=lon, lat=lat, region=region)
+        ShopCard(shop, shop.station, distance, lines[shop.station_id]) for shop, distance in near
     ]
 
 

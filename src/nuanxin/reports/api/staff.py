@@ -39,6 +39,7 @@ from nuanxin.reports.selectors import (
     category_get,
     original_for_staff,
     photo_for_staff,
+    points_notes,
     report_for_staff,
     reports_queue,
     templates_for,
@@ -81,9 +82,11 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> dict[str, Any]:
         ),
     ).prefetch_related("photos")
     limit, offset = query.limit, query.offset
+    page = list(qs[offset : offset + limit])
+    notes = points_notes(page)
     return {
         "count": qs.count(),
-        "items": [presenters.for_staff(r, query.crs) for r in qs[offset : offset + limit]],
+        "items": [presenters.for_staff(r, query.crs, notes=notes) for r in page],
     }
 
 

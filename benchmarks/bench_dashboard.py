@@ -1,0 +1,130 @@
+"""Every dashboard API on the scale data, on PostgreSQL: time, queries and the slowest plans.
+
+    BENCH_SCALE_URL=postgres://postgres@127.0.0.1:5432/nx_perf \\
+        uv run python benchmarks/run.py dashboard
+
+Through the whole Django stack (test client, no network) as the city admin, for the city, one
+county and one street, each API is asked ``BENCH_REPEAT`` times with the cache emptied before
+every request (so no answer comes from an earlier one); the figure is the median, against the
+target of 300 ms. The queries of the slowest request are kept, and the slowest three get
+``EXPLAIN (ANALYZE, BUFFERS)`` (a read-only statement; the plans go into the results).
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+TARGET_MS = 300
+APIS = ["figures", "charts", "overview", "map", "public"]
+
+
+def _run() -> None:
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from nuanxin.accounts.models import User
+    from nuanxin.geo.models import Region
+
+    admin = User.objects.get(phone="13800000001")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(admin)
+    county = Region.objects.get(code="440804")
+    street = Region.objects.filter(parent=county, level="street").order_by("code").first()
+    regions = {"city": None, "county": county.code, "street": street.code}
+    results: dict = {}
+    slowest = (0.0, None, [])
+    for level, code in regions.items():
+        for api in APIS:
+            if api == "public" and code:
+                continue
+            url = f"/api/v1/dashboard/{api}" + (f"?region={code}" if code else "")
+            samples, queries = [], 0
+            for _ in range(REPEAT):
+                cache.clear()
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    took = time.perf_counter() - started
+                assert response.status_code == 200, (url, response.status_code)
+                samples.append(took)
+                queries = len(captured.captured_queries)
+                if took > slowest[0]:
+                    slowest = (took, url, list(captured.captured_queries))
+            ms = round(statistics.median(samples) * 1000, 1)
+            results[f"{level} {api}"] = {
+                "url": url,
+                "median_ms": ms,
+                "queries": queries,
+                "ratio_to_target": round(ms / TARGET_MS, 3),
+            }
+    took, url, queries = slowest
+    top = sorted(queries, key=lambda q: float(q["time"]), reverse=True)[:3]
+    plans = []
+    with connection.cursor() as cursor:
+        for query in top:
+            if connection.vendor != "postgresql" or not query["sql"].lstrip().upper().startswith(
+                "SELECT"
+            ):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            plans.append(
+                {
+                    "seconds": float(query["time"]),
+                    "sql": query["sql"],
+                    "plan": "\n".join(row[0] for row in cursor.fetchall()),
+                }
+            )
+    print(
+        json.dumps(
+            {
+                "apis": results,
+                "slowest_request": {"url": url, "ms": round(took * 1000)},
+                "slowest_queries": plans,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+def main() -> dict:
+    url = os.environ.get("BENCH_SCALE_URL")
+    if not url:
+        print("needs BENCH_SCALE_URL (a database with nuanxin scale-data)")
+        return {"skipped": "BENCH_SCALE_URL missing"}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "nuanxin.settings"}
+    load = list(os.getloadavg())
+    out = subprocess.run(
+        [sys.executable, __file__, "--run"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    figures["load_before"], figures["load_after"] = load, list(os.getloadavg())
+    print(f"{'api':<18}{'median ms':>10}{'queries':>9}{'/300 ms':>9}")
+    for name, row in figures["apis"].items():
+        print(f"{name:<18}{row['median_ms']:>10}{row['queries']:>9}{row['ratio_to_target']:>9}")
+    for plan in figures["slowest_queries"]:
+        print(f"\n-- {plan['seconds'] * 1000:.0f} ms: {plan['sql'][:300]}\n{plan['plan']}")
+    return figures
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--run"]:
+        _run()
+    else:
+        main()
