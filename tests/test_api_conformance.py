@@ -66,14 +66,14 @@ enterprise = make_enterprise(tree["A1a"])
 print(json.dumps({
     "tokens": {
         "worker": token_issue(user=worker)[0],
-        "community_staff": token_issue(user=staff)[0],
-        "city_admin": token_issue(user=city)[0],
+        "community_staff": token_issue(user=staff, second_factor=True)[0],
+        "city_admin": token_issue(user=city, second_factor=True)[0],
     },
     # Logging out revokes the token it is sent with: it gets one of its own.
     "spare": {
         "worker": token_issue(user=worker)[0],
-        "community_staff": token_issue(user=staff)[0],
-        "city_admin": token_issue(user=city)[0],
+        "community_staff": token_issue(user=staff, second_factor=True)[0],
+        "city_admin": token_issue(user=city, second_factor=True)[0],
     },
     "ids": {
         "station_id": station.pk, "item_id": item.pk, "project_id": project.pk,

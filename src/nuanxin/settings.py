@@ -47,6 +47,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # Before ours: the admin's discovery registers their pages first, so that
+    # nuanxin.accounts.admin and nuanxin.core.admin can take them off the admin again.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "nuanxin.core",
     "nuanxin.geo",
     "nuanxin.accounts",
@@ -77,12 +84,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "nuanxin.core.headers.PolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # whitenoise, preferring the collected gzip copies that `nuanxin serve` writes.
+    "nuanxin.core.staticfiles.CollectedFirstWhiteNoise",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions end after STAFF_SESSION_IDLE_MINUTES idle; staff whose role needs a second
+    # factor reach nothing but the login steps until they pass it.
+    "nuanxin.accounts.second_factor_gate.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -171,11 +184,41 @@ if redis_url := os.environ.get("REDIS_URL"):
         "LOCATION": redis_url,
     }
 
+# Password policy: long enough, not one of the common passwords, not all digits, not like the
+# user's phone or name. Argon2 hashes new passwords; a PBKDF2 hash from before is still
+# accepted and rehashed with Argon2 at the next successful login.
+PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
+# Background tasks (Django's Tasks API through the django-tasks backport): queued in the
+# database, so workers on any host take them (`nuanxin task-worker`; `serve` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("phone", "name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
+# Sessions: workers stay logged in for SESSION_DAYS; a staff session ends after
+# STAFF_SESSION_IDLE_MINUTES without a request (accounts.second_factor_gate).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_DAYS", "14")) * 24 * 3600
+STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
+# Two-factor login (TOTP, django-otp) for the staff roles accounts.second_factor names. The
+# issuer is the name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "暖新")
+# How many single-use backup codes an enrolment hands out.
+OTP_BACKUP_CODES = 10
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -345,10 +388,40 @@ OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "")
 # 应建尽建: an enterprise with at least this many formal party members among its workers and no
 # party organisation of its own must set one up.
 PARTY_MUST_SET_UP_MIN_MEMBERS = int(os.environ.get("PARTY_MUST_SET_UP_MIN_MEMBERS", "3"))
-# The function that delivers one notification (the in-app inbox by default).
+# Where notifications go (core.delivery): the inbox and outside channels, comma-separated
+# (inbox, console, webpush, sms, wechat, or a dotted path); console too in development.
 NOTIFICATION_DELIVERY = os.environ.get(
-    "NOTIFICATION_DELIVERY", "nuanxin.core.notifications.inbox_deliver"
+    "NOTIFICATION_DELIVERY", "inbox,console" if DEBUG else "inbox"
 )
+# "thread" sends outside deliveries right after the commit in a background thread; "jobs"
+# leaves them to the periodic job core.deliver_notifications (which retries either way).
+NOTIFICATION_DISPATCH = os.environ.get("NOTIFICATION_DISPATCH", "thread")
+NOTIFICATION_DELIVERY_ATTEMPTS = int(os.environ.get("NOTIFICATION_DELIVERY_ATTEMPTS", "5"))
+NOTIFICATION_HTTP_TIMEOUT_SECONDS = float(os.environ.get("NOTIFICATION_HTTP_TIMEOUT_SECONDS", "5"))
+# Web Push: the VAPID key pair's private half (`nuanxin vapid-keys`), the contact the push
+# services see, how long they keep an undelivered message, and the push services we post to.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost")
+NOTIFICATION_PUSH_TTL_SECONDS = int(os.environ.get("NOTIFICATION_PUSH_TTL_SECONDS", "86400"))
+NOTIFICATION_PUSH_HOSTS = env_list(
+    "NOTIFICATION_PUSH_HOSTS",
+    "fcm.googleapis.com,.push.services.mozilla.com,.notify.windows.com,.push.apple.com",
+)
+# SMS and WeChat template messages: the HTTP interface each posts JSON to, its bearer token,
+# and which kinds of notification are sent that way (empty: all; "x." for a prefix).
+NOTIFICATION_SMS_URL = os.environ.get("NOTIFICATION_SMS_URL", "")
+NOTIFICATION_SMS_TOKEN = os.environ.get("NOTIFICATION_SMS_TOKEN", "")
+NOTIFICATION_SMS_KINDS = env_list(
+    "NOTIFICATION_SMS_KINDS", "store.ready,store.expiring,volunteer.reminder,registry."
+)
+NOTIFICATION_WECHAT_URL = os.environ.get("NOTIFICATION_WECHAT_URL", "")
+NOTIFICATION_WECHAT_TOKEN = os.environ.get("NOTIFICATION_WECHAT_TOKEN", "")
+NOTIFICATION_WECHAT_TEMPLATE_ID = os.environ.get("NOTIFICATION_WECHAT_TEMPLATE_ID", "")
+NOTIFICATION_WECHAT_KINDS = env_list("NOTIFICATION_WECHAT_KINDS", "")
+# Reminders: a waiting shop order this many hours before its pickup deadline; a volunteer with
+# a place this many hours before the session starts.
+STORE_EXPIRY_REMINDER_HOURS = float(os.environ.get("STORE_EXPIRY_REMINDER_HOURS", "24"))
+VOLUNTEER_REMINDER_HOURS = float(os.environ.get("VOLUNTEER_REMINDER_HOURS", "3"))
 
 # Our reverse proxies (addresses or CIDR ranges). Only a request that arrives from one of them has
 # its X-Forwarded-For read for the client's address (nuanxin.core.net.client_ip).
@@ -380,6 +453,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The admin pages for attempts and logs are nuanxin's own (accounts/admin_logins.py), in Chinese.
 AXES_ENABLE_ADMIN = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "phone", "code", "csrfmiddlewaretoken"]
+
+# How long a worker's phone stays logged in when the login form's "keep me logged in" box is
+# ticked (it is by default); 0 ends every session when the browser closes.
+LOGIN_REMEMBER_DAYS = int(os.environ.get("LOGIN_REMEMBER_DAYS", "30"))
 
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "nuanxin.accounts.sms.ConsoleSmsBackend")
 SMS_CODE_TTL_SECONDS = 300

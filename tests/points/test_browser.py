@@ -2,6 +2,7 @@ import pytest
 
 from nuanxin.points import services
 from tests.factories import TEST_PASSWORD
+from tests.helpers import browser_second_factor
 from tests.points.factories import tid, worker_with_points
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,6 +25,7 @@ def test_worker_sees_balance_and_loads_more_history_on_a_phone(
     page.get_by_label("手机号").fill(person.phone)
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, person.phone)
     page.wait_for_url(f"{live_server.url}/points/")
 
     assert page.get_by_test_id("available").inner_text() == "78"

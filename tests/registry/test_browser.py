@@ -3,6 +3,7 @@ import pytest
 from nuanxin.accounts.models import Role
 from nuanxin.registry.models import Worker
 from tests.factories import TEST_PASSWORD, staff
+from tests.helpers import browser_second_factor
 from tests.registry import messy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,6 +14,7 @@ def _login(page, live_server, phone: str) -> None:
     page.get_by_label("手机号").fill(phone)
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, phone)
     page.wait_for_url(f"{live_server.url}/registry/")
 
 

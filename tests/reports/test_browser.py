@@ -5,6 +5,7 @@ import pytest
 from nuanxin.points.selectors import balance_of
 from nuanxin.reports.models import Report, State
 from tests.factories import TEST_PASSWORD
+from tests.helpers import browser_second_factor
 from tests.points.factories import funded_pool
 from tests.reports import factories as f
 
@@ -16,6 +17,7 @@ def log_in(page, base: str, phone: str) -> None:
     page.get_by_label("手机号").fill(phone)
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, phone)
     page.wait_for_load_state("networkidle")
 
 
@@ -37,7 +39,7 @@ def test_rider_reports_with_a_photo_staff_accept_and_the_balance_rises(
     page.get_by_role("button", name="使用我的位置").click()
     page.get_by_label("问题类别").select_option(cat.code)
     page.wait_for_selector(f"#nearby >> text=#{earlier.pk}")
-    assert "附议" in page.locator("#nearby").inner_text()
+    assert "这是同一个问题——支持它" in page.locator("#nearby").inner_text()
     page.get_by_label("问题描述").fill("小区北门消防通道被电动车堵住")
     page.set_input_files(
         "#id_photos",

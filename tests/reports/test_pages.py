@@ -98,7 +98,7 @@ def test_nearby_fragment_offers_to_add_to_an_open_report(client, tree, reporter,
     ).content.decode()
     supported = client.post(f"/reports/{existing.pk}/support/")
 
-    assert f"#{existing.pk}" in html and "附议" in html
+    assert f"#{existing.pk}" in html and "这是同一个问题——支持它" in html
     assert existing.reporter.phone not in html
     assert supported.status_code == 302
     existing.refresh_from_db()

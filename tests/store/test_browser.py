@@ -8,6 +8,7 @@ from nuanxin.points.selectors import balance_of
 from nuanxin.store import services
 from nuanxin.store.models import Order, OrderStatus
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.helpers import browser_second_factor
 from tests.points.factories import funded_pool
 from tests.store.factories import city_admin, keeper_of, make_item, make_shop
 
@@ -19,6 +20,7 @@ def _log_in(page, base, phone, target):
     page.get_by_label("手机号").fill(phone)
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, phone)
     page.wait_for_url(f"{base}{target}")
 
 

@@ -5,6 +5,7 @@ an inline script or style the policy blocks."""
 import pytest
 
 from nuanxin.demo.loader import DEMO_PASSWORD
+from tests.helpers import browser_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +25,7 @@ def _log_in(page, base: str, phone: str) -> None:
     page.get_by_label("手机号").fill(phone)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    browser_second_factor(page, phone)
     page.wait_for_load_state("networkidle")
 
 

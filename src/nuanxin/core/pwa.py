@@ -23,7 +23,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw
 
-THEME_COLOUR = "#d9480f"
+THEME_COLOUR = "#c2410c"
 BACKGROUND_COLOUR = "#fff8f3"
 ICON_SIZES = (192, 512)
 MASKABLE_SIZE = 512
@@ -156,6 +156,9 @@ def worker_source() -> str:
         "offline": reverse("offline"),
         "static": settings.STATIC_URL,
         "keepHeader": OFFLINE_HEADER,
+        "inbox": reverse("core:notifications"),
+        "pushTitle": "暖新",
+        "pushIcon": icon_urls()[0],
     }
     body = render_to_string("core/sw.js", {"config": json.dumps(config, ensure_ascii=False)})
     version = hashlib.sha256((body + _static_digest()).encode()).hexdigest()[:12]

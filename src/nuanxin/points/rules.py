@@ -32,13 +32,16 @@ POOL_EMPTY = "pool_empty"
 
 @dataclass(frozen=True)
 class EarningRule:
-    """One way to earn: ``points`` per ``per`` (e.g. "每次", "每小时"), with an optional note."""
+    """One way to earn: ``points`` per ``per`` (e.g. "每次", "每小时"), with an optional note;
+    ``kind`` names the kind when the label names one case of it ("随手拍" for
+    "随手拍：消防通道")."""
 
     source: str
     label: str
     points: int
     per: str
     note: str = ""
+    kind: str = ""
 
 
 @dataclass(frozen=True)

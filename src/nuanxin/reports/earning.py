@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from nuanxin.core.vocab import vocab_label
 from nuanxin.points.reasons import REPORT_ACCEPTED
 from nuanxin.points.rules import EarningRule
 from nuanxin.reports.models import Category
@@ -12,10 +13,11 @@ def earning_rules() -> list[EarningRule]:
     return [
         EarningRule(
             REPORT_ACCEPTED,
-            _("随手拍：%(name)s") % {"name": category.name},
+            _("随手拍：%(name)s") % {"name": vocab_label(category.name)},
             category.points,
             _("每条"),
             _("社区核实受理后发放"),
+            kind=_("随手拍"),
         )
         for category in categories
     ]

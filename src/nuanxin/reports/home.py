@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from nuanxin.core.home import HomeCard
+from nuanxin.core.home import HomeCard, HomePanel
 from nuanxin.reports.models import OPEN_STATES
 from nuanxin.reports.selectors import queue_counts, reports_of_reporter
 
@@ -19,6 +19,11 @@ def worker_cards(request: HttpRequest) -> list[HomeCard]:
             unit=_("条处理中"),
         )
     ]
+
+
+def worker_panels(request: HttpRequest) -> list[HomePanel]:
+    """The big button that starts a report: the thing a rider does between two deliveries."""
+    return [HomePanel("reports/_home_action.html", {"url": reverse("reports:new")})]
 
 
 def staff_cards(request: HttpRequest) -> list[HomeCard]:

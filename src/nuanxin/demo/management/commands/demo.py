@@ -21,7 +21,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         ctx = load_demo(self.stdout)
         for role, name, phone in ctx.credentials:
-            self.stdout.write(f"  {role:<12} {name:<10} {phone}")
+            secret = ctx.totp_secrets.get(phone)
+            key = f"  两步验证密钥 {secret}" if secret else ""
+            self.stdout.write(f"  {role:<12} {name:<10} {phone}{key}")
         if no_serve:
             return
         self.stdout.write(f"\n暖新演示已就绪：http://{host}:{port}/  （Ctrl+C 停止）\n")
