@@ -206,6 +206,22 @@ def build_world(tree: Any, monkeypatch: Any) -> World:
     ids["party_officer"] = party.officer_appoint(
         actor=None, organisation=branch, post="secretary", name="李书记", on=dt.date(2021, 1, 1)
     ).pk
+    # The committee is the city's: a member unit, a meeting and an action item, kept by the
+    # city's party-work staff (county staff are refused them whatever the id).
+    people["city_party"] = staff(Role.CITY_ADMIN, tree.city)
+    party.party_work_grant(actor=None, user=people["city_party"])
+    people["city_party"] = type(people["city_party"]).objects.get(pk=people["city_party"].pk)
+    seat = party.department_join(actor=None, name="市人社局", on=dt.date(2021, 1, 1))
+    ids["party_department"] = seat.department_id
+    committee_meeting = party.committee_meeting_record(
+        actor=None, kind="coordination", title="联席会议", held_on=dt.date(2021, 3, 1),
+        attendees=[seat.department],
+    )  # fmt: skip
+    ids["party_committee_meeting"] = committee_meeting.pk
+    ids["party_action_item"] = party.action_item_add(
+        actor=None, meeting=committee_meeting, title="骑手职业伤害保障", owner=seat.department,
+        due_on=dt.date(2021, 6, 1),
+    ).pk  # fmt: skip
     # A message in county B's worker's inbox.
     ids["notification"] = Notification.objects.create(
         user=people["worker_2"], kind="reports.accepted", title="随手拍已受理"

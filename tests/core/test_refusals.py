@@ -48,6 +48,11 @@ KINDS = {
     ("party", "meeting_id"): "party_meeting",
     ("party", "mass_id"): "party_mass",
     ("party", "instructor_id"): "party_instructor",
+    ("party", "officer_id"): "party_officer",
+    ("party", "mass_membership_id"): "party_mass_member",
+    ("party", "department_id"): "party_department",
+    ("party", "committee_meeting_id"): "party_committee_meeting",
+    ("party", "action_item_id"): "party_action_item",
 }
 
 
@@ -215,6 +220,22 @@ CASES: dict[str, Case] = {
     "POST /api/v1/party/mass-organisations/{mass_id}/union-sync": Case(body={"on": DATE}),
     "POST /api/v1/party/mass-organisations/{mass_id}/end": Case(body={"on": DATE}),
     "POST /api/v1/party/instructors/{instructor_id}/end": Case(body={"on": DATE}),
+    "POST /api/v1/party/officers/{officer_id}/end": Case(body={"on": DATE}),
+    "POST /api/v1/party/mass-memberships/{mass_membership_id}/leave": Case(body={"on": DATE}),
+    "POST /api/v1/party/committee/departments/{department_id}/leave": Case(
+        body={"on": DATE}, owner="city_party"
+    ),
+    "POST /api/v1/party/committee/meetings/{committee_meeting_id}/action-items": Case(
+        body=lambda world: {
+            "title": "督办",
+            "owner_id": world.ids["party_department"],
+            "due_on": DATE,
+        },
+        owner="city_party",
+    ),
+    "POST /api/v1/party/committee/action-items/{action_item_id}/status": Case(
+        body={"status": "done", "on": DATE}, owner="city_party"
+    ),
     "POST /api/v1/party/meetings/{meeting_id}/sign-in": Case(
         body={"method": "online"}, owner="party_member_b"
     ),

@@ -13,15 +13,27 @@ from nuanxin.geo.models import Region
 from nuanxin.party import services
 from nuanxin.party.access import require_party_staff
 from nuanxin.party.api_staff import router as staff_router
-from nuanxin.party.models import ActionItem, Badge
+from nuanxin.party.models import (
+    ActionItem,
+    Badge,
+    CommitteeDepartment,
+    CommitteeMeeting,
+    CommitteeSeat,
+)
 from nuanxin.party.schemas import (
     AbsenceIn,
+    ActionItemIn,
     ActionItemOut,
+    ActionStatusIn,
     BadgeIn,
     BadgeOut,
     BranchLifeOut,
     CommitteeDepartmentOut,
+    CommitteeMeetingIn,
+    CommitteeMeetingOut,
+    CommitteeSeatOut,
     CoverageAreaOut,
+    DepartmentJoinIn,
     LeaveIn,
     MeetingAttendanceOut,
     MeetingIn,
@@ -34,12 +46,19 @@ from nuanxin.party.schemas import (
     OrganisationIn,
     OrganisationOut,
     PartyCoverageOut,
+    PartyDayIn,
     PartyJoinIn,
     SignInIn,
     TransferIn,
 )
 from nuanxin.party.selectors import committee as committee_reads
 from nuanxin.party.selectors import coverage, meetings, staff
+from nuanxin.party.services.committee import (
+    action_item_missing,
+    committee_meeting_missing,
+    department_missing,
+    require_city_party_staff,
+)
 from nuanxin.party.services.people import open_membership_of_user
 from nuanxin.registry.selectors import enterprises_under, worker_by_id
 
@@ -252,18 +271,106 @@ def departments(request: HttpRequest, on: Date | None = None) -> list[CommitteeD
 def action_items(request: HttpRequest, overdue: bool = False) -> list[ActionItemOut]:
     require_party_staff(request.auth)
     qs = committee_reads.overdue_items() if overdue else ActionItem.objects.select_related("owner")
-    return [
-        ActionItemOut(
-            id=i.pk,
-            meeting_id=i.meeting_id,
-            title=i.title,
-            owner=i.owner.name,
-            due_on=i.due_on,
-            status=i.status,
-            overdue=committee_reads.is_overdue(i),
-        )
-        for i in qs[:1000]
-    ]
+    return [_action_item_out(i) for i in qs[:1000]]
+
+
+# The committee's writes are the city's party-work staff's (``require_city_party_staff``): the
+# check comes before the lookup, so staff of a county are refused the same way whatever the id.
+
+
+def _action_item_out(item: ActionItem) -> ActionItemOut:
+    return ActionItemOut(
+        id=item.pk, meeting_id=item.meeting_id, title=item.title, owner=item.owner.name,
+        due_on=item.due_on, status=item.status, overdue=committee_reads.is_overdue(item),
+    )  # fmt: skip
+
+
+def _seat_out(seat: CommitteeSeat) -> CommitteeSeatOut:
+    return CommitteeSeatOut(id=seat.pk, department_id=seat.department_id,
+                            name=seat.department.name, joined_on=seat.joined_on,
+                            left_on=seat.left_on)  # fmt: skip
+
+
+def _department(pk: int) -> CommitteeDepartment:
+    return get_in_scope_or_404(CommitteeDepartment.objects.all(), department_missing(), pk=pk)
+
+
+@router.post("/committee/departments", response={201: CommitteeSeatOut}, summary="加入工委成员单位")
+def department_join(request: HttpRequest, payload: DepartmentJoinIn) -> Status:
+    require_city_party_staff(request.auth)
+    seat = services.department_join(
+        actor=request.auth, name=payload.name, on=payload.on,
+        responsibilities=payload.responsibilities,
+    )  # fmt: skip
+    return Status(201, _seat_out(seat))
+
+
+@router.post(
+    "/committee/departments/{department_id}/leave",
+    response=CommitteeSeatOut,
+    summary="退出工委成员单位",
+)
+def department_leave(
+    request: HttpRequest, department_id: IdParam, payload: PartyDayIn
+) -> CommitteeSeatOut:
+    require_city_party_staff(request.auth)
+    department = _department(department_id)
+    seat = services.department_leave(actor=request.auth, department=department, on=payload.on)
+    return _seat_out(seat)
+
+
+@router.post("/committee/meetings", response={201: CommitteeMeetingOut}, summary="记录工委会议")
+def committee_meeting_record(request: HttpRequest, payload: CommitteeMeetingIn) -> Status:
+    require_city_party_staff(request.auth)
+    wanted = set(payload.attendee_ids)
+    attendees = list(CommitteeDepartment.objects.filter(pk__in=wanted))
+    if len(attendees) != len(wanted):
+        raise department_missing()
+    meeting = services.committee_meeting_record(
+        actor=request.auth, kind=payload.kind, title=payload.title, held_on=payload.held_on,
+        attendees=attendees, minutes=payload.minutes,
+    )  # fmt: skip
+    return Status(201, CommitteeMeetingOut(
+        id=meeting.pk, kind=meeting.kind, title=meeting.title, held_on=meeting.held_on,
+        attendee_ids=sorted(d.pk for d in attendees), minutes=meeting.minutes,
+    ))  # fmt: skip
+
+
+@router.post(
+    "/committee/meetings/{committee_meeting_id}/action-items",
+    response={201: ActionItemOut},
+    summary="登记督办事项",
+)
+def action_item_add(
+    request: HttpRequest, committee_meeting_id: IdParam, payload: ActionItemIn
+) -> Status:
+    require_city_party_staff(request.auth)
+    meeting = get_in_scope_or_404(
+        CommitteeMeeting.objects.all(), committee_meeting_missing(), pk=committee_meeting_id
+    )
+    item = services.action_item_add(
+        actor=request.auth, meeting=meeting, title=payload.title,
+        owner=_department(payload.owner_id), due_on=payload.due_on,
+    )  # fmt: skip
+    return Status(201, _action_item_out(item))
+
+
+@router.post(
+    "/committee/action-items/{action_item_id}/status",
+    response=ActionItemOut,
+    summary="督办事项办结或撤销",
+)
+def action_item_set_status(
+    request: HttpRequest, action_item_id: IdParam, payload: ActionStatusIn
+) -> ActionItemOut:
+    require_city_party_staff(request.auth)
+    item = get_in_scope_or_404(
+        ActionItem.objects.select_related("owner"), action_item_missing(), pk=action_item_id
+    )
+    row = services.action_item_set_status(
+        actor=request.auth, item=item, status=payload.status, on=payload.on
+    )
+    return _action_item_out(row)
 
 
 # --- the member's own ---

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 
 from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.schema import IdParam
@@ -17,6 +18,7 @@ from nuanxin.party.models import FIGURE_FIELDS
 from nuanxin.party.schemas import (
     IndustryFigureIn,
     IndustryFigureOut,
+    IndustryImportOut,
     IndustrySeriesOut,
     InstructorIn,
     InstructorOut,
@@ -27,6 +29,7 @@ from nuanxin.party.schemas import (
     OfficerIn,
     OfficerOut,
     OnDateIn,
+    PartyDayIn,
     UnionSyncOut,
 )
 from nuanxin.party.selectors import staff
@@ -68,6 +71,26 @@ def industry_figure_create(request: HttpRequest, payload: IndustryFigureIn) -> S
         **{name: getattr(payload, name) for name in FIGURE_FIELDS},
     )  # fmt: skip
     return Status(201, IndustryFigureOut.of(row))
+
+
+@router.post(
+    "/industry-figures/import", response=IndustryImportOut, summary="从 Excel 导入产业数据"
+)
+def industry_figure_import(
+    request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
+) -> IndustryImportOut:
+    """All rows or none: a sheet with a bad row answers the first one's code, and every bad row
+    (Excel row, code, message, field) in ``extra.errors``."""
+    require_party_staff(request.auth)
+    report = services.industry_figures_import_xlsx(actor=request.auth, file=file, dry_run=dry_run)
+    if not report.ok:
+        first = report.errors[0]
+        rows = [
+            {"row": e.row, "code": e.code, "message": str(e.message), "field": e.field}
+            for e in report.errors
+        ]
+        raise ApplicationError(first.code, first.message, extra={"row": first.row, "errors": rows})
+    return IndustryImportOut(dry_run=report.dry_run, created=report.created, updated=report.updated)
 
 
 @router.get("/industry-figures/series", response=IndustrySeriesOut, summary="产业数据变化")
@@ -167,6 +190,19 @@ def mass_union_sync(request: HttpRequest, mass_id: IdParam, payload: OnDateIn) -
     return UnionSyncOut(joined=joined)
 
 
+@router.post(
+    "/mass-memberships/{mass_membership_id}/leave",
+    response=MassMemberOut,
+    summary="退出群团组织",
+)
+def mass_member_leave(
+    request: HttpRequest, mass_membership_id: IdParam, payload: PartyDayIn
+) -> MassMemberOut:
+    row = staff.mass_membership_for_staff(request.auth, mass_membership_id)
+    left = services.mass_member_leave(actor=request.auth, membership=row, on=payload.on)
+    return _member_out(left)
+
+
 @router.post("/mass-organisations/{mass_id}/end", response=MassOut, summary="撤销群团组织")
 def mass_end(request: HttpRequest, mass_id: IdParam, payload: OnDateIn) -> MassOut:
     body = staff.mass_organisation_for_staff(request.auth, mass_id)
@@ -228,3 +264,12 @@ def officer_appoint(request: HttpRequest, org_id: IdParam, payload: OfficerIn) -
     return Status(201, OfficerOut(id=row.pk, organisation_id=org.pk, post=row.post,
                                   name=row.name, started_on=row.started_on,
                                   ended_on=row.ended_on))  # fmt: skip
+
+
+@router.post("/officers/{officer_id}/end", response=OfficerOut, summary="书记或委员离任")
+def officer_end(request: HttpRequest, officer_id: IdParam, payload: PartyDayIn) -> OfficerOut:
+    officer = staff.officer_for_staff(request.auth, officer_id)
+    row = services.officer_end(actor=request.auth, officer=officer, on=payload.on)
+    return OfficerOut(id=row.pk, organisation_id=row.organisation_id, post=row.post,
+                      name=row.name, started_on=row.started_on,
+                      ended_on=row.ended_on)  # fmt: skip

@@ -5,7 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from nuanxin.core.schema import Date, DateTime, Id, json_int
+from nuanxin.core.schema import Date, DateTime, Id, Ids, json_int
 from nuanxin.party.models import Meeting, Membership
 from nuanxin.party.services.meetings import signin_window
 
@@ -243,6 +243,48 @@ class ActionItemOut(Schema):
     overdue: bool
 
 
+class DepartmentJoinIn(Schema):
+    name: str = Field(max_length=100)
+    on: Date
+    responsibilities: str = Field("", max_length=2000)
+
+
+class CommitteeSeatOut(Schema):
+    id: int
+    department_id: int
+    name: str
+    joined_on: dt.date
+    left_on: dt.date | None
+
+
+class CommitteeMeetingIn(Schema):
+    kind: str = Field(max_length=14)
+    title: str = Field(max_length=200)
+    held_on: Date
+    attendee_ids: Ids = []
+    minutes: str = Field("", max_length=20000)
+
+
+class CommitteeMeetingOut(Schema):
+    id: int
+    kind: str
+    title: str
+    held_on: dt.date
+    attendee_ids: list[int]
+    minutes: str
+
+
+class ActionItemIn(Schema):
+    title: str = Field(max_length=300)
+    owner_id: Id
+    due_on: Date
+
+
+class ActionStatusIn(Schema):
+    status: str = Field(max_length=10)
+    on: Date
+
+
 # --- industry figures ---
 
 Money = json_int(0, 10**14)
@@ -315,6 +357,10 @@ class MassMemberIn(Schema):
     on: Date
 
 
+class PartyDayIn(Schema):
+    on: Date
+
+
 class OnDateIn(Schema):
     on: Date
     note: str = Field("", max_length=300)
@@ -360,3 +406,9 @@ class OfficerOut(Schema):
     name: str
     started_on: dt.date
     ended_on: dt.date | None
+
+
+class IndustryImportOut(Schema):
+    dry_run: bool
+    created: int
+    updated: int

@@ -41,6 +41,14 @@ def action_item_missing() -> ApplicationError:
     return not_found("party.action_item_not_found", _("督办事项不存在。"))
 
 
+def department_missing() -> ApplicationError:
+    return not_found("party.department_not_found", _("成员单位不存在。"))
+
+
+def committee_meeting_missing() -> ApplicationError:
+    return not_found("party.committee_meeting_not_found", _("工委会议不存在。"))
+
+
 @transaction.atomic
 def department_join(
     *, actor: Any, name: str, on: dt.date, responsibilities: str = ""
