@@ -39,6 +39,32 @@ def test_mclp_exact__equals_brute_force(seed, p, engine):
     assert result.gains == sorted(result.gains, reverse=True)
 
 
+def _nested_instance(seed):
+    """Candidates 0-5 at random; 6-8 reach part of what 0-2 reach; 9 is 3 again; 10 reaches
+    nothing; and points that one candidate alone reaches: every reduction of ``mclp_exact``
+    applies."""
+    rng = np.random.default_rng(seed)
+    base = rng.random((40, 6)) < 0.25
+    part = base[:, :3] & (rng.random((40, 3)) < 0.6)
+    reach = np.hstack([base, part, base[:, 3:4], np.zeros((40, 1), dtype=bool)])
+    weights = rng.integers(1, 50, size=40).astype(float)
+    return sparse.csr_matrix(reach), weights, rng.random(40) < 0.1
+
+
+@pytest.mark.parametrize("engine", ["highs", "scipy"])
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("p", [1, 2, 3, 5])
+def test_mclp_exact__with_nested_and_equal_candidates__still_equals_brute_force(seed, p, engine):
+    reach, weights, covered = _nested_instance(seed)
+    best, _combo = mclp_brute_force(reach, weights, covered, p)
+    result = mclp_exact(reach, weights, covered, p, engine=engine)
+    assert result.optimal and result.value == pytest.approx(best)
+    assert len(result.chosen) <= p and sum(result.gains) == pytest.approx(result.value)
+    # the nested ones (6-8), the copy (9) and the useless one (10) are left out of the model
+    assert result.extra["candidates_kept"] <= 6
+    assert not set(result.chosen) & {6, 7, 8, 9, 10}
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_mclp_greedy__never_beats_the_optimum_and_its_bound_holds(seed):
     reach, weights, covered = _instance(seed, points=60, candidates=15, density=0.2)

@@ -159,6 +159,55 @@ def _uncovered_reach(
     return reach[first].astype(np.float64), merged_w.astype(np.float64)
 
 
+@dataclass
+class _Reduced:
+    """The MCLP model after two reductions that keep its optimum (``_reduce``)."""
+
+    columns: np.ndarray  # the candidates kept, as indices of the full matrix
+    a: sparse.csr_matrix  # rows reached by two or more kept candidates, over the kept ones
+    w: np.ndarray  # those rows' weights
+    own: np.ndarray  # per kept candidate: the weight only it reaches (folded into its cost)
+    stand_in: np.ndarray  # per candidate of the full matrix: the kept one that covers its rows
+
+
+def _reduce(a: sparse.csr_matrix, w: np.ndarray) -> _Reduced:
+    """Two exact reductions of the maximal covering model over ``a`` (rows x candidates):
+
+    - a candidate whose rows all lie within another's (the larger one, or the first of equal
+      ones), or that reaches none, is dropped: any choice with it does at least as well with
+      the other instead, so some optimum uses kept candidates only;
+    - a row that one kept candidate alone reaches needs no variable: it is covered exactly
+      when that candidate opens, so its weight joins the candidate's objective coefficient.
+
+    Rows reached by the same kept candidates are merged again, as ``_uncovered_reach`` does."""
+    col = sparse.csc_matrix(a, dtype=np.float64)
+    n = col.shape[1]
+    size = np.asarray(col.sum(axis=0)).ravel()
+    shared = (col.T @ col).tocsr()  # shared[j, k]: rows j and k both reach
+    key = size * (n + 1) + (n - np.arange(n))  # larger first, then the lower index
+    stand_in = np.arange(n)
+    for j in range(n):
+        ks = shared.indices[shared.indptr[j] : shared.indptr[j + 1]]
+        vs = shared.data[shared.indptr[j] : shared.indptr[j + 1]]
+        within = ks[vs >= size[j]]  # the candidates that reach every row j reaches
+        if len(within):
+            stand_in[j] = within[np.argmax(key[within])]
+    # a candidate that reaches none of these rows can only stand in for nothing: the best one
+    # stands in for it (any kept one would do)
+    stand_in[size == 0] = int(np.argmax(key))
+    columns = np.flatnonzero(stand_in == np.arange(n))
+    kept = sparse.csr_matrix(col[:, columns], dtype=bool)
+    kept.sort_indices()
+    reached = np.diff(kept.indptr)
+    single = np.flatnonzero(reached == 1)
+    own = np.bincount(kept.indices[kept.indptr[single]], weights=w[single], minlength=len(columns))
+    rest = np.flatnonzero(reached > 1)
+    merged, merged_w = _uncovered_reach(
+        kept[rest], w[rest], np.zeros(len(rest), dtype=bool)
+    ) if len(rest) else (sparse.csr_matrix((0, len(columns))), np.zeros(0))  # fmt: skip
+    return _Reduced(columns, merged, merged_w, own, stand_in)
+
+
 def covered_value(a: sparse.csr_matrix, w: np.ndarray, sites: list[int]) -> float:
     if not sites:
         return 0.0
@@ -214,32 +263,35 @@ def mclp_exact(
     r = a.shape[0]
     if r == 0:
         return SitingResult("mclp_exact", [], [], 0.0, 0.0, True, "nothing_to_cover")
-    # variables: x (n_cand binary), then y (r continuous)
-    c = np.concatenate([np.zeros(n_cand), -w])
+    model = _reduce(a, w)
+    k, m = len(model.columns), model.a.shape[0]
+    # variables: x (the k kept candidates, binary), then y (m continuous)
+    c = np.concatenate([-model.own, -model.w])
     matrix = sparse.vstack(
         [
-            sparse.hstack([-a, sparse.identity(r, format="csr")], format="csr"),  # y - A x <= 0
-            sparse.csr_matrix(np.concatenate([np.ones(n_cand), np.zeros(r)])[None, :]),
+            sparse.hstack([-model.a, sparse.identity(m, format="csr")], format="csr"),  # y <= Ax
+            sparse.csr_matrix(np.concatenate([np.ones(k), np.zeros(m)])[None, :]),
         ],
         format="csr",
     )
-    lower = np.concatenate([np.full(r, -np.inf), [0.0]])
-    upper = np.concatenate([np.zeros(r), [float(p)]])
+    lower = np.concatenate([np.full(m, -np.inf), [0.0]])
+    upper = np.concatenate([np.zeros(m), [float(p)]])
     greedy = mclp_greedy(reach, weights, covered, p)
     if engine == "highs":
-        x0 = np.zeros(n_cand + r)
-        x0[greedy.chosen] = 1.0
-        x0[n_cand:] = np.minimum(1.0, a @ x0[:n_cand])
-        solved = _solve_highs(c, matrix, lower, upper, n_cand, time_limit, start=x0)
+        # the greedy choice with each site in its stand-in's place: as good, and feasible
+        x0 = np.zeros(k + m)
+        x0[np.searchsorted(model.columns, model.stand_in[greedy.chosen])] = 1.0
+        x0[k:] = np.minimum(1.0, model.a @ x0[:k])
+        solved = _solve_highs(c, matrix, lower, upper, k, time_limit, start=x0)
     else:
-        solved = _solve_scipy(c, matrix, lower, upper, n_cand, time_limit)
+        solved = _solve_scipy(c, matrix, lower, upper, k, time_limit)
     if solved.x is None:
         raise ApplicationError(
             "coverage.solver_failed", _("求解器未能在时限内找到方案，请放宽时限或减少候选站址。")
         )
-    chosen = [j for j in range(n_cand) if solved.x[j] > 0.5]
+    chosen = [int(model.columns[j]) for j in range(k) if solved.x[j] > 0.5]
+    extra = {"engine": engine, "candidates_kept": k, "rows": m}
     value = covered_value(a, w, chosen)
-    extra = {"engine": engine}
     if solved.optimal:
         order, gains = order_by_gain(a, w, chosen)
         return SitingResult("mclp_exact", order, gains, value, value, True, "optimal", extra)
