@@ -159,3 +159,11 @@ def browser_second_factor(page: Any, user_or_phone: Any) -> None:
     page.get_by_label("动态验证码").fill(totp_code(user))
     page.get_by_role("button", name="验证").click()
     page.wait_for_load_state("domcontentloaded")
+
+
+def give_location_consent(user: Any) -> Any:
+    """Record the user's consent to location use through the accounts service, as the profile
+    page's button does: the pages then ask the browser for the position."""
+    from nuanxin.accounts.services import location_consent_give
+
+    return location_consent_give(user=user)

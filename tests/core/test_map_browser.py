@@ -12,7 +12,7 @@ from PIL import Image
 from nuanxin.geo.coords import gcj02_to_wgs84, haversine_m, wgs84_to_gcj02
 from nuanxin.reports.models import Report
 from nuanxin.stations.services import amenity_defaults_ensure
-from tests.helpers import browser_second_factor
+from tests.helpers import browser_second_factor, give_location_consent
 from tests.reports import factories as f
 from tests.stations.factories import make_station
 
@@ -158,6 +158,7 @@ def test_without_a_basemap_the_rider_sees_why_and_where_the_pin_is(
     live_server, page, tree, no_basemap, screenshot_dir
 ):
     rider = f.worker(tree, phone="13911115555")
+    give_location_consent(rider)  # the pages ask for the position only then
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
     page.goto(f"{live_server.url}/accounts/login/?next=/reports/new/")
@@ -353,6 +354,7 @@ def test_on_gcj02_tiles_the_phone_fix_is_drawn_shifted_and_stored_as_sent(
     serve_tiles(page, "https://*.is.autonavi.com/**")
     rider = f.worker(tree, phone="13911117777")
     cat = f.category(name="路灯不亮（测试）")
+    give_location_consent(rider)  # the pages ask for the position only then
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
     page.goto(f"{live_server.url}/accounts/login/?next=/reports/new/")

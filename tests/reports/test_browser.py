@@ -5,7 +5,7 @@ import pytest
 from nuanxin.points.selectors import balance_of
 from nuanxin.reports.models import Report, State
 from tests.factories import TEST_PASSWORD
-from tests.helpers import browser_second_factor
+from tests.helpers import browser_second_factor, give_location_consent
 from tests.points.factories import funded_pool
 from tests.reports import factories as f
 
@@ -32,6 +32,7 @@ def test_rider_reports_with_a_photo_staff_accept_and_the_balance_rises(
     base = live_server.url
 
     # The rider: phone location, category, nearby reports shown first, a photo, submit.
+    give_location_consent(rider)  # the pages ask for the position only then
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
     log_in(page, base, rider.phone)

@@ -4,6 +4,7 @@ import pytest
 
 from nuanxin.core.models import IdempotencyRecord
 from nuanxin.reports.models import Report
+from tests.helpers import give_location_consent
 from tests.reports import factories as f
 from tests.reports.test_browser import log_in
 
@@ -26,6 +27,7 @@ def test_offline_report_waits_then_is_sent_exactly_once(live_server, page, tree,
     cat = f.category(code="fire-lane-draft", name="消防通道堵塞（草稿）", points=5)
     rider = f.worker(tree, phone="13911115555", name="骑手小周")
     base = live_server.url
+    give_location_consent(rider)  # the pages ask for the position only then
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
     log_in(page, base, rider.phone)
@@ -79,6 +81,7 @@ def test_a_send_whose_answer_is_lost_is_retried_without_a_second_report(live_ser
     cat = f.category(code="fire-lane-flaky", name="消防通道堵塞（信号差）", points=5)
     rider = f.worker(tree, phone="13911116666", name="骑手小吴")
     base = live_server.url
+    give_location_consent(rider)  # the pages ask for the position only then
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
     log_in(page, base, rider.phone)
@@ -125,6 +128,8 @@ def test_a_draft_is_sent_only_for_the_account_that_wrote_it(live_server, page, t
     writer = f.worker(tree, phone="13911117777", name="骑手小郑")
     other = f.worker(tree, phone="13911118888", name="骑手小钱")
     base = live_server.url
+    give_location_consent(writer)  # the pages ask for the position only then
+    give_location_consent(other)  # the pages ask for the position only then
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
     log_in(page, base, writer.phone)

@@ -7,7 +7,7 @@ from nuanxin.stations import services
 from nuanxin.stations.models import Visit
 from nuanxin.stations.services import amenity_defaults_ensure
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.helpers import browser_second_factor
+from tests.helpers import browser_second_factor, give_location_consent
 from tests.stations.factories import make_station
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,8 @@ def test_rider_finds_the_nearest_open_station_with_water_and_checks_in(
         amenities=["drinking_water", "toilet", "phone_charging"],
     )
     make_station(lon=110.07, lat=21.06, name="更远的有水驿站")
-    UserFactory(phone="13912345678", name="骑手小李", role=Role.WORKER, region=tree["A1a"])
+    rider = UserFactory(phone="13912345678", name="骑手小李", role=Role.WORKER, region=tree["A1a"])
+    give_location_consent(rider)  # the pages ask for the position only then
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation(RIDER_AT)
 

@@ -3,7 +3,9 @@ station, by the phone's position; and by the six digits of the keeper's live scr
 
 import pytest
 
+from nuanxin.accounts.consent import location_consent_of
 from nuanxin.accounts.models import Role
+from nuanxin.core.models import AuditLog
 from nuanxin.stations import services
 from nuanxin.stations.models import Visit
 from nuanxin.stations.services import amenity_defaults_ensure
@@ -32,15 +34,22 @@ def test_a_check_in_is_refused_from_afar_and_accepted_at_the_station(
     station = make_station(
         lon=STATION["longitude"], lat=STATION["latitude"], name="海盛社区暖新驿站"
     )
-    UserFactory(phone="13912345670", role=Role.WORKER, region=tree["A1a"])
+    rider = UserFactory(phone="13912345670", role=Role.WORKER, region=tree["A1a"])
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation(AFAR)
 
     # A photo of the poster, scanned far away: the page opens, the check-in is refused.
+    # The rider has not consented to location use yet: the page says so, and the tap on the
+    # check-in button (whose hint says what the position is for) records the consent first.
     log_in(page, live_server, services.checkin_path(station), "13912345670")
+    assert page.locator("#location-consent").is_visible()
+    assert location_consent_of(rider) is None
     page.get_by_role("button", name="用手机定位签到").click()
     alert = page.locator("[role=alert][data-code='stations.too_far']")
     alert.wait_for()
+    assert location_consent_of(rider).is_given
+    assert AuditLog.objects.filter(action="location_consent.give", actor=rider).count() == 1
+    assert not page.locator("#location-consent").is_visible()
     assert "超出签到范围（200 米）" in alert.inner_text()
     page.screenshot(path=str(screenshot_dir / "checkin-refused-afar.png"), full_page=True)
     assert not Visit.objects.exists()

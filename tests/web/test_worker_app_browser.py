@@ -11,6 +11,7 @@ from PIL import Image
 
 from nuanxin.reports.models import Report, ReportSupport
 from tests.factories import TEST_PASSWORD
+from tests.helpers import give_location_consent
 from tests.reports import factories as f
 from tests.stations.factories import make_station
 from tests.web.worker_pages import log_in, worker_paths
@@ -83,6 +84,7 @@ def test_home_screen_shows_the_nearest_open_station_and_every_worker_feature(
     make_station(lon=110.052, lat=21.05, name="海盛驿站", amenities=())
     make_station(lon=110.09, lat=21.09, name="远处驿站", amenities=())
     rider = f.worker(tree, phone="13977770003")
+    give_location_consent(rider)  # the pages ask for the position only then
     phone.context.grant_permissions(["geolocation"])
     phone.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
     base = live_server.url
@@ -136,6 +138,7 @@ def test_report_photo_is_shrunk_on_the_phone_and_a_duplicate_is_supported_before
     cat = f.category(code="fire-lane-app", name="消防通道堵塞（应用）", points=5)
     earlier = f.submitted(tree, cat=cat, point=(110.0505, 21.0502), description="门口被堵")
     rider = f.worker(tree, phone="13977770004")
+    give_location_consent(rider)  # the pages ask for the position only then
     phone.context.grant_permissions(["geolocation"])
     phone.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
     base = live_server.url
@@ -175,6 +178,7 @@ def test_report_photo_is_shrunk_on_the_phone_and_a_duplicate_is_supported_before
 def test_report_filed_online_carries_the_shrunk_photo(live_server, phone, tree):
     cat = f.category(code="pothole-app", name="路面坑洼（应用）", points=5)
     rider = f.worker(tree, phone="13977770005")
+    give_location_consent(rider)  # the pages ask for the position only then
     phone.context.grant_permissions(["geolocation"])
     phone.context.set_geolocation({"latitude": 21.05, "longitude": 110.05})
     base = live_server.url

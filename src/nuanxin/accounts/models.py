@@ -256,3 +256,29 @@ class LoginFailureRecord(_LoginRow, AccessFailureLog):
         proxy = True
         verbose_name = _("登录失败日志")
         verbose_name_plural = _("登录失败日志")
+
+
+class LocationConsent(models.Model):
+    """A worker's consent to the pages asking the phone for its position (PIPL art. 14): when
+    it was given, when withdrawn, and the notice shown when it was given. One row per user,
+    written by ``location_consent_give`` / ``location_consent_withdraw``; each change is also
+    in the audit log, so earlier gives and withdrawals stay on record."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="location_consent"
+    )
+    given_at = models.DateTimeField(_("同意时间"))
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    notice_version = models.CharField(_("说明版本"), max_length=16)
+    notice_text = models.TextField(_("说明内容"))
+
+    class Meta:
+        verbose_name = _("位置信息使用同意")
+        verbose_name_plural = _("位置信息使用同意")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.given_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_given(self) -> bool:
+        return self.withdrawn_at is None

@@ -5,7 +5,7 @@ from typing import Any
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.utils.translation import gettext as _
 
-from nuanxin.accounts.models import ApiToken, SmsCode, User
+from nuanxin.accounts.models import ApiToken, LocationConsent, SmsCode, User
 from nuanxin.core.personal import PersonalTable
 
 
@@ -22,18 +22,25 @@ def export(user: User) -> list[PersonalTable]:
         "last_login": user.last_login,
     }  # fmt: skip
     tokens = list(ApiToken.objects.filter(user=user).values("name", "created_at", "last_used_at"))
+    consents = list(
+        LocationConsent.objects.filter(user=user).values(
+            "given_at", "withdrawn_at", "notice_version", "notice_text"
+        )
+    )
     return [
         PersonalTable("account", _("账号"), [account]),
         PersonalTable("api_tokens", _("API 令牌"), tokens),
+        PersonalTable("location_consent", _("位置信息使用同意"), consents),
     ]
 
 
 def erase(user: Any) -> int:
-    """Name and phone go, the account is disabled; its tokens, codes and login records are
-    deleted."""
+    """Name and phone go, the account is disabled; its tokens, codes, login records and consent
+    to location use are deleted."""
     user = User.objects.select_for_update().get(pk=user.pk)
     codes, _ = SmsCode.objects.filter(phone=user.phone).delete()
     tokens, _ = ApiToken.objects.filter(user=user).delete()
+    consents, _ = LocationConsent.objects.filter(user=user).delete()
     # Login records name the account by its phone (django-axes' username).
     logins = sum(
         model.objects.filter(username=user.phone).delete()[0]
@@ -44,4 +51,4 @@ def erase(user: Any) -> int:
     user.is_active = False
     user.set_unusable_password()
     user.save(update_fields=["phone", "name", "is_active", "password"])
-    return codes + tokens + logins + 1
+    return codes + tokens + consents + logins + 1

@@ -27,6 +27,7 @@ from nuanxin.accounts.models import (
     MOBILE_RE,
     ROLE_REGION_LEVEL,
     ApiToken,
+    LocationConsent,
     LoginMethod,
     Role,
     SmsCode,
@@ -162,6 +163,56 @@ def user_update(
             region_path=new_region.path if new_region else "",
         )
     return user
+
+
+@transaction.atomic
+def location_consent_give(*, user: User) -> LocationConsent:
+    """Record the user's consent to location use, with the notice shown (audited). Giving it
+    again while it stands changes nothing and writes nothing; after a withdrawal it is given
+    anew, with today's notice."""
+    from nuanxin.accounts.consent import LOCATION_NOTICE, LOCATION_NOTICE_VERSION
+
+    # The user's row is the lock: two taps at once make one consent and one audit row.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    consent = LocationConsent.objects.filter(user=user).first()
+    if consent is not None and consent.is_given:
+        return consent
+    before = None if consent is None else {"given": False}
+    consent = consent or LocationConsent(user=user)
+    consent.given_at = timezone.now()
+    consent.withdrawn_at = None
+    consent.notice_version = LOCATION_NOTICE_VERSION
+    consent.notice_text = str(LOCATION_NOTICE)
+    consent.save()
+    audit_record(
+        actor=user,
+        action="location_consent.give",
+        obj=consent,
+        before=before,
+        after={"given": True, "notice_version": consent.notice_version},
+        region_path=user.region.path if user.region_id else "",
+    )
+    return consent
+
+
+@transaction.atomic
+def location_consent_withdraw(*, user: User) -> LocationConsent | None:
+    """Withdraw the user's consent to location use (audited); the pages stop asking for the
+    position. Withdrawing consent not given changes nothing and writes nothing."""
+    consent = LocationConsent.objects.select_for_update().filter(user=user).first()
+    if consent is None or not consent.is_given:
+        return consent
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    audit_record(
+        actor=user,
+        action="location_consent.withdraw",
+        obj=consent,
+        before={"given": True},
+        after={"given": False},
+        region_path=user.region.path if user.region_id else "",
+    )
+    return consent
 
 
 def password_login(*, request: HttpRequest, phone: str, password: str) -> User:

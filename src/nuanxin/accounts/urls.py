@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("privacy/", views.privacy, name="privacy"),
     path("profile/", views.profile, name="profile"),
+    path("profile/location-consent/", views.location_consent, name="location_consent"),
     path("profile/my-data.json", personal_views.my_data_json, name="my_data_json"),
     path("profile/my-data.xlsx", personal_views.my_data_xlsx, name="my_data_xlsx"),
     path("profile/erase/", personal_views.erase, name="erase"),

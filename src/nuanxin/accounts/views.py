@@ -4,13 +4,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nuanxin.accounts.consent import LOCATION_NOTICE, location_consent_of
 from nuanxin.accounts.forms import PasswordLoginForm, SmsLoginForm
 from nuanxin.accounts.history import login_history
 from nuanxin.accounts.jobs import SMS_CODE_RETENTION_DAYS
@@ -19,13 +20,19 @@ from nuanxin.accounts.second_factor import (
     has_authenticator,
     second_factor_required,
 )
-from nuanxin.accounts.services import password_login, sms_code_login, sms_code_send
+from nuanxin.accounts.services import (
+    location_consent_give,
+    location_consent_withdraw,
+    password_login,
+    sms_code_login,
+    sms_code_send,
+)
 from nuanxin.accounts.views_second_factor import second_factor_step
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.forms import submitted
 from nuanxin.core.navigation import label_of
 from nuanxin.core.net import client_ip
-from nuanxin.core.pages import login_page
+from nuanxin.core.pages import back, login_page
 from nuanxin.core.profile import profile_sections
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -157,5 +164,25 @@ def profile(request: HttpRequest) -> HttpResponse:
             "enrolled": has_authenticator(user),
             "backup_codes": backup_codes_left(user),
         },
+        "location_consent": location_consent_of(user),
+        "location_notice": LOCATION_NOTICE,
     }
     return render(request, "accounts/profile.html", context)
+
+
+@require_POST
+@login_page
+def location_consent(request: HttpRequest) -> HttpResponse:
+    """Give (``action=give``) or withdraw (``action=withdraw``) consent to location use, from
+    the profile page, a page's notice or the check-in button. A script asking for JSON gets
+    ``{"given": …}``; a form goes back to ``next`` (else the profile page)."""
+    if request.POST.get("action") == "withdraw":
+        location_consent_withdraw(user=request.user)
+        given, message = False, _("已撤回位置信息使用同意，页面不再获取您的位置。")
+    else:
+        location_consent_give(user=request.user)
+        given, message = True, _("已同意使用位置信息，可随时在“我的账号”中撤回。")
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"given": given})
+    messages.success(request, message)
+    return back(request, "accounts:profile")

@@ -89,7 +89,11 @@
   }
   map.on("click", function (e) { place(e.latlng.lng, e.latlng.lat, mapCrs); });
 
+  // Without the worker's consent to location use the pin is placed by hand on the map.
+  var consent = window.NuanxinLocationConsent;
+  function locationAllowed() { return !consent || consent.allowed(); }
   function useLocation() {
+    if (!locationAllowed()) { consent.ask(); return; }
     if (!navigator.geolocation) { status.textContent = status.dataset.unsupported; return; }
     status.textContent = status.dataset.locating;
     navigator.geolocation.getCurrentPosition(function (pos) {
@@ -233,7 +237,7 @@
   function clearPhotos() { kept = []; showPhotos(); }
 
   // With the rider's permission already given, the pin starts at the phone's position.
-  if (!lonInput.value && navigator.permissions && navigator.permissions.query) {
+  if (!lonInput.value && locationAllowed() && navigator.permissions && navigator.permissions.query) {
     navigator.permissions.query({ name: "geolocation" }).then(function (result) {
       if (result.state === "granted" && !lonInput.value) useLocation();
     }).catch(function () {});

@@ -1,7 +1,8 @@
 /* The home page's nearest open station. The phone's position (WGS-84) is asked for when the
  * rider taps the button, or at once when the browser already has the rider's permission; it is
  * sent to the nearest search and not kept. Links marked data-near (volunteer tasks near me)
- * then carry the position too. */
+ * then carry the position too. Nothing is asked before the worker has consented to location
+ * use (NuanxinLocationConsent): the tap then points at the consent notice. */
 (function () {
   "use strict";
   var box = document.getElementById("nearest-station");
@@ -56,7 +57,10 @@
       else status.textContent = S.none;
     }).catch(function () { status.textContent = S.error; });
   }
+  var consent = window.NuanxinLocationConsent;
+  function allowed() { return !consent || consent.allowed(); }
   function locate() {
+    if (!allowed()) { consent.ask(); return; }
     if (!navigator.geolocation) { status.textContent = S.denied; return; }
     status.textContent = S.locating;
     navigator.geolocation.getCurrentPosition(function (position) {
@@ -70,7 +74,7 @@
   button.addEventListener("click", locate);
   // Asking for the position unprompted would pop a permission question on every visit; once
   // the rider has said yes, the home page finds the station by itself.
-  if (navigator.permissions && navigator.permissions.query) {
+  if (allowed() && navigator.permissions && navigator.permissions.query) {
     navigator.permissions.query({ name: "geolocation" }).then(function (result) {
       if (result.state === "granted") locate();
     }).catch(function () {});

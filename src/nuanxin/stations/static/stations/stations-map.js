@@ -178,6 +178,14 @@
   }
 
   function locate() {
+    // A logged-in worker who has not consented to location use picks the point on the map.
+    var consent = window.NuanxinLocationConsent;
+    if (consent && !consent.allowed()) {
+      consent.ask();
+      status.textContent = S.noGeolocation;
+      pickMode = true;
+      return;
+    }
     if (!navigator.geolocation) {
       status.textContent = S.noGeolocation;
       pickMode = true;

@@ -1,9 +1,12 @@
-/* The shop: reload it ordered by distance from the phone's position (WGS-84, as browsers give). */
+/* The shop: reload it ordered by distance from the phone's position (WGS-84, as browsers give).
+ * Nothing is asked before the worker has consented to location use (NuanxinLocationConsent). */
 (function () {
   "use strict";
   var button = document.getElementById("st-locate");
   if (!button) return;
   button.addEventListener("click", function () {
+    var consent = window.NuanxinLocationConsent;
+    if (consent && !consent.allowed()) { consent.ask(); return; }
     var hint = document.getElementById("st-locate-hint");
     if (!navigator.geolocation) { if (hint) hint.textContent = hint.dataset.failed; return; }
     button.disabled = true;

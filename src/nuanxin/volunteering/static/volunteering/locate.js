@@ -1,7 +1,10 @@
 /* Volunteering pages: find projects near the phone; add the position to a scan if allowed.
- * Browsers report WGS-84, which is what the server expects by default. */
+ * Browsers report WGS-84, which is what the server expects by default. Nothing is asked
+ * before the worker has consented to location use (NuanxinLocationConsent). */
 (function () {
   "use strict";
+  var consent = window.NuanxinLocationConsent;
+  function allowed() { return !consent || consent.allowed(); }
   function locate(done, fail) {
     if (!navigator.geolocation) { if (fail) fail(); return; }
     navigator.geolocation.getCurrentPosition(
@@ -13,6 +16,7 @@
   var button = document.getElementById("vt-locate");
   if (button) {
     button.addEventListener("click", function () {
+      if (!allowed()) { consent.ask(); return; }
       var hint = document.getElementById("vt-locate-hint");
       button.disabled = true;
       locate(function (lon, lat) {
@@ -39,7 +43,7 @@
       }
     });
   }
-  if (form) {
+  if (form && allowed()) {
     locate(function (lon, lat) {
       form.elements.lon.value = lon.toFixed(6);
       form.elements.lat.value = lat.toFixed(6);
