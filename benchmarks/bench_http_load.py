@@ -4,15 +4,17 @@
         uv run python benchmarks/run.py http_load
 
 The database must hold ``nuanxin scale-data`` (it is changed: tokens, reports, orders and
-accepts are added by the run). ``nuanxin serve`` (granian) serves it on loopback with the
-project's settings plus one benchmark-only URL, ``/bench/trivial``: a constant JSON answer that
-passes through every middleware (ceiling 1, "stack"). wrk, a separate process on the same
-machine, loads one call at a time for ``BENCH_SECONDS`` with ``BENCH_CONNECTIONS`` connections
-(Lua scripts in a temporary folder: random worker tokens, a fresh Idempotency-Key per write,
-one submitted report per accept); then the bare server, granian serving a WSGI callable with
-no framework (``bare_wsgi.py``, ceiling 2, "bare"). Every call is given as requests/s,
-p50/p95/p99 and its ratio to the stack ceiling. The server's worker and thread counts are
-chosen first by loading the nearest-station call on each of ``BENCH_SERVER_CONFIGS``
+accepts are added by the run), and the run must have the keys it was built with: the same
+``NUANXIN_DATA_DIR`` (whose secret key seals personal data in development) or ``PII_KEYS``, or
+every answer that reads an ID number fails. ``nuanxin serve`` (granian) serves it on loopback
+with the project's settings plus one benchmark-only URL, ``/bench/trivial``: a constant JSON
+answer that passes through every middleware (ceiling 1, "stack"). wrk, a separate process on the
+same machine, loads one call at a time for ``BENCH_SECONDS`` with ``BENCH_CONNECTIONS``
+connections (Lua scripts in a temporary folder: random worker tokens, a fresh Idempotency-Key
+per write, one submitted report per accept); then the bare server, granian serving a WSGI
+callable with no framework (``bare_wsgi.py``, ceiling 2, "bare"). Every call is given as
+requests/s, p50/p95/p99 and its ratio to the stack ceiling. The server's worker and thread
+counts are chosen first by loading the nearest-station call on each of ``BENCH_SERVER_CONFIGS``
 (workers x threads). In the same process the cost of each middleware is measured: the trivial
 endpoint through Django's WSGI handler, in-process, with the whole stack and with each
 middleware left out in turn (median of ``BENCH_MIDDLEWARE_REQUESTS``).
@@ -319,6 +321,7 @@ def _middleware() -> None:
 
     django.setup()
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.handlers.wsgi import WSGIHandler
 
     def environ() -> dict:
@@ -346,10 +349,15 @@ def _middleware() -> None:
 
     full_list = list(settings.MIDDLEWARE)
     full = median_us(WSGIHandler())
-    costs = {}
+    costs: dict[str, float | None] = {}
     for name in full_list:
         settings.MIDDLEWARE = [m for m in full_list if m != name]
-        costs[name] = round(full - median_us(WSGIHandler()), 1)
+        try:
+            costs[name] = round(full - median_us(WSGIHandler()), 1)
+        except (AssertionError, ImproperlyConfigured):
+            # another middleware needs this one (sessions for authentication): not measured
+            # alone; None in the results
+            costs[name] = None
     settings.MIDDLEWARE = []
     bare_django = median_us(WSGIHandler())
     settings.MIDDLEWARE = full_list

@@ -92,5 +92,5 @@ def build(
             table.flush()
         models = sorted(ctx.tables, key=lambda m: m._meta.label)
         reset_sequences(models)
-    analyze(models)
+    analyze()
     return {model._meta.label: table.written for model, table in ctx.tables.items()}
