@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from nuanxin.accounts.consent import LOCATION_NOTICE_VERSION, location_consent_of
 from nuanxin.accounts.models import LocationConsent, User
@@ -71,7 +72,7 @@ def test_profile__shows_not_given_then_gives_and_withdraws(client, worker):
     assert consent.is_given
     html = client.get("/accounts/profile/").content.decode()
     assert 'data-location-consent="given"' in html
-    assert f"已于 {consent.given_at:%Y-%m-%d} 同意" in html
+    assert f"已于 {timezone.localtime(consent.given_at):%Y-%m-%d} 同意" in html
     assert 'value="withdraw"' in html
 
     client.post("/accounts/profile/location-consent/", {"action": "withdraw"})
@@ -79,7 +80,7 @@ def test_profile__shows_not_given_then_gives_and_withdraws(client, worker):
     assert consent.withdrawn_at is not None
     html = client.get("/accounts/profile/").content.decode()
     assert 'data-location-consent="withdrawn"' in html
-    assert f"已于 {consent.withdrawn_at:%Y-%m-%d} 撤回" in html
+    assert f"已于 {timezone.localtime(consent.withdrawn_at):%Y-%m-%d} 撤回" in html
     assert [r.action for r in AuditLog.objects.filter(object_type="accounts.locationconsent")
             .order_by("pk")] == ["location_consent.give", "location_consent.withdraw"]  # fmt: skip
 
