@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from nuanxin.accounts.models import User
 from nuanxin.core.badges import badges_of
@@ -71,7 +72,7 @@ def test_88_mass_organisations_of_three_kinds(demo_city):
 
 
 def test_the_committee_has_22_departments_today_and_had_others_before(demo_city):
-    today = dt.date.today()
+    today = timezone.localdate()
     assert departments_on(today).count() == 22
     assert CommitteeDepartment.objects.count() == 24
     earlier = set(departments_on(dt.date(2022, 1, 1)).values_list("name", flat=True))

@@ -126,14 +126,15 @@ def _place(rng: random.Random, worker: User, free: int, centre: Station, key: st
         .select_related("item")
         .order_by("item__name")
     )
-    if not lines:
-        return None
-    try:
-        return services.order_create(
-            worker=worker, station=centre, item=rng.choice(lines).item, request_id=key
-        )
-    except ApplicationError:  # a monthly limit reached, for example
-        return None
+    rng.shuffle(lines)
+    for line in lines:  # the first the worker may still order: a monthly limit can refuse one
+        try:
+            return services.order_create(
+                worker=worker, station=centre, item=line.item, request_id=key
+            )
+        except ApplicationError:
+            continue
+    return None
 
 
 def _redeem(rng: random.Random, admin: User, centres: list[Station]) -> Counter:

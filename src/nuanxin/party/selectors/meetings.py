@@ -80,7 +80,8 @@ def branch_life(org: Organisation, *, now: dt.datetime | None = None) -> BranchL
         )
     )
     signed = Attendance.objects.filter(meeting__in=held).exclude(method=AttendanceMethod.ABSENT)
-    expected = sum(1 for mt in held for m in members if m.joined_on <= mt.starts_at.date())
+    days = [timezone.localdate(mt.starts_at) for mt in held]
+    expected = sum(1 for day in days for m in members if m.joined_on <= day)
     rate = round(100 * signed.count() / expected, 1) if expected else 0.0
     since = now - dt.timedelta(days=NOT_REACHED_DAYS)
     reached = set(
