@@ -36,6 +36,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from bench_http_server import free_port, wait_for  # noqa: E402
+from plans import explain_slowest, print_plans  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "16").split(",")]
@@ -148,11 +149,11 @@ def server_env(url: str) -> dict:
     return env
 
 
-def in_child(url: str, flag: str) -> dict:
+def in_child(url: str, flag: str, *args: str) -> dict:
     """Run this file with ``flag`` in a child process set up like the server; its last line of
     output is the JSON answer."""
     out = subprocess.run(
-        [sys.executable, __file__, flag],
+        [sys.executable, __file__, flag, *args],
         env=server_env(url),
         cwd=ROOT,
         check=True,
@@ -372,6 +373,70 @@ def _middleware() -> None:
     )
 
 
+def query_plans(url: str, data: dict) -> dict:
+    one = {
+        **data,
+        "tokens": data["tokens"][:1],
+        "ids": data["ids"][-1:],
+        "places": data["places"][:1],
+    }
+    return in_child(url, "--plans", json.dumps(one))
+
+
+def _plans(data: dict) -> None:
+    """Each loaded call once in-process, as the load makes it; the slowest two SELECTs of each,
+    with their plans on the scale data."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    lon, lat = data["places"][0]
+    worker = {"HTTP_AUTHORIZATION": f"Bearer {data['tokens'][0]}"}
+    staff = {"HTTP_AUTHORIZATION": f"Bearer {data['staff']}"}
+    requests = {
+        "nearest": (
+            "get",
+            f"/api/v1/stations/nearest?lon={lon}&lat={lat}"
+            "&amenities=drinking_water&open_now=true&count=5",
+            None,
+            worker,
+        ),
+        "my_points": ("get", "/api/v1/points/balance", None, worker),
+        "shop_list": ("get", f"/api/v1/store/shops?lon={lon}&lat={lat}", None, worker),
+        "order": (
+            "post",
+            "/api/v1/store/orders",
+            {"station_id": data["station"], "item_id": data["item"]},
+            worker,
+        ),
+        "review_queue": ("get", "/api/v1/reports/queue?state=submitted", None, staff),
+        "accept": ("post", f"/api/v1/reports/{data['ids'][-1]}/accept", {"note": ""}, staff),
+        "registry_search": ("get", "/api/v1/registry/workers?q=%E7%8E%8B", None, staff),
+    }
+    client = Client(HTTP_HOST="127.0.0.1")
+    answer = {}
+    for call, (method, path, body, headers) in requests.items():
+        extra = {"content_type": "application/json", "HTTP_IDEMPOTENCY_KEY": f"plans-{call}"}
+        kwargs = {"data": json.dumps(body), **extra} if body is not None else {}
+        if method == "get":
+            client.get(path, **headers)  # once before, as the load's repeated calls find it
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = getattr(client, method)(path, **kwargs, **headers)
+            took = time.perf_counter() - started
+        queries = captured.captured_queries
+        answer[call] = {
+            "status": response.status_code,
+            "ms": round(took * 1000, 1),
+            "queries": len(queries),
+            "plans": explain_slowest(connection, queries, 2),
+        }
+    print(json.dumps(answer, ensure_ascii=False))
+
+
 def main() -> dict:
     url = os.environ.get("BENCH_SCALE_URL")
     if not url or not shutil.which("wrk"):
@@ -426,6 +491,7 @@ def main() -> dict:
     figures["worker_mix"] = WORKER_MIX
     figures["staff_mix"] = STAFF_MIX
     figures["middleware"] = middleware_costs(url)
+    figures["plans"] = query_plans(url, data)
     figures["load_after"] = list(os.getloadavg())
     shutil.rmtree(folder, ignore_errors=True)
     print(f"{'call':<16}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'ratio':>7}  errors  load")
@@ -438,6 +504,9 @@ def main() -> dict:
         f"bare server {figures['bare']['rps']:.0f} req/s; stack/bare "
         f"{figures['stack_over_bare_ratio']}"
     )
+    for call, one in figures["plans"].items():
+        print(f"\n== {call}: {one['ms']} ms in-process, {one['queries']} queries")
+        print_plans(one["plans"], f"{call} ")
     return figures
 
 
@@ -446,5 +515,7 @@ if __name__ == "__main__":
         _prepare()
     elif sys.argv[1:] == ["--middleware"]:
         _middleware()
+    elif sys.argv[1:2] == ["--plans"]:
+        _plans(json.loads(sys.argv[2]))
     else:
         main()
