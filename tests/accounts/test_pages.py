@@ -55,6 +55,41 @@ def test_the_login_page_carries_the_privacy_notice_and_links_the_full_one(client
     assert "123 天后删除" in text
 
 
+def test_the_privacy_notice_says_how_location_is_used_consented_withdrawn_and_kept(client):
+    text = client.get("/accounts/privacy/").content.decode()
+
+    assert '<h2 id="location">位置信息</h2>' in text
+    assert "只有在您同意使用位置信息后，页面才会向浏览器请求手机的位置" in text
+    # Withdrawn where the profile page offers it (its section and button).
+    assert 'href="/accounts/profile/#location-consent-state"' in text and "撤回同意" in text
+    assert "同意时间、撤回时间" in text
+    assert "比较后即丢弃，不保存到签到记录" in text
+
+
+def test_the_privacy_notice_on_location_reads_in_english(client):
+    client.cookies["django_language"] = "en"
+    text = client.get("/accounts/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<h2 id="location">Location</h2>' in text
+    assert "only after you have consented to location use" in text
+    assert 'href="/accounts/profile/#location-consent-state"' in text
+    assert "What is not kept: the position your phone sends with a check-in" in text
+
+
+def test_the_privacy_notice_names_the_profile_section_that_withdraws_location_consent(client):
+    from tests.factories import UserFactory
+    from tests.helpers import give_location_consent
+
+    user = UserFactory()
+    give_location_consent(user)
+    client.force_login(user)
+
+    profile = client.get("/accounts/profile/").content.decode()
+
+    assert 'id="location-consent-state"' in profile
+    assert 'name="action" value="withdraw"' in profile
+
+
 def test_the_profile_shows_masked_numbers_registrations_hours_language_and_log_out(client, tree):
     from nuanxin.registry.models import Worker
     from tests.factories import UserFactory

@@ -206,6 +206,10 @@ def build_world(tree: Any, monkeypatch: Any) -> World:
     ids["party_officer"] = party.officer_appoint(
         actor=None, organisation=branch, post="secretary", name="李书记", on=dt.date(2021, 1, 1)
     ).pk
+    # A part-time grid member of a grid in county B.
+    ids["party_grid_member"] = party.grid_member_enrol(
+        actor=None, user=people["worker_2"], grid=tree["B1a-1"], on=dt.date(2021, 1, 1)
+    ).pk
     # The committee is the city's: a member unit, a meeting and an action item, kept by the
     # city's party-work staff (county staff are refused them whatever the id).
     people["city_party"] = staff(Role.CITY_ADMIN, tree.city)

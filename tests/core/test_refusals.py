@@ -53,6 +53,7 @@ KINDS = {
     ("party", "department_id"): "party_department",
     ("party", "committee_meeting_id"): "party_committee_meeting",
     ("party", "action_item_id"): "party_action_item",
+    ("party", "grid_member_id"): "party_grid_member",
 }
 
 
@@ -242,6 +243,13 @@ CASES: dict[str, Case] = {
     "POST /api/v1/party/meetings/{meeting_id}/absence": Case(
         body={"reason": "出车在外"}, owner="party_member_b"
     ),
+    "POST /api/v1/party/meetings/{meeting_id}/cancel": Case(body={"reason": "台风停课"}),
+    "POST /api/v1/party/memberships/{membership_id}/kind": Case(body={"kind": "formal"}),
+    "POST /api/v1/party/memberships/{membership_id}/mobile": Case(body={"mobile": True}),
+    "PUT /api/v1/party/organisations/{org_id}/covered": Case(
+        body=lambda world: {"enterprise_ids": [world.ids["enterprise"]]}
+    ),
+    "POST /api/v1/party/grid-members/{grid_member_id}/leave": Case(body={"on": DATE}),
 }
 
 

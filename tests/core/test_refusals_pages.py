@@ -153,6 +153,11 @@ PAGES: dict[str, Page] = {
     "party:organisation_end": Page(
         {"pk": "party_org"}, ("post",), {"status": "dissolved", "on": "2031-03-10"}
     ),
+    "party:meeting_cancel": Page({"pk": "party_meeting"}, ("post",), {"reason": "台风停课"}),
+    "party:membership_kind": Page({"pk": "party_membership"}, ("post",), {"kind": "formal"}),
+    "party:membership_mobile": Page({"pk": "party_membership"}, ("post",), {"mobile": "1"}),
+    "party:organisation_covered": Page({"pk": "party_org"}, ("post",), {"enterprises": ""}),
+    "party:grid_member_leave": Page({"pk": "party_grid_member"}, ("post",), {"on": "2031-03-10"}),
     # A planner's siting run is theirs alone.
     "coverage:siting_run": Page({"run_id": "siting_run"}, ("get",)),
     "coverage:siting_run_progress": Page({"run_id": "siting_run"}, ("get",)),

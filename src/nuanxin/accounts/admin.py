@@ -9,7 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuanxin.accounts import admin_logins  # noqa: F401  (registers the login records' pages)
-from nuanxin.accounts.models import ApiToken, LoginEvent, User
+from nuanxin.accounts.models import ApiToken, LocationConsent, LoginEvent, User
 from nuanxin.accounts.second_factor import second_factor_reset
 from nuanxin.accounts.services import (
     check_role_region,
@@ -143,6 +143,30 @@ class LoginEventAdmin(ScopedAdmin):
     search_fields = ["user__phone", "client_ip"]
     date_hierarchy = "at"
     readonly_fields = list_display
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LocationConsent)
+class LocationConsentAdmin(ScopedAdmin):
+    """Who has consented to location use, read-only, scoped by the worker's region. Consent is
+    the worker's own act (PIPL art. 14): it is given and withdrawn by the worker alone, through
+    ``location_consent_give`` / ``location_consent_withdraw``, so no staff member adds, changes or
+    removes it here; each earlier give and withdrawal is in the audit log."""
+
+    region_field = "user__region"
+    list_display = ["user", "state", "given_at", "withdrawn_at", "notice_version"]
+    list_select_related = ["user"]
+    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter), "notice_version"]
+    search_fields = ["user__phone", "user__name"]
+    date_hierarchy = "given_at"
+    fields = ["user", "state", "given_at", "withdrawn_at", "notice_version", "notice_text"]
+    readonly_fields = fields
+
+    @admin.display(description=_("状态"))
+    def state(self, obj: LocationConsent) -> str:
+        return str(_("已同意") if obj.is_given else _("已撤回"))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

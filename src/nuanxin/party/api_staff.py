@@ -1,5 +1,7 @@
 """More of the party API for party-work staff: industry figures (党建+电商/直播/产销), mass
-organisations and party-work instructors. Mounted into ``party.api``'s router."""
+organisations, party-work instructors, officers, and the staff actions (cancelling a meeting, a
+member's kind and mobility, the enterprises an organisation covers, part-time grid members, the
+party-work permission). Mounted into ``party.api``'s router."""
 
 from typing import Any
 
@@ -16,6 +18,10 @@ from nuanxin.party import services
 from nuanxin.party.access import require_party_staff
 from nuanxin.party.models import FIGURE_FIELDS
 from nuanxin.party.schemas import (
+    CoveredIn,
+    CoveredOut,
+    GridMemberIn,
+    GridMemberOut,
     IndustryFigureIn,
     IndustryFigureOut,
     IndustryImportOut,
@@ -26,10 +32,17 @@ from nuanxin.party.schemas import (
     MassMemberIn,
     MassMemberOut,
     MassOut,
+    MeetingCancelIn,
+    MeetingOut,
+    MemberOut,
+    MembershipKindIn,
+    MembershipMobileIn,
     OfficerIn,
     OfficerOut,
     OnDateIn,
     PartyDayIn,
+    PartyWorkIn,
+    PartyWorkOut,
     UnionSyncOut,
 )
 from nuanxin.party.selectors import staff
@@ -273,3 +286,91 @@ def officer_end(request: HttpRequest, officer_id: IdParam, payload: PartyDayIn) 
     return OfficerOut(id=row.pk, organisation_id=row.organisation_id, post=row.post,
                       name=row.name, started_on=row.started_on,
                       ended_on=row.ended_on)  # fmt: skip
+
+
+# --- meetings, members, coverage, grid members and the party-work permission ---
+
+
+@router.post("/meetings/{meeting_id}/cancel", response=MeetingOut, summary="取消活动")
+def meeting_cancel(
+    request: HttpRequest, meeting_id: IdParam, payload: MeetingCancelIn
+) -> MeetingOut:
+    meeting = staff.meeting_for_staff(request.auth, meeting_id)
+    return MeetingOut.of(
+        services.meeting_cancel(actor=request.auth, meeting=meeting, reason=payload.reason)
+    )
+
+
+@router.post("/memberships/{membership_id}/kind", response=MemberOut, summary="转为预备或正式党员")
+def membership_set_kind(
+    request: HttpRequest, membership_id: IdParam, payload: MembershipKindIn
+) -> MemberOut:
+    m = staff.membership_for_staff(request.auth, membership_id)
+    return MemberOut.of(services.membership_set_kind(actor=request.auth, membership=m,
+                                                     kind=payload.kind))  # fmt: skip
+
+
+@router.post("/memberships/{membership_id}/mobile", response=MemberOut, summary="标记流动党员")
+def membership_set_mobile(
+    request: HttpRequest, membership_id: IdParam, payload: MembershipMobileIn
+) -> MemberOut:
+    m = staff.membership_for_staff(request.auth, membership_id)
+    return MemberOut.of(services.membership_set_mobile(actor=request.auth, membership=m,
+                                                       mobile=payload.mobile))  # fmt: skip
+
+
+@router.put("/organisations/{org_id}/covered", response=CoveredOut, summary="覆盖的企业")
+def organisation_set_covered(
+    request: HttpRequest, org_id: IdParam, payload: CoveredIn
+) -> CoveredOut:
+    user = request.auth
+    org = staff.organisation_for_staff(user, org_id)
+    enterprises = [enterprise_in_reach(user, pk) for pk in dict.fromkeys(payload.enterprise_ids)]
+    services.organisation_set_covered(actor=user, organisation=org, enterprises=enterprises)
+    return CoveredOut(organisation_id=org.pk, enterprise_ids=sorted(e.pk for e in enterprises))
+
+
+@router.get("/grid-members", response=list[GridMemberOut], summary="兼职网格员（管辖范围内）")
+def grid_member_list(request: HttpRequest) -> list[GridMemberOut]:
+    return [GridMemberOut.of(row.member) for row in staff.grid_members_for(request.auth)]
+
+
+@router.post("/grid-members", response={201: GridMemberOut}, summary="登记兼职网格员")
+def grid_member_enrol(request: HttpRequest, payload: GridMemberIn) -> Status:
+    user = request.auth
+    require_party_staff(user)
+    grid = _region_or_none(payload.grid_code)
+    if grid is None:
+        raise not_found("party.unknown_region", _("区域不存在。"), field="grid_code")
+    worker = staff.worker_account_by_phone(user, payload.phone)
+    row = services.grid_member_enrol(actor=user, user=worker, grid=grid, on=payload.on)
+    return Status(201, GridMemberOut.of(row))
+
+
+@router.post(
+    "/grid-members/{grid_member_id}/leave", response=GridMemberOut, summary="兼职网格员退出"
+)
+def grid_member_leave(
+    request: HttpRequest, grid_member_id: IdParam, payload: PartyDayIn
+) -> GridMemberOut:
+    row = staff.grid_member_for_staff(request.auth, grid_member_id)
+    return GridMemberOut.of(
+        services.grid_member_leave(actor=request.auth, member=row, on=payload.on)
+    )
+
+
+@router.get("/party-work", response=list[PartyWorkOut], summary="党务工作者（管辖范围内）")
+def party_work_list(request: HttpRequest) -> list[PartyWorkOut]:
+    return [_party_work_out(u, True) for u in staff.party_workers_for(request.auth)[:2000]]
+
+
+@router.put("/party-work", response=PartyWorkOut, summary="授予或收回党务工作权限")
+def party_work_grant(request: HttpRequest, payload: PartyWorkIn) -> PartyWorkOut:
+    member = staff.staff_member_by_phone(request.auth, payload.phone)
+    services.party_work_grant(actor=request.auth, user=member, granted=payload.granted)
+    return _party_work_out(member, payload.granted)
+
+
+def _party_work_out(user: Any, granted: bool) -> PartyWorkOut:
+    return PartyWorkOut(name=user.name, phone=user.masked_phone, region_code=user.region.code,
+                        granted=granted)  # fmt: skip

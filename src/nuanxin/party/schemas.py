@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from nuanxin.core.schema import Date, DateTime, Id, Ids, json_int
 from nuanxin.party.models import Meeting, Membership
@@ -412,3 +413,63 @@ class IndustryImportOut(Schema):
     dry_run: bool
     created: int
     updated: int
+
+
+# --- the staff actions: cancel a meeting, a member's kind and mobility, coverage, grid members,
+# the party-work permission ---
+
+
+class MeetingCancelIn(Schema):
+    reason: str = Field("", max_length=300)
+
+
+class MembershipKindIn(Schema):
+    kind: str = Field(max_length=14)
+
+
+class MembershipMobileIn(Schema):
+    mobile: StrictBool
+
+
+class CoveredIn(Schema):
+    enterprise_ids: Ids = []
+
+
+class CoveredOut(Schema):
+    organisation_id: int
+    enterprise_ids: list[int]
+
+
+class GridMemberIn(Schema):
+    grid_code: str = Field(max_length=32)
+    phone: str = Field(max_length=20)
+    on: Date
+
+
+class GridMemberOut(Schema):
+    id: int
+    grid_code: str
+    grid_name: str
+    name: str
+    phone: str
+    joined_on: dt.date
+    left_on: dt.date | None
+
+    @staticmethod
+    def of(row: Any) -> "GridMemberOut":
+        return GridMemberOut(
+            id=row.pk, grid_code=row.grid.code, grid_name=row.grid.name, name=row.user.name,
+            phone=row.user.masked_phone, joined_on=row.joined_on, left_on=row.left_on,
+        )  # fmt: skip
+
+
+class PartyWorkIn(Schema):
+    phone: str = Field(max_length=20)
+    granted: StrictBool
+
+
+class PartyWorkOut(Schema):
+    name: str
+    phone: str
+    region_code: str
+    granted: bool

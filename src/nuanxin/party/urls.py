@@ -41,4 +41,14 @@ urlpatterns = [
     path("staff/m/<int:pk>/leave/", views.leave, name="leave"),
     path("staff/meeting/<int:pk>/", views.staff_meeting, name="staff_meeting"),
     path("staff/meeting/<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("staff/meeting/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("staff/m/<int:pk>/kind/", views.membership_kind, name="membership_kind"),
+    path("staff/m/<int:pk>/mobile/", views.membership_mobile, name="membership_mobile"),
+    path("staff/o/<int:pk>/covered/", views_mass.organisation_covered, name="organisation_covered"),
+    path("staff/grid/new/", views_mass.grid_member_enrol, name="grid_member_enrol"),
+    path(
+        "staff/grid-member/<int:pk>/leave/", views_mass.grid_member_leave, name="grid_member_leave"
+    ),
+    path("staff/party-work/", views_mass.party_work, name="party_work"),
+    path("staff/party-work/grant/", views_mass.party_work_grant, name="party_work_grant"),
 ]

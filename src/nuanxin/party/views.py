@@ -24,6 +24,7 @@ from nuanxin.party.models import (
     Badge,
     LeaveReason,
     MeetingKind,
+    MembershipKind,
     OfficerPost,
     OrgStatus,
 )
@@ -31,7 +32,7 @@ from nuanxin.party.selectors import coverage, meetings, staff
 from nuanxin.party.selectors.committee import departments_on, overdue_items
 from nuanxin.party.services.meetings import signin_window
 from nuanxin.party.services.people import open_membership_of_user
-from nuanxin.party.views_mass import organisation_form_context
+from nuanxin.party.views_mass import grids_of, organisation_form_context
 
 TEMPLATE = "party/error.html"
 page = partial(guarded, template=TEMPLATE)
@@ -76,6 +77,8 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
             "targets": targets.order_by("name"),
             "reasons": [r for r in LeaveReason.choices if r[0] != LeaveReason.TRANSFER],
             "kinds": MeetingKind.choices,
+            "member_kinds": MembershipKind.choices,
+            "covered": org.covered_enterprises.order_by("name"),
             "posts": OfficerPost.choices,
             "today": timezone.localdate(),
         },
@@ -172,6 +175,49 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return back(request, reverse("party:staff_meeting", args=[pk]))
 
 
+@require_POST
+@staff_page
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = staff.meeting_for_staff(request.user, pk)
+    run(
+        request,
+        lambda: services.meeting_cancel(
+            actor=request.user, meeting=meeting, reason=request.POST.get("reason", "")[:300]
+        ),
+        _("活动已取消，已通知支部党员。"),
+    )
+    return back(request, reverse("party:staff_meeting", args=[pk]))
+
+
+@require_POST
+@staff_page
+def membership_kind(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = staff.membership_for_staff(request.user, pk)
+    run(
+        request,
+        lambda: services.membership_set_kind(
+            actor=request.user, membership=membership, kind=request.POST.get("kind", "")
+        ),
+        _("党员类别已变更。"),
+    )
+    return back(request, reverse("party:organisation", args=[membership.organisation_id]))
+
+
+@require_POST
+@staff_page
+def membership_mobile(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = staff.membership_for_staff(request.user, pk)
+    mobile = request.POST.get("mobile") == "1"
+    run(
+        request,
+        lambda: services.membership_set_mobile(
+            actor=request.user, membership=membership, mobile=mobile
+        ),
+        _("已标记为流动党员。") if mobile else _("已取消流动党员标记。"),
+    )
+    return back(request, reverse("party:organisation", args=[membership.organisation_id]))
+
+
 @staff_page
 def coverage_page(request: HttpRequest) -> HttpResponse:
     region = staff.area_for(request.user, request.GET.get("region") or None)
@@ -203,7 +249,12 @@ def committee(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 def grid_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "party/staff/grid.html", {"rows": staff.grid_members_for(request.user)})
+    return render(
+        request,
+        "party/staff/grid.html",
+        {"rows": staff.grid_members_for(request.user), "grids": grids_of(request.user),
+         "today": timezone.localdate()},
+    )  # fmt: skip
 
 
 # --- members ---

@@ -1,6 +1,7 @@
 """Pages of party-work staff for mass organisations (工会/共青团/妇联) and their members from
 the registry, party-work instructors (党建指导员) at enterprises, and the edits of a party
-organisation (set up, officers, merge or dissolve). Every write goes through a service."""
+organisation (set up, officers, covered enterprises, merge or dissolve), part-time grid members
+and the party-work permission. Every write goes through a service."""
 
 import datetime as dt
 from functools import partial
@@ -318,6 +319,80 @@ def organisation_end(request: HttpRequest, pk: int) -> HttpResponse:
 
     run(request, call, _("组织状态已变更。"))
     return back(request, reverse("party:organisation", args=[pk]))
+
+
+@require_POST
+@staff_page
+def organisation_covered(request: HttpRequest, pk: int) -> HttpResponse:
+    org = staff.organisation_for_staff(request.user, pk)
+
+    def call() -> object:
+        names = [n.strip() for n in request.POST.get("enterprises", "").splitlines()]
+        wanted = [enterprise_named(n[:200], request.user) for n in dict.fromkeys(names) if n]
+        return services.organisation_set_covered(
+            actor=request.user, organisation=org, enterprises=wanted[:500]
+        )
+
+    run(request, call, _("覆盖的企业已保存。"))
+    return back(request, reverse("party:organisation", args=[pk]))
+
+
+# --- part-time grid members and the party-work permission ---
+
+
+def grids_of(user: object) -> list[Region]:
+    qs = Region.objects.filter(level=RegionLevel.GRID)
+    return list(scope_to_jurisdiction(qs, user, region_field=None).order_by("path")[:600])
+
+
+@require_POST
+@staff_page
+def grid_member_enrol(request: HttpRequest) -> HttpResponse:
+    def call() -> object:
+        grid = Region.objects.filter(code=request.POST.get("grid", "")[:32]).first()
+        if grid is None:
+            raise ApplicationError("party.unknown_region", _("请选择管辖范围内的网格。"))
+        return services.grid_member_enrol(
+            actor=request.user, grid=grid, on=_date(request.POST.get("on")),
+            user=staff.worker_account_by_phone(request.user, request.POST.get("phone", "")[:20]),
+        )  # fmt: skip
+
+    run(request, call, _("兼职网格员已登记。"))
+    return redirect("party:grid")
+
+
+@require_POST
+@staff_page
+def grid_member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    row = staff.grid_member_for_staff(request.user, pk)
+    run(
+        request,
+        lambda: services.grid_member_leave(
+            actor=request.user, member=row, on=_date(request.POST.get("on"))
+        ),
+        _("网格员已退出。"),
+    )
+    return redirect("party:grid")
+
+
+@staff_page
+def party_work(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "party/staff/party_work.html", {"rows": staff.party_workers_for(request.user)}
+    )
+
+
+@require_POST
+@staff_page
+def party_work_grant(request: HttpRequest) -> HttpResponse:
+    granted = request.POST.get("granted") == "1"
+
+    def call() -> object:
+        member = staff.staff_member_by_phone(request.user, request.POST.get("phone", "")[:20])
+        return services.party_work_grant(actor=request.user, user=member, granted=granted)
+
+    run(request, call, _("已授予党务工作权限。") if granted else _("已收回党务工作权限。"))
+    return redirect("party:party_work")
 
 
 OFFICER_POSTS = OfficerPost.choices

@@ -9,10 +9,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from nuanxin.accounts.models import ROLE_REGION_LEVEL, User, normalize_phone
 from nuanxin.core.activity import activity_of
 from nuanxin.core.errors import not_found
 from nuanxin.core.scoping import (
     get_in_scope_or_404,
+    in_jurisdiction,
     jurisdiction_path,
     require_jurisdiction,
     scope_to_jurisdiction,
@@ -44,6 +46,7 @@ from nuanxin.party.services.coverage import (
     mass_missing,
 )
 from nuanxin.party.services.organisations import officer_missing
+from nuanxin.party.services.people import grid_member_missing, staff_missing
 
 
 def organisations_for(user: Any) -> QuerySet[Organisation]:
@@ -227,3 +230,41 @@ def officer_for_staff(user: Any, pk: int) -> Officer:
     qs = scope_party(Officer.objects.select_related("organisation"), user,
                      region_field="organisation__region")  # fmt: skip
     return get_in_scope_or_404(qs, officer_missing(), pk=pk)
+
+
+def grid_member_for_staff(user: Any, pk: int) -> GridMember:
+    """A part-time grid member of a grid inside the caller's area (else not found)."""
+    require_party_staff(user)
+    qs = scope_party(GridMember.objects.select_related("user", "grid"), user, region_field="grid")
+    return get_in_scope_or_404(qs, grid_member_missing(), pk=pk)
+
+
+def staff_member_by_phone(user: Any, phone: str) -> Any:
+    """A region staff account inside the caller's area, other than the caller, by its phone
+    number; no such account answers like one outside the area."""
+    require_party_staff(user)
+    found = User.objects.filter(phone=normalize_phone(phone)[:11]).select_related("region").first()
+    if found is None or found.pk == user.pk or not in_jurisdiction(user, found.region):
+        raise staff_missing()
+    return found
+
+
+def worker_account_by_phone(user: Any, phone: str) -> Any:
+    """The account with that phone number whose region lies inside the caller's area; any
+    other answers like a person who does not exist."""
+    require_party_staff(user)
+    found = User.objects.filter(phone=normalize_phone(phone)[:11]).select_related("region").first()
+    if found is None or not in_jurisdiction(user, found.region):
+        raise not_found("party.worker_not_found", _("人员不存在。"))
+    return found
+
+
+def party_workers_for(user: Any) -> QuerySet[Any]:
+    """The staff accounts inside the caller's area holding the party-work permission."""
+    require_party_staff(user)
+    qs = User.objects.filter(
+        user_permissions__codename="party_work",
+        user_permissions__content_type__app_label="party",
+        role__in=list(ROLE_REGION_LEVEL),
+    ).select_related("region")
+    return scope_to_jurisdiction(qs, user).order_by("region__path", "name")

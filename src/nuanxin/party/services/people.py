@@ -48,6 +48,10 @@ def badge_set(*, user: Any, shown: bool) -> Badge:
     return badge
 
 
+def staff_missing() -> ApplicationError:
+    return not_found("party.staff_not_found", _("工作人员不存在。"))
+
+
 @transaction.atomic
 def party_work_grant(*, actor: Any, user: Any, granted: bool = True) -> Any:
     """Give (or take back) the party-work permission (党务工作者) to a staff member bound to a
@@ -56,19 +60,26 @@ def party_work_grant(*, actor: Any, user: Any, granted: bool = True) -> Any:
     if actor is not None:
         require_party_staff(actor)
         if not in_jurisdiction(actor, user.region) or actor.pk == user.pk:
-            raise not_found("party.staff_not_found", _("工作人员不存在。"))
+            raise staff_missing()
+        if user.region_id == actor.region_id:
+            raise forbidden(
+                "party.grant_below_only",
+                _("只能为下级区域的工作人员授予或收回党务工作者权限。"),
+            )
     if not user.is_region_staff or user.region_id is None:
         raise ApplicationError(
             "party.not_region_staff", _("只有绑定区域的工作人员可以担任党务工作者。")
         )
     permission = Permission.objects.get(content_type__app_label="party", codename="party_work")
+    had = user.user_permissions.filter(pk=permission.pk).exists()
     if granted:
         user.user_permissions.add(permission)
     else:
         user.user_permissions.remove(permission)
     audit_record(
         actor=actor, action="party.work_grant" if granted else "party.work_revoke", obj=user,
-        after={"party_work": granted}, region_path=user.region.path,
+        before={"party_work": had}, after={"party_work": granted},
+        region_path=user.region.path,
     )  # fmt: skip
     return user
 
