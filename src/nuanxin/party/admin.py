@@ -12,15 +12,21 @@ from nuanxin.party import services
 from nuanxin.party.access import is_party_staff
 from nuanxin.party.models import (
     ActionItem,
+    Attendance,
+    Badge,
     CommitteeDepartment,
     CommitteeMeeting,
     CommitteeSeat,
     GridMember,
+    IndustryFigure,
     InstructorAssignment,
+    MassMembership,
     MassOrganisation,
     Meeting,
     Membership,
+    Officer,
     Organisation,
+    OrgStatusChange,
 )
 
 
@@ -76,12 +82,63 @@ class MeetingAdmin(PartyAdmin):
     exclude = ["qr_token"]
 
 
+@admin.register(OrgStatusChange)
+class OrgStatusChangeAdmin(PartyAdmin):
+    region_field = "organisation__region"
+    list_display = ["organisation", "status", "on", "note", "actor", "recorded_at"]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "actor"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(PartyAdmin):
+    region_field = "organisation__region"
+    list_display = ["name", "post", "organisation", "started_on", "ended_on"]
+    list_filter = ["post"]
+    search_fields = ["name", "organisation__name"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(PartyAdmin):
+    region_field = "meeting__organisation__region"
+    list_display = ["meeting", "membership", "method", "at", "absence_reason"]
+    list_filter = ["method"]
+    list_select_related = ["meeting", "membership__worker"]
+
+
+@admin.register(Badge)
+class BadgeAdmin(PartyAdmin):
+    """Whether a member shows the pioneer badge: their own choice, made on their profile."""
+
+    region_field = "user__region"
+    list_display = ["user", "shown", "changed_at"]
+    list_filter = ["shown"]
+    list_select_related = ["user"]
+
+
+@admin.register(IndustryFigure)
+class IndustryFigureAdmin(PartyAdmin):
+    list_display = ["subject", "theme", "scope", "period_start", "period_end", "sales_yuan"]
+    list_filter = ["theme", "scope"]
+    search_fields = ["subject"]
+    list_select_related = ["region"]
+
+
 @admin.register(MassOrganisation)
 class MassOrganisationAdmin(PartyAdmin):
     list_display = ["name", "kind", "region", "enterprise", "founded_on"]
     list_filter = ["kind"]
     search_fields = ["name"]
     list_select_related = ["region", "enterprise"]
+
+
+@admin.register(MassMembership)
+class MassMembershipAdmin(PartyAdmin):
+    region_field = "organisation__region"
+    list_display = ["worker", "organisation", "joined_on", "left_on"]
+    search_fields = ["worker__name", "organisation__name"]
+    list_select_related = ["worker", "organisation"]
 
 
 @admin.register(InstructorAssignment)
