@@ -18,7 +18,8 @@ street one-way) with 500 stations and 200,000 demand points at random, in the sa
 
 Then the maximal covering problem on the 100k graph: 2,000 candidate sites, the demand points
 (20,000 of them) and p = 20 and 50, on one cost matrix: ``siting.mclp_exact`` with HiGHS's own
-API (highspy, started from the greedy choice), the same model through scipy.optimize.milp, the
+API (highspy: the linear relaxation by primal simplex, branch and bound from the greedy choice
+only when that relaxation is fractional), the same model through scipy.optimize.milp, the
 greedy method, and spopt's MCLP (PuLP with CBC) given the same matrix (the uncovered points,
 merged as ``mclp_exact`` merges them, and the 2,000 candidates); the exact objectives must
 agree. And the import of a 100k-node OpenStreetMap file written with osmium. Memory is the

@@ -140,3 +140,48 @@ def test_siting__bad_inputs_have_codes():
 def test_covered_value__counts_each_point_once():
     a = sparse.csr_matrix(np.array([[1, 1], [0, 1]], dtype=float))
     assert covered_value(a, np.array([3.0, 4.0]), [0, 1]) == 7.0
+
+
+def test_mclp_exact__integral_relaxation__is_taken_as_proven_optimal():
+    # three separate groups of points, each reached by one candidate: the linear relaxation
+    # already chooses whole sites, so no branch and bound is needed
+    reach = sparse.csr_matrix(np.kron(np.eye(3, dtype=bool), np.ones((4, 1), dtype=bool)))
+    weights = np.array([1, 2, 3, 4, 5, 5, 5, 5, 9, 9, 9, 9], dtype=float)
+    result = mclp_exact(reach, weights, np.zeros(12, dtype=bool), 2)
+    assert result.optimal and result.gap == 0 and result.status == "optimal"
+    assert result.extra.get("relaxation_integral") is True
+    assert result.chosen == [2, 1] and result.value == 56
+
+
+def test_mclp_exact__fractional_relaxation__falls_back_to_branch_and_bound():
+    # four candidates, one point on each pair of them (the edges of K4), p = 2: the relaxation
+    # opens every site by half and covers all six points; the best two sites cover five
+    pairs = list(itertools.combinations(range(4), 2))
+    dense = np.zeros((len(pairs), 4), dtype=bool)
+    for i, (j, k) in enumerate(pairs):
+        dense[i, [j, k]] = True
+    reach, weights = sparse.csr_matrix(dense), np.ones(len(pairs))
+    result = mclp_exact(reach, weights, np.zeros(len(pairs), dtype=bool), 2)
+    assert "relaxation_integral" not in result.extra
+    assert result.optimal and result.gap == 0 and result.value == 5
+    assert result.value == mclp_brute_force(reach, weights, np.zeros(len(pairs), dtype=bool), 2)[0]
+
+
+def test_mclp_exact__both_ways_to_optimality__agree_with_brute_force_on_random_instances():
+    shortcut = fallback = 0
+    for seed in range(30):
+        reach, weights, covered = _instance(seed, points=30, candidates=10, density=0.3)
+        for p in (2, 3):
+            best, _ = mclp_brute_force(reach, weights, covered, p)
+            result = mclp_exact(reach, weights, covered, p)
+            assert result.optimal and result.gap == 0
+            assert result.value == pytest.approx(best)
+            # the chosen sites really cover that much of the demand not yet covered
+            hit = np.asarray(reach[:, result.chosen].sum(axis=1)).ravel() > 0
+            assert weights[hit & ~covered].sum() == pytest.approx(best)
+            if result.extra.get("relaxation_integral"):
+                shortcut += 1
+            else:
+                fallback += 1
+    # both paths are exercised by these instances
+    assert shortcut and fallback

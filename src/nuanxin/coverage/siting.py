@@ -8,9 +8,11 @@ candidates) says which uncovered points a candidate would serve within the thres
   covered), y_i <= sum_j a_ij x_j, sum_j x_j <= p, maximise sum w_i y_i. y needs no
   integrality: at an optimum y_i = min(1, sum_j a_ij x_j), which is 0 or 1. Under a time limit
   the best solution found is returned with HiGHS's optimality gap. The default engine is
-  HiGHS's own Python API (``highspy``), started from the greedy choice so it has a good
-  incumbent from the first node; ``engine="scipy"`` solves the same model through
-  ``scipy.optimize.milp`` (the same solver without the warm start; benchmarks/ compares them).
+  HiGHS's own Python API (``highspy``): first the linear relaxation by primal simplex, whose
+  optimum is the answer, proven, when its x is integral; otherwise branch and bound, started
+  from the greedy choice so it has a good incumbent from the first node. ``engine="scipy"``
+  solves the same model through ``scipy.optimize.milp`` (branch and bound only, without the
+  warm start; benchmarks/ compares them).
 - ``mclp_greedy``: for instances too large to solve exactly, the site with the largest gain
   each time; its bound is the tightest "value + the p largest remaining gains" seen on the way
   (coverage is submodular), so the gap it reports is a true upper bound on what it misses.
@@ -49,9 +51,12 @@ def _solve_highs(
     n_integer: int,
     time_limit: float,
     start: np.ndarray | None = None,
+    relaxation: bool = False,
 ) -> _Solved:
     """min c.x over 0 <= x <= 1, row_lower <= matrix x <= row_upper, the first ``n_integer``
-    variables integer, through highspy; ``start``: a feasible point to begin from."""
+    variables integer, through highspy; ``start``: a feasible point to begin from.
+    ``relaxation``: solve the linear relaxation only (no integrality), by primal simplex, and
+    report its objective as ``dual_bound``."""
     a = sparse.csc_matrix(matrix, dtype=np.float64)
     a.sort_indices()
     n = len(c)
@@ -66,12 +71,24 @@ def _solve_highs(
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_integer + [
-        highspy.HighsVarType.kContinuous
-    ] * (n - n_integer)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
+    if relaxation:
+        # primal simplex: on these models ten to twenty times faster than HiGHS's default
+        # dual simplex, which is also what its branch and bound uses for the root
+        h.setOptionValue("solver", "simplex")
+        h.setOptionValue("simplex_strategy", 4)
+        h.passModel(lp)
+        h.run()
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        objective = float(h.getInfo().objective_function_value)
+        return _Solved(x if optimal and len(x) == n else None, optimal,
+                       objective if optimal else -np.inf)  # fmt: skip
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_integer + [
+        highspy.HighsVarType.kContinuous
+    ] * (n - n_integer)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.passModel(lp)
     if start is not None:
@@ -277,7 +294,23 @@ def mclp_exact(
     lower = np.concatenate([np.full(m, -np.inf), [0.0]])
     upper = np.concatenate([np.zeros(m), [float(p)]])
     greedy = mclp_greedy(reach, weights, covered, p)
+    extra = {"engine": engine, "candidates_kept": k, "rows": m}
     if engine == "highs":
+        # The linear relaxation first: its optimum bounds the integer one, so when its x is
+        # integral that x is an optimal choice, proven, without branch and bound.
+        relaxed = _solve_highs(c, matrix, lower, upper, k, time_limit, relaxation=True)
+        if relaxed.x is not None:
+            xs = relaxed.x[:k]
+            if np.all((xs < 1e-6) | (xs > 1 - 1e-6)):
+                chosen = [int(model.columns[j]) for j in range(k) if xs[j] > 0.5]
+                value = covered_value(a, w, chosen)
+                bound = -relaxed.dual_bound
+                if len(chosen) <= p and value >= bound - 1e-7 * max(1.0, abs(bound)):
+                    order, gains = order_by_gain(a, w, chosen)
+                    extra["relaxation_integral"] = True
+                    return SitingResult(
+                        "mclp_exact", order, gains, value, value, True, "optimal", extra
+                    )
         # the greedy choice with each site in its stand-in's place: as good, and feasible
         x0 = np.zeros(k + m)
         x0[np.searchsorted(model.columns, model.stand_in[greedy.chosen])] = 1.0
@@ -290,7 +323,6 @@ def mclp_exact(
             "coverage.solver_failed", _("求解器未能在时限内找到方案，请放宽时限或减少候选站址。")
         )
     chosen = [int(model.columns[j]) for j in range(k) if solved.x[j] > 0.5]
-    extra = {"engine": engine, "candidates_kept": k, "rows": m}
     value = covered_value(a, w, chosen)
     if solved.optimal:
         order, gains = order_by_gain(a, w, chosen)
