@@ -421,13 +421,29 @@ def _past_authorisation(answer: calls.Answer, key: str) -> bool:
     return not answer.refused or code in PASSED.get(key, set())
 
 
-@pytest.mark.parametrize("role", ROLES)
+def _mismatches(entry: str, problems: list[tuple[Any, ...]]) -> str:
+    """The mismatches of one entry, one a line: role, caller, what went wrong, the answers."""
+    lines = [f"{entry}: {len(problems)} answer(s) differ from the matrix"]
+    lines += ["  " + " | ".join(map(str, problem)) for problem in problems]
+    return "\n".join(lines)
+
+
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[o.key for o in OPERATIONS])
-def test_each_role_gets_what_the_matrix_says(
-    world: AuthzWorld, operation: calls.Operation, role: str
-) -> None:
+def test_each_role_gets_what_the_matrix_says(world: AuthzWorld, operation: calls.Operation) -> None:
+    """Every role, both callers, in one test per operation (the roles' answers are listed
+    together when any differs)."""
     key = operation.key
     assert key in API, f"{key}: no rule in the matrix"
+    problems = []
+    for role in ROLES:
+        problems += [(role, *problem) for problem in _operation_problems(world, operation, role)]
+    assert problems == [], _mismatches(key, problems)
+
+
+def _operation_problems(
+    world: AuthzWorld, operation: calls.Operation, role: str
+) -> list[tuple[Any, ...]]:
+    key = operation.key
     reach = API[key].get(role)
     owner = refusals.CASES[key].owner if operation.names else None
     problems = []
@@ -455,7 +471,7 @@ def test_each_role_gets_what_the_matrix_says(
             missing = _request(world, operation, who, missing=True)
             if answer != missing:
                 problems.append((who, "refusal differs from a missing id's", answer, missing))
-    assert problems == []
+    return problems
 
 
 # Sequential integer ids in operations a worker may use. Each names an object the worker owns
@@ -626,13 +642,17 @@ def _page(world: AuthzWorld, name: str, route: str, method: str, who: str | None
     return calls.ask(world.client(who), method, url, body=body, form=True, ids=ids, page=True)
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", OBJECT_PAGES, ids=[name for name, _route in OBJECT_PAGES])
-def test_each_role_gets_the_pages_the_matrix_says(
-    world: AuthzWorld, page: tuple[str, str], role: str
-) -> None:
+def test_each_role_gets_the_pages_the_matrix_says(world: AuthzWorld, page: tuple[str, str]) -> None:
     name, route = page
     assert name in PAGES and name in refusal_pages.PAGES, f"{name}: no rule in the matrix"
+    problems = []
+    for role in ROLES:
+        problems += [(role, *problem) for problem in _page_problems(world, name, route, role)]
+    assert problems == [], _mismatches(name, problems)
+
+
+def _page_problems(world: AuthzWorld, name: str, route: str, role: str) -> list[tuple[Any, ...]]:
     reach = PAGES[name].get(role)
     spec = refusal_pages.PAGES[name]
     owner = next((PAGE_OWNERS[k] for k in spec.names.values() if k in PAGE_OWNERS), None)
@@ -662,4 +682,4 @@ def test_each_role_gets_the_pages_the_matrix_says(
                 level = inside and role in PAGE_LEVEL_REFUSALS.get(name, set())
                 if not (level and seen.status == 403):
                     problems.append((who, method, "differs from a missing id's", seen, nowhere))
-    assert problems == []
+    return problems
