@@ -380,6 +380,9 @@ COVERAGE_SNAP_MAX_M = float(os.environ.get("COVERAGE_SNAP_MAX_M", "500"))
 COVERAGE_CELL_M = int(os.environ.get("COVERAGE_CELL_M", "250"))
 # The dashboard's 15-minute coverage per region is computed once for the city and kept this long.
 COVERAGE_FIGURES_CACHE_SECONDS = int(os.environ.get("COVERAGE_FIGURES_CACHE_SECONDS", "300"))
+# The dashboard's snapshot of every region's figures and charts is taken this often by the
+# periodic jobs; views read it while it is under three intervals old, else count live.
+DASHBOARD_REFRESH_MINUTES = int(os.environ.get("DASHBOARD_REFRESH_MINUTES", "5"))
 
 # Full phone or ID numbers one staff member may reveal in any hour (each with a stated purpose).
 REVEALS_PER_HOUR = int(os.environ.get("REVEALS_PER_HOUR", "20"))

@@ -78,6 +78,7 @@ def test_each_app_declares_its_own_jobs_under_its_own_name():
         "store",
         "volunteering",
         "party",
+        "dashboard",
     }
     assert all(name.startswith(f"{label}.") for label, names in declared.items() for name in names)
     assert len({job.name for job in all_jobs()}) == sum(map(len, declared.values()))

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from nuanxin.accounts.models import Role, User
 from nuanxin.dashboard.figures import region_figures
+from nuanxin.dashboard.snapshots import snapshots_take
 from nuanxin.dashboard.sources import CHARTS
 from nuanxin.geo.models import Region
 
@@ -20,6 +21,12 @@ pytestmark = pytest.mark.django_db
 
 def _user(role, **lookup):
     return User.objects.filter(role=role, **lookup).order_by("id").first()
+
+
+def _tiles(page) -> dict[str, str]:
+    """The headline tiles of a big screen page: figure key -> the value shown."""
+    found = re.findall(r'data-figure="(\w+)"><span class="value">([^<]*)<', page.content.decode())
+    return dict(found)
 
 
 def _logged_in(client, role, **lookup):
@@ -31,16 +38,23 @@ def test_screen__city_admin_sees_the_city_with_every_chart_and_no_outside_script
     demo_city, client, django_assert_max_num_queries
 ):
     _logged_in(client, Role.CITY_ADMIN)
-    # The region, its figures and charts take 37 (the region 1, its figures 23, the charts 13:
-    # the volunteering months are read once for both charts that draw them), 13 more on the
-    # first view, which computes the city's service circle; the page around them takes 7
+    # With no snapshot taken, the region, its figures and charts take 38 (the region 1, the
+    # snapshot looked for 1, its figures 23, the charts 13: the volunteering months are read
+    # once for both charts that draw them), 13 more on the first view, which computes the
+    # city's service circle; the page around them takes 7
     # (session, user, the second factor's device, jurisdiction, menus, inbox). The first
     # request of the session also writes the staff idle stamp into the session (3: savepoint,
     # update, release; the second-factor gate does so at most once a minute).
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(61):
         page = client.get("/dashboard/")
-    with django_assert_max_num_queries(44):
+    with django_assert_max_num_queries(45):
         client.get("/dashboard/")
+    snapshots_take()
+    # From the snapshot: the region 1, its snapshot, regions and trail 3, the first mobile
+    # branch 1, the industry chart 1; the page 7.
+    with django_assert_max_num_queries(13):
+        kept = client.get("/dashboard/")
+    assert _tiles(kept) == _tiles(page) != {}
     text = page.content.decode()
 
     assert page.status_code == 200
@@ -112,10 +126,10 @@ def test_api__figures_match_the_page_and_respect_jurisdiction(
 ):
     potou = Region.objects.get(name="坡头区", level="county")
     _logged_in(client, Role.CITY_ADMIN)
-    # The region and its figures 24, the service circle 13 (a cold cache), the request's
-    # session, user, second-factor device and jurisdiction 4, and the first request's write of
-    # the staff idle stamp into the session 3.
-    with django_assert_max_num_queries(44):
+    # The region and its figures 25 (no snapshot taken), the service circle 13 (a cold cache),
+    # the request's session, user, second-factor device and jurisdiction 4, and the first
+    # request's write of the staff idle stamp into the session 3.
+    with django_assert_max_num_queries(45):
         answer = client.get(f"/api/v1/dashboard/figures?region={potou.code}")
 
     assert answer.status_code == 200

@@ -222,7 +222,8 @@ def test_counts__only_verified_service_counts_per_region_worker_and_month(tree, 
     months = service_by_month(within="", since=dt.datetime(2031, 1, 1, tzinfo=dt.UTC))
 
     assert (region["errands"], region["livestreams"], region["livestream_items"]) == (5, 1, 85)
-    assert months["errands"] == {"2031-03": 5} and months["livestreams"] == {"2031-03": 1}
+    assert months[tree["A1a"].pk]["errands"] == {"2031-03": 5}
+    assert months[tree["A1a"].pk]["livestreams"] == {"2031-03": 1}
     by_worker = channels_by_worker(within=tree.city.path)
     assert by_worker[errand.worker_id]["errands"] == 5
     assert by_worker[stream.worker_id]["livestreams"] == 1

@@ -1,7 +1,9 @@
 """The dashboard's API: the same figures the big screen shows, for the region in ``?region=``
 (the top of the caller's jurisdiction when absent); the public figures without login."""
 
-from django.http import HttpRequest
+import json
+
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from nuanxin.dashboard.figures import dashboard_region, region_charts, region_figures, region_map
@@ -47,9 +49,13 @@ def overview(request: HttpRequest, region: str | None = RegionCode) -> dict:
 )
 def map_data(
     request: HttpRequest, region: str | None = RegionCode, crs: CoordSystem = CoordSystem.WGS84
-) -> dict:
+) -> HttpResponse:
     shown = dashboard_region(request.auth, region)
-    return region_map(shown, region_figures(shown), crs)
+    found = region_map(shown, region_figures(shown), crs)
+    # A city's map holds every station (10,000 at scale): written out as built, plain strings,
+    # numbers and booleans in MapOut's shape, without a second pass through the schema.
+    text = json.dumps(found, ensure_ascii=False, separators=(",", ":"))
+    return HttpResponse(text, content_type="application/json; charset=utf-8")
 
 
 @router.get(

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from ninja import Schema
 
 
@@ -31,6 +33,9 @@ class FiguresOut(Schema):
     rows: list[RowOut]
     remainder: dict[str, float | None] | None
     highlights: list[HighlightOut]
+    # When the figures were counted: the dashboard's snapshot (refreshed every few minutes),
+    # or now where no fresh snapshot is kept.
+    as_of: dt.datetime
 
 
 class TraceOut(Schema):

@@ -13,12 +13,14 @@ out after the adding up, for the total and for every row, so it never has to add
 A *highlight* answers ``highlight(within=path)``: one named thing of the area and its number
 (the first mobile branch and its members), or None.
 
-A *chart* answers ``series(within, since, read)``: one mapping per trace, from the x value (a
-month "YYYY-MM", a category, an hour) to the number. ``read`` is the pass's ``Reads``: a
-selector two charts draw from (the volunteering months, in the volunteering and the channels
-charts) is read through it, once per pass. A chart *by child region* has no
-series of its own: it draws figures or rates of the drill-down rows (the counties of the city,
-the streets of a county), so it always agrees with the table.
+A *chart by region* answers ``tally(within, since, read)``: per region id, one mapping per
+trace key from the x value (a month "YYYY-MM", a category, a state or occupation code, an
+hour) to the number, which adds up over regions like the figures (``Chart`` says how an area's
+sum becomes its traces and how keys are named). ``read`` is the pass's ``Reads``: a selector
+two charts draw from (the volunteering months, in the volunteering and the channels charts)
+is read through it, once per pass. A chart *by child region* has no tally of its own: it draws
+figures or rates of the drill-down rows (the counties of the city, the streets of a county),
+so it always agrees with the table.
 """
 
 from collections.abc import Callable
@@ -36,6 +38,7 @@ import nuanxin.reports.selectors as reports
 import nuanxin.stations.selectors as stations
 import nuanxin.store.selectors as store
 import nuanxin.volunteering.selectors as volunteering
+from nuanxin.core.tally import Tally, tally_add
 
 
 @dataclass(frozen=True)
@@ -173,8 +176,27 @@ class Reads:
         return self._found[key]
 
 
+def _as_is(tally: Tally) -> Tally:
+    return tally
+
+
 @dataclass(frozen=True)
 class Chart:
+    """One chart of the big screen.
+
+    A chart *by region* has a ``tally``: ``tally(within, since, read)`` answers
+    ``{region_id: {trace: {x: n}}}`` over the rows of the subtree at ``within``, so that the
+    tally of any area is the sum of its regions' (the dashboard's snapshot adds them up the
+    region tree once for every region). ``finish`` turns an area's added-up tally into its
+    traces (medians and shares are worked out here, from counts that add up). Traces and x
+    values are keys, named at drawing time in the reader's language: ``traces`` gives each
+    trace key its name, ``x_name`` each x value (a state code, an occupation code).
+
+    A chart *by child region* (``by_child``) draws figures or rates of the drill-down rows (the
+    counties of the city, the streets of a county), so it always agrees with the table. A
+    *live* chart (``live``) counts what belongs to no region (industry figures, reported per
+    park or industry chain): ``live(within)`` answers its named traces at request time."""
+
     key: str
     # A chart by child region names the level of its rows in ``%(children)s``.
     title: str | Promise
@@ -182,49 +204,52 @@ class Chart:
     kind: str
     # Monthly charts get every month of the window, zero where nothing happened.
     monthly: bool
-    series: Callable[[str, Any, Reads], dict[str | Promise, dict[Any, Any]]] | None
+    tally: Callable[[str, Any, Reads], dict[Any, Tally]] | None = None
+    traces: tuple[tuple[str, str | Promise], ...] = ()
+    finish: Callable[[Tally], Tally] = _as_is
+    # Categories (not months): ordered by their number, largest first ("count"), or by the
+    # value of the key itself ("key": hours of the day).
+    order: str = "count"
+    x_name: Callable[[str], str] | None = None
     # A month with nothing to measure is a gap (a median of no reports), not a zero.
     gaps: bool = False
     # A chart by child region: the figures or rates (keys) it draws, one trace each.
     by_child: tuple[str, ...] = ()
+    live: Callable[[str], dict[str | Promise, dict[Any, Any]]] | None = None
 
 
-def _registrations(within: str, since: Any, _read: Reads) -> dict:
-    found = registry.registrations_by_month(within=within, since=since)
-    return {_("企业报到"): found["enterprises"], _("人员报到"): found["workers"]}
+def _points(within: str, since: Any, _read: Reads) -> dict[Any, Tally]:
+    found = points.issued_by_month(within=within, since=since)
+    for region_id, tally in store.redeemed_by_month(within=within, since=since).items():
+        tally_add(found.setdefault(region_id, {}), tally)
+    return found
 
 
-def _handling(within: str, since: Any, _read: Reads) -> dict:
-    found = reports.handling_by_month(within=within, since=since)
-    return {
-        _("办理时长中位数（小时）"): found["median_hours"],
-        _("超期比例（%）"): {m: round(v * 100, 1) for m, v in found["overdue_share"].items()},
-    }
-
-
-def _points(within: str, since: Any, _read: Reads) -> dict:
-    return {
-        _("发放"): points.issued_by_month(within=within, since=since),
-        _("兑换"): store.redeemed_by_month(within=within, since=since),
-    }
-
-
-def _volunteering(within: str, since: Any, read: Reads) -> dict:
-    found = read(volunteering.service_by_month, within=within, since=since)
-    return {_("志愿服务时长（小时）"): found["hours"], _("政策宣传单（份）"): found["leaflets"]}
-
-
-def _channels(within: str, since: Any, read: Reads) -> dict:
+def _volunteering(within: str, since: Any, read: Reads) -> dict[Any, Tally]:
     service = read(volunteering.service_by_month, within=within, since=since)
     return {
-        _("随手拍（问题）"): reports.reports_by_month(within=within, since=since),
-        _("随手派（传单）"): service["leaflets"],
-        _("随手办（代办）"): service["errands"],
-        _("随时推（直播）"): service["livestreams"],
+        region_id: {key: tally[key] for key in ("hours", "leaflets") if key in tally}
+        for region_id, tally in service.items()
     }
 
 
-def _industry(within: str, since: Any, _read: Reads) -> dict:
+def _channels(within: str, since: Any, read: Reads) -> dict[Any, Tally]:
+    found: dict[Any, Tally] = {}
+    service = read(volunteering.service_by_month, within=within, since=since)
+    for region_id, tally in service.items():
+        kept = {key: tally[key] for key in ("leaflets", "errands", "livestreams") if key in tally}
+        tally_add(found.setdefault(region_id, {}), kept)
+    for region_id, tally in reports.reports_by_month(within=within, since=since).items():
+        tally_add(found.setdefault(region_id, {}), tally)
+    return found
+
+
+def _hours_of_day(tally: Tally) -> Tally:
+    visits = tally.get("visits", {})
+    return {"visits": {str(hour): visits.get(str(hour), 0) for hour in range(24)}}
+
+
+def _industry(within: str) -> dict:
     # 党建+电商: the online sales of each subject (county, park, chain) over the periods its
     # figures were reported for, in 万元; whole periods, so the 12-month window does not apply.
     sales = party.industry_series(within=within, figure="sales_yuan")
@@ -234,68 +259,120 @@ def _industry(within: str, since: Any, _read: Reads) -> dict:
 # In the big screen's order: five in the left column, five in the right, the rest under the
 # map and the table.
 CHARTS: tuple[Chart, ...] = (
-    Chart("registrations", _("每月报到备案"), "bar", True, _registrations),
+    Chart(
+        "registrations",
+        _("每月报到备案"),
+        "bar",
+        True,
+        lambda w, s, _read: registry.registrations_by_month(within=w, since=s),
+        (("enterprises", _("企业报到")), ("workers", _("人员报到"))),
+    ),
     Chart(
         "reports_by_category",
         _("随手拍问题：按类别"),
         "barh",
         False,
-        lambda w, s, _read: {_("问题数"): reports.reports_by(within=w, since=s, field="category")},
+        lambda w, s, _read: reports.reports_by(within=w, since=s, field="category"),
+        (("reports", _("问题数")),),
     ),
     Chart(
         "reports_by_state",
         _("随手拍问题：按状态"),
         "pie",
         False,
-        lambda w, s, _read: {_("问题数"): reports.reports_by(within=w, since=s, field="state")},
+        lambda w, s, _read: reports.reports_by(within=w, since=s, field="state"),
+        (("reports", _("问题数")),),
+        x_name=reports.state_label,
     ),
-    Chart("handling", _("办理时长与超期比例（按提交月份）"), "line", True, _handling, gaps=True),
+    Chart(
+        "handling",
+        _("办理时长与超期比例（按提交月份）"),
+        "line",
+        True,
+        lambda w, s, _read: reports.handling_by_month(within=w, since=s),
+        (("median_hours", _("办理时长中位数（小时）")), ("overdue_share", _("超期比例（%）"))),
+        finish=reports.handling_figures,
+        gaps=True,
+    ),
     Chart(
         "organisation_coverage",
         _("党的组织覆盖率：按%(children)s"),
         "bar",
         False,
-        None,
         gaps=True,
         by_child=("organisation_coverage_rate",),
     ),
-    Chart("points", _("每月积分发放与兑换"), "bar", True, _points),
+    Chart(
+        "points",
+        _("每月积分发放与兑换"),
+        "bar",
+        True,
+        _points,
+        (("issued", _("发放")), ("redeemed", _("兑换"))),
+    ),
     Chart(
         "visits_by_occupation",
         _("驿站签到：按职业"),
         "pie",
         False,
-        lambda w, s, _read: {
-            _("签到人次"): stations.visits_by_occupation(within=w, since=s.date())
-        },
+        lambda w, s, _read: stations.visits_by_occupation(within=w, since=s.date()),
+        (("visits", _("签到人次")),),
+        x_name=stations.occupation_name,
     ),
     Chart(
         "visits_by_hour",
         _("驿站签到：按时段"),
         "bar",
         False,
-        lambda w, s, _read: {_("签到人次"): stations.visits_by_hour(within=w, since=s.date())},
+        lambda w, s, _read: stations.visits_by_hour(within=w, since=s.date()),
+        (("visits", _("签到人次")),),
+        finish=_hours_of_day,
+        order="key",
     ),
-    Chart("volunteering", _("每月志愿服务与随手派"), "bar", True, _volunteering),
+    Chart(
+        "volunteering",
+        _("每月志愿服务与随手派"),
+        "bar",
+        True,
+        _volunteering,
+        (("hours", _("志愿服务时长（小时）")), ("leaflets", _("政策宣传单（份）"))),
+    ),
     Chart(
         "must_set_up",
         _("应建尽建企业：按%(children)s"),
         "bar",
         False,
-        None,
         by_child=("must_set_up",),
     ),
-    Chart("channels", _("“随手”参与：每月"), "bar", True, _channels),
+    Chart(
+        "channels",
+        _("“随手”参与：每月"),
+        "bar",
+        True,
+        _channels,
+        (
+            ("reports", _("随手拍（问题）")),
+            ("leaflets", _("随手派（传单）")),
+            ("errands", _("随手办（代办）")),
+            ("livestreams", _("随时推（直播）")),
+        ),
+    ),
     Chart(
         "coverage_15min",
         _("15分钟服务圈覆盖率：按%(children)s"),
         "bar",
         False,
-        None,
         gaps=True,
         by_child=("coverage_15min",),
     ),
-    Chart("industry", _("党建+电商：网络销售额（万元）"), "bar", False, _industry, gaps=True),
+    Chart(
+        "industry",
+        _("党建+电商：网络销售额（万元）"),
+        "bar",
+        False,
+        gaps=True,
+        live=_industry,
+    ),
 )
 
 

@@ -116,7 +116,7 @@ def screen(request: HttpRequest) -> HttpResponse:
                 "founded": _("%s 成立"),
             },
         },
-        "updated": timezone.localtime(),
+        "updated": timezone.localtime(figures.as_of),
     }
     return render(request, "dashboard/screen.html", context)
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from nuanxin.core.scoping import jurisdiction_path, scope_to_jurisdiction
+from nuanxin.core.tally import Tally, month_key, tally_rows
 from nuanxin.points.models import (
     Account,
     AccountKind,
@@ -169,15 +170,16 @@ def figures_by_region(*, within: str = "") -> dict[int | None, dict[str, int]]:
     return dict(out)
 
 
-def issued_by_month(*, within: str, since: dt.datetime) -> dict[str, int]:
-    """Points earned per month, out of the pools in the subtree at ``within`` (one query)."""
+def issued_by_month(*, within: str, since: dt.datetime) -> dict[int | None, Tally]:
+    """Points earned per month, by the region of the pool they were paid from:
+    ``{region_id: {"issued": {month: n}}}`` (one query)."""
     rows = (
         Entry.objects.filter(
             kind=EntryKind.EARN, debit__region__path__startswith=within, created_at__gte=since
         )
         .annotate(month=TruncMonth("created_at"))
-        .values_list("month")
+        .values_list("debit__region_id", "month")
         .annotate(n=Sum("amount"))
-        .order_by("month")
+        .order_by()
     )
-    return {f"{month:%Y-%m}": n or 0 for month, n in rows}
+    return tally_rows(rows, ("issued",), x=month_key)

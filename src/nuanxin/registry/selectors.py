@@ -23,6 +23,7 @@ from nuanxin.core.scoping import (
     require_jurisdiction,
     scope_to_jurisdiction,
 )
+from nuanxin.core.tally import Tally, month_key, tally_rows
 from nuanxin.geo.models import Region
 from nuanxin.registry.access import (
     campaign_missing,
@@ -210,8 +211,9 @@ def figures_by_region(*, within: str = "") -> dict[int, dict[str, int]]:
     return {pk: counts.as_dict() for pk, counts in _counts_by_region_id(within=within).items()}
 
 
-def registrations_by_month(*, within: str, since: dt.datetime) -> dict[str, dict[str, int]]:
-    """Accepted registrations (报到) per month of the decision, enterprises and workers apart."""
+def registrations_by_month(*, within: str, since: dt.datetime) -> dict[int, Tally]:
+    """Accepted registrations (报到) per community and month of the decision, enterprises and
+    workers apart: ``{community_id: {"enterprises": {month: n}, "workers": {month: n}}}``."""
     rows = (
         Registration.objects.filter(
             status=RegistrationStatus.ACCEPTED,
@@ -219,18 +221,14 @@ def registrations_by_month(*, within: str, since: dt.datetime) -> dict[str, dict
             community__path__startswith=within,
         )
         .annotate(month=TruncMonth("decided_at"))
-        .values_list("month")
+        .values_list("community_id", "month")
         .annotate(
             e=Count("id", filter=Q(enterprise__isnull=False)),
             w=Count("id", filter=Q(worker__isnull=False)),
         )
-        .order_by("month")
+        .order_by()
     )
-    out: dict[str, dict[str, int]] = {"enterprises": {}, "workers": {}}
-    for month, e, w in rows:
-        out["enterprises"][f"{month:%Y-%m}"] = e
-        out["workers"][f"{month:%Y-%m}"] = w
-    return out
+    return tally_rows(rows, ("enterprises", "workers"), x=month_key)
 
 
 def counts_by_child(

@@ -2,20 +2,18 @@
 
 import datetime as dt
 import math
-import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet
 from django.db.models.functions import Floor, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.scoping import get_in_scope_or_404, in_jurisdiction, scope_to_jurisdiction
+from nuanxin.core.tally import Tally, month_key, tally_add, tally_rows
 from nuanxin.geo.coords import haversine_m
 from nuanxin.geo.models import Region
 from nuanxin.reports.models import (
@@ -343,87 +341,114 @@ def figures_by_region(*, within: str = "") -> dict[int, dict[str, int]]:
     }
 
 
-def reports_by(*, within: str, since: dt.datetime, field: str) -> dict[str, int]:
-    """Reports filed since ``since`` per category or per state (Chinese names; one query)."""
+def reports_by(*, within: str, since: dt.datetime, field: str) -> dict[int, Tally]:
+    """Reports filed since ``since`` per region and category name or state code:
+    ``{region_id: {"reports": {category or state: n}}}`` (one query)."""
     if field not in ("category", "state"):
         raise ValueError("field must be category or state")
+    grouped = "category__name" if field == "category" else "state"
+    rows = (
+        Report.objects.filter(region__path__startswith=within, created_at__gte=since)
+        .values_list("region_id", grouped)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return tally_rows(rows, ("reports",))
+
+
+def state_label(code: str) -> str:
+    return str(dict(State.choices).get(code, code))
+
+
+class _WholeMinutes(Func):
+    """Whole minutes from filing to resolution (rounded down)."""
+
+    output_field = IntegerField()
+
+    def __init__(self) -> None:
+        super().__init__(F("resolved_at"), F("created_at"))
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 60)::integer"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Whole seconds apart on SQLite, whose timestamps are text: the same whole minutes but
+        # where the resolution falls within a second of a whole minute.
+        resolved, created = (compiler.compile(e) for e in self.get_source_expressions())
+        seconds = "CAST(STRFTIME('%%s', {}) AS INTEGER)"
+        sql = f"(({seconds.format(resolved[0])}) - ({seconds.format(created[0])})) / 60"
+        return sql, (*resolved[1], *created[1])
+
+
+def handling_by_month(*, within: str, since: dt.datetime) -> dict[int, Tally]:
+    """Per region and month of filing, what the handling chart is worked out from
+    (``handling_figures``): the handled reports by whole minutes from filing to resolution
+    (``{"minutes": {month: {minute: n}}}``), and the reports counted for the overdue share and
+    those of them that missed their deadline, resolved after it or open past it (``"counted"``,
+    ``"late"``). Two queries."""
     qs = Report.objects.filter(region__path__startswith=within, created_at__gte=since)
-    if field == "category":
-        rows = qs.values_list("category__name").annotate(n=Count("id")).order_by("-n", "category")
-        return dict(rows)
-    labels = dict(State.choices)
-    rows = qs.values_list("state").annotate(n=Count("id")).order_by("-n", "state")
-    return {str(labels.get(state, state)): n for state, n in rows}
-
-
-class _Median(Aggregate):
-    """The median of a float expression, as PostgreSQL computes it: the mean of the two middle
-    values when their number is even, as ``statistics.median``."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-def _hours_between(start: str, end: str) -> Func:
-    return Func(
-        F(end), F(start), template="EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0",
-        arg_joiner=" - ", output_field=FloatField(),
-    )  # fmt: skip
-
-
-def _median_hours_by_month(handled: QuerySet) -> dict[str, float]:
-    """Per month of filing, the median hours from filing to resolution: in one grouped query on
-    PostgreSQL; elsewhere over the durations in Python (the same figure)."""
-    if connection.vendor == "postgresql":
-        rows = (
-            handled.annotate(month=TruncMonth("created_at"))
-            .values_list("month")
-            .annotate(median=_Median(_hours_between("created_at", "resolved_at")))
-            .order_by("month")
-        )
-        return {f"{timezone.localtime(month):%Y-%m}": median for month, median in rows}
-    durations: dict[str, list[float]] = defaultdict(list)
-    for created, resolved in handled.values_list("created_at", "resolved_at"):
-        month = f"{timezone.localtime(created):%Y-%m}"
-        durations[month].append((resolved - created).total_seconds() / 3600)
-    return {month: statistics.median(hours) for month, hours in durations.items()}
-
-
-def handling_by_month(*, within: str, since: dt.datetime) -> dict[str, dict[str, float]]:
-    """Per month of filing: the median hours from filing to resolution of the handled reports,
-    and the share (0-1) of reports that missed their deadline (resolved after it, or open past
-    it). Two queries."""
-    qs = Report.objects.filter(region__path__startswith=within, created_at__gte=since)
-    now = timezone.now()
-    late = Q(resolved_at__gt=F("due_at")) | overdue_q(now)
+    late = Q(resolved_at__gt=F("due_at")) | overdue_q(timezone.now())
     shares = (
         qs.exclude(state__in=FINAL_STATES)
         .annotate(month=TruncMonth("created_at"))
-        .values_list("month")
+        .values_list("region_id", "month")
         .annotate(n=Count("id"), late=Count("id", filter=late))
-        .order_by("month")
+        .order_by()
     )
-    medians = _median_hours_by_month(qs.filter(state__in=HANDLED_STATES, resolved_at__isnull=False))
-    out: dict[str, dict[str, float]] = {"median_hours": {}, "overdue_share": {}}
-    for month, n, n_late in shares:
-        key = f"{month:%Y-%m}"
-        out["overdue_share"][key] = round(n_late / n, 4) if n else 0.0
-        if key in medians:
-            out["median_hours"][key] = round(medians[key], 1)
+    out = tally_rows(shares, ("counted", "late"), x=month_key)
+    minutes = (
+        qs.filter(state__in=HANDLED_STATES, resolved_at__isnull=False)
+        .annotate(month=TruncMonth("created_at"), minutes=_WholeMinutes())
+        .values_list("region_id", "month", "minutes")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for region_id, month, whole, n in minutes:
+        tally_add(out.setdefault(region_id, {}), {"minutes": {month_key(month): {str(whole): n}}})
     return out
 
 
-def reports_by_month(*, within: str, since: dt.datetime) -> dict[str, int]:
-    """Reports filed per month (随手拍), duplicates and rejected ones included (one query)."""
+def _median(histogram: dict[str, int]) -> float:
+    """The median of the values a histogram ``{value: count}`` counts: the mean of the two
+    middle values when their number is even, as ``statistics.median``."""
+    values = sorted((int(v), n) for v, n in histogram.items() if n)
+    total = sum(n for _v, n in values)
+    middle, seen, low = (total - 1) // 2, 0, None
+    for value, n in values:
+        if low is None and seen + n > middle:
+            low = value
+        if seen + n > total // 2:
+            return (low + value) / 2
+        seen += n
+    raise ValueError("empty histogram")
+
+
+def handling_figures(tally: Tally) -> dict[str, dict[str, float]]:
+    """The handling chart of an area from its added-up ``handling_by_month`` tally: per month,
+    the median hours from filing to resolution (from whole minutes, to one decimal) and the
+    overdue share in percent."""
+    out: dict[str, dict[str, float]] = {"median_hours": {}, "overdue_share": {}}
+    minutes = tally.get("minutes", {})
+    late = tally.get("late", {})
+    for month, n in sorted(tally.get("counted", {}).items()):
+        out["overdue_share"][month] = round(100 * late.get(month, 0) / n, 1) if n else 0.0
+        if minutes.get(month):
+            out["median_hours"][month] = round(_median(minutes[month]) / 60, 1)
+    return out
+
+
+def reports_by_month(*, within: str, since: dt.datetime) -> dict[int, Tally]:
+    """Reports filed per region and month (随手拍), duplicates and rejected ones included:
+    ``{region_id: {"reports": {month: n}}}`` (one query)."""
     rows = (
         Report.objects.filter(region__path__startswith=within, created_at__gte=since)
         .annotate(month=TruncMonth("created_at"))
-        .values_list("month")
+        .values_list("region_id", "month")
         .annotate(n=Count("id"))
-        .order_by("month")
+        .order_by()
     )
-    return {f"{month:%Y-%m}": n for month, n in rows}
+    return tally_rows(rows, ("reports",), x=month_key)
 
 
 def reports_by_reporter(*, within: str = "") -> dict[int, int]:

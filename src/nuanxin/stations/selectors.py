@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.scoping import get_in_scope_or_404
+from nuanxin.core.tally import Tally, tally_add, tally_rows
 from nuanxin.core.timeutil import local_date
 from nuanxin.geo.coords import CoordSystem, from_wgs84
 from nuanxin.geo.models import Region
@@ -341,35 +342,40 @@ def figures_by_region(*, within: str = "") -> dict[int, dict[str, int]]:
     }
 
 
-def visits_by_occupation(*, within: str, since: dt.date) -> dict[str, int]:
-    """Visits since ``since`` per occupation (Chinese label), live and purged alike
-    (two queries)."""
-    totals: dict[str, int] = defaultdict(int)
+def visits_by_occupation(*, within: str, since: dt.date) -> dict[int, Tally]:
+    """Visits since ``since`` per region of the station and occupation code ("" where none was
+    recorded), live and purged alike: ``{region_id: {"visits": {code: n}}}`` (two queries)."""
+    out: dict[int, Tally] = {}
     for model, figure in ((Visit, Count("id")), (VisitAggregate, Sum("visits"))):
         rows = (
             model.objects.filter(day__gte=since, station__region__path__startswith=within)
-            .values_list("occupation")
+            .values_list("station__region_id", "occupation")
             .annotate(n=figure)
             .order_by()
         )
-        for code, n in rows:
-            totals[occupation_label(code) or code or _("未登记")] += n or 0
-    return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+        for region_id, tally in tally_rows(rows, ("visits",), x=lambda c: c or "").items():
+            tally_add(out.setdefault(region_id, {}), tally)
+    return out
 
 
-def visits_by_hour(*, within: str, since: dt.date) -> dict[int, int]:
-    """Visits since ``since`` by the local hour of the first check-in, 0-23 (one query).
+def occupation_name(code: str) -> str:
+    """An occupation code's Chinese label (the code itself if unknown; "未登记" for none)."""
+    return occupation_label(code) or code or _("未登记")
+
+
+def visits_by_hour(*, within: str, since: dt.date) -> dict[int, Tally]:
+    """Visits since ``since`` per region of the station and local hour of the first check-in,
+    0-23: ``{region_id: {"visits": {hour: n}}}`` (one query).
 
     Purged visits keep only their day, so the hours are those still within retention."""
     rows = (
         Visit.objects.filter(day__gte=since, station__region__path__startswith=within)
         .annotate(hour=ExtractHour("first_at", tzinfo=timezone.get_current_timezone()))
-        .values_list("hour")
+        .values_list("station__region_id", "hour")
         .annotate(n=Count("id"))
         .order_by()
     )
-    found = dict(rows)
-    return {hour: found.get(hour, 0) for hour in range(24)}
+    return tally_rows(rows, ("visits",))
 
 
 def stations_on_map(*, within: str) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from nuanxin.core.errors import ApplicationError, not_found
 from nuanxin.core.schema import date_in_range
 from nuanxin.core.scoping import get_in_scope_or_404
+from nuanxin.core.tally import Tally, month_key, tally_rows
 from nuanxin.core.timeutil import start_of_local_day, start_of_local_month
 from nuanxin.geo.coords import haversine_m
 from nuanxin.geo.models import Region
@@ -312,8 +313,9 @@ def figures_by_region(*, within: str = "") -> dict[int, dict[str, int]]:
     }
 
 
-def redeemed_by_month(*, within: str, since: dt.datetime) -> dict[str, int]:
-    """Points of the goods handed out per month of the pickup (one query)."""
+def redeemed_by_month(*, within: str, since: dt.datetime) -> dict[int, Tally]:
+    """Points of the goods handed out per month of the pickup, by the station's region:
+    ``{region_id: {"redeemed": {month: points}}}`` (one query)."""
     rows = (
         Order.objects.filter(
             status=OrderStatus.PICKED_UP,
@@ -321,8 +323,8 @@ def redeemed_by_month(*, within: str, since: dt.datetime) -> dict[str, int]:
             resolved_at__gte=since,
         )
         .annotate(month=TruncMonth("resolved_at"))
-        .values_list("month")
+        .values_list("station__region_id", "month")
         .annotate(points=Sum("points"))
-        .order_by("month")
+        .order_by()
     )
-    return {f"{month:%Y-%m}": points or 0 for month, points in rows}
+    return tally_rows(rows, ("redeemed",), x=month_key)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import not_found
 from nuanxin.core.scoping import get_in_scope_or_404, scope_to_jurisdiction
+from nuanxin.core.tally import Tally, month_key, tally_add
 from nuanxin.geo.coords import haversine_m
 from nuanxin.geo.models import RegionLevel
 from nuanxin.volunteering.models import (
@@ -420,35 +421,30 @@ def figures_by_region(*, within: str = "") -> dict[int, dict[str, float]]:
     }
 
 
-def service_by_month(*, within: str, since: Any) -> dict[str, dict[str, float]]:
-    """Verified hours, leaflets, errands and livestreams per month of the session (one
-    query)."""
+def service_by_month(*, within: str, since: Any) -> dict[int, Tally]:
+    """Verified hours, leaflets, errands and livestreams per region of the project and month of
+    the session: ``{region_id: {"hours": {month: h}, "leaflets": ..., ...}}`` (one query)."""
     rows = (
         Attendance.objects.filter(
             _SERVED, project__region__path__startswith=within, session__starts_at__gte=since
         )
         .annotate(month=TruncMonth("session__starts_at"))
-        .values_list("month")
+        .values_list("project__region_id", "month")
         .annotate(
             hours=Sum("hours_verified"),
             leaflets=Sum("quantity_verified"),
             errands=Sum("claim__errand_evidence__errands"),
             livestreams=Count("claim__livestream_evidence"),
         )
-        .order_by("month")
+        .order_by()
     )
-    out: dict[str, dict[str, float]] = {
-        "hours": {},
-        "leaflets": {},
-        "errands": {},
-        "livestreams": {},
-    }
-    for month, hours, leaflets, errands, livestreams in rows:
-        key = f"{month:%Y-%m}"
-        out["hours"][key] = float(Decimal(str(hours or 0)).quantize(Decimal("0.1")))
-        out["leaflets"][key] = leaflets or 0
-        out["errands"][key] = errands or 0
-        out["livestreams"][key] = livestreams
+    out = {}
+    for region_id, month, hours, *counts in rows:
+        hours = float(Decimal(str(hours or 0)).quantize(Decimal("0.1")))
+        numbers = (hours, *(n or 0 for n in counts))
+        tally = out.setdefault(region_id, {})
+        for trace, n in zip(("hours", "leaflets", "errands", "livestreams"), numbers, strict=True):
+            tally_add(tally, {trace: {month_key(month): n}})
     return out
 
 

@@ -162,7 +162,8 @@
       drawFigures(fresh.figures);
       drawCharts(fresh.charts);
       var stamp = document.getElementById("updated");
-      if (stamp) stamp.textContent = new Date().toLocaleTimeString("zh-CN", { hour12: false });
+      // when the figures were counted (the snapshot's time), not when they were fetched
+      if (stamp) stamp.textContent = new Date(fresh.figures.as_of).toLocaleTimeString("zh-CN", { hour12: false });
       document.body.dataset.refreshed = String((Number(document.body.dataset.refreshed) || 0) + 1);
     }).catch(function () { /* the screen keeps the last figures and tries again */ });
   }
