@@ -177,12 +177,45 @@ elif os.environ.get("NUANXIN_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["NUANXIN_TEST_DB_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A read replica (a streamed standby): the dashboard's pages, API and exports read from it
+# through nuanxin.core.replica, everything else (and every write) uses the primary.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests run against the primary's test database: the replica is the same data.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["nuanxin.core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "nuanxin.core.replica.ReplicaReadsMiddleware")
+# The URLs whose reads may go to the replica (a request that writes reads the primary after).
+REPLICA_READ_PATHS = ("/dashboard/", "/api/v1/dashboard/")
+
+# DATABASE_POOLER=pgbouncer: the database URLs lead to PgBouncer in transaction mode, which hands
+# each transaction to whichever server connection is free. Nothing may outlive a transaction
+# on the server side: no server-side cursors (Django's .iterator() opens them WITH HOLD) and
+# no prepared statements (psycopg prepares a query once it ran 5 times on a connection;
+# PgBouncer before 1.21 cannot follow them from one server connection to another).
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+if DATABASE_POOLER not in {"", "pgbouncer"}:
+    raise ValueError(f"DATABASE_POOLER must be pgbouncer or empty, not {DATABASE_POOLER!r}")
+for _database in DATABASES.values():
+    if DATABASE_POOLER and _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if redis_url := os.environ.get("REDIS_URL"):
+    # Shared by every app server: the cache, the counters kept in it (wrong pickup codes,
+    # station screen codes) and the sessions, read from Redis and written through to the
+    # database (cached_db), so a Redis restart logs nobody out.
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": redis_url,
+        "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "nuanxin"),
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Password policy: long enough, not one of the common passwords, not all digits, not like the
 # user's phone or name. Argon2 hashes new passwords; a PBKDF2 hash from before is still
@@ -244,6 +277,28 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploads on S3-compatible object storage (django-storages) when a bucket is named: AWS S3,
+# MinIO, Ceph, Aliyun OSS, Tencent COS... The bucket stays private; files are still addressed
+# under MEDIA_URL and served by the application after its checks (nuanxin.core.storage).
+if media_bucket := os.environ.get("MEDIA_S3_BUCKET"):
+    _s3_options = {
+        "bucket_name": media_bucket,
+        "location": os.environ.get("MEDIA_S3_PREFIX", ""),
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+    }
+    # An option left unset keeps boto3's own (keys: AWS_ACCESS_KEY_ID, ~/.aws, an instance role).
+    for _option, _value in (
+        ("endpoint_url", os.environ.get("MEDIA_S3_ENDPOINT_URL")),
+        ("region_name", os.environ.get("MEDIA_S3_REGION")),
+        ("addressing_style", os.environ.get("MEDIA_S3_ADDRESSING_STYLE")),
+        ("access_key", os.environ.get("MEDIA_S3_ACCESS_KEY")),
+        ("secret_key", os.environ.get("MEDIA_S3_SECRET_KEY")),
+    ):
+        if _value:
+            _s3_options[_option] = _value
+    STORAGES["default"] = {"BACKEND": "nuanxin.core.storage.MediaS3Storage", "OPTIONS": _s3_options}
 # Static files are served straight from the installed packages, so no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

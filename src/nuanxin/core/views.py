@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from nuanxin.core.edge import responder_for
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.home import HomeCard, home_cards, home_panels
 from nuanxin.core.notifications import notifications_mark_read, notifications_of, unread_count
+from nuanxin.core.storage import stored_file_response
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -65,6 +67,8 @@ def public_media(request: HttpRequest, path: str) -> HttpResponse:
     """Serve an uploaded file from one of the public media folders, nothing else."""
     if not path.startswith(settings.PUBLIC_MEDIA_PREFIXES) or ".." in path.split("/"):
         raise Http404
+    if not isinstance(default_storage, FileSystemStorage):
+        return stored_file_response(path)  # object storage (MEDIA_S3_BUCKET)
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
