@@ -18,13 +18,13 @@ street one-way) with 500 stations and 200,000 demand points at random, in the sa
 
 Then the maximal covering problem on the 100k graph: 2,000 candidate sites, the demand points
 (20,000 of them) and p = 20 and 50, on one cost matrix: ``siting.mclp_exact`` with HiGHS's own
-API (highspy: the linear relaxation by primal simplex, branch and bound from the greedy choice
-only when that relaxation is fractional), the same model through scipy.optimize.milp, the
-greedy method, and spopt's MCLP (PuLP with CBC) given the same matrix (the uncovered points,
-merged as ``mclp_exact`` merges them, and the 2,000 candidates); the exact objectives must
-agree. And the import of a 100k-node OpenStreetMap file written with osmium. Memory is the
-peak of Python-tracked allocations (numpy registers its arrays with tracemalloc) during the
-call.
+API (highspy: the linear relaxation by primal simplex; when it is fractional, sites fixed by
+its duals and a local-search choice, branch and bound on the rest), the whole model through
+scipy.optimize.milp, the greedy method, and spopt's MCLP (PuLP with CBC) given the same matrix
+(the uncovered points, merged as ``mclp_exact`` merges them, and the 2,000 candidates); the
+exact objectives must agree. And the import of a 100k-node OpenStreetMap file written with
+osmium. Memory is the peak of Python-tracked allocations (numpy registers its arrays with
+tracemalloc) during the call.
 
 Run: ``uv run python benchmarks/bench_coverage.py`` (or ``benchmarks/run.py coverage``).
 Sizes: ``BENCH_COVERAGE_SIZES=10000,100000``; parts: ``BENCH_COVERAGE_PARTS=sizes,mclp,import``;
@@ -257,7 +257,8 @@ def bench_mclp() -> list[dict]:
                 )
             )
             row[engine] = {"s": seconds, "value": exact.value, "gap": exact.gap,
-                           "optimal": exact.optimal, "status": exact.status}  # fmt: skip
+                           "optimal": exact.optimal, "status": exact.status,
+                           "extra": exact.extra}  # fmt: skip
         greedy, greedy_s, _ = measured(lambda p=p: mclp_greedy(reach, weights, covered, p))
         row["greedy"] = {"s": greedy_s, "value": greedy.value, "gap": greedy.gap}
         value, build_s, solve_s = spopt_mclp(a, w, p, limit)
@@ -279,6 +280,13 @@ def print_mclp(row: dict) -> None:
         return f"{name} {r['s']:.1f} s value {r['value']:.0f} ({state})"
 
     sp = row["spopt"]
+    how = row["highs"]["extra"]
+    print(
+        f"MCLP p={row['p']} highs: {how.get('rounds', 0)} relaxation round(s), sites fixed "
+        f"closed {how.get('fixed_closed', 0)} open {how.get('fixed_open', 0)}, proof "
+        f"{'relaxation integral' if how.get('relaxation_integral') else how.get('proof', '-')}",
+        flush=True,
+    )
     print(
         f"MCLP p={row['p']} ({row['rows']} rows, reach matrix {row['reach_matrix_s']:.1f} s, "
         f"limit {row['limit_s']:.0f} s): {one('highs')}; {one('scipy')}; "

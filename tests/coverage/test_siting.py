@@ -1,4 +1,5 @@
-"""Siting: the exact MCLP equals brute force; the greedy bound holds; LSCP is minimal."""
+"""Siting: the exact MCLP equals brute force, its bounds hold, and hold when time runs out; the
+greedy bound holds; LSCP is minimal."""
 
 import itertools
 
@@ -7,7 +8,12 @@ import pytest
 from scipy import sparse
 
 from nuanxin.core.errors import ApplicationError
+from nuanxin.coverage import siting
 from nuanxin.coverage.siting import (
+    _improved_by_exchange,
+    _price_bounds,
+    _reduce,
+    _uncovered_reach,
     covered_value,
     lscp_exact,
     mclp_brute_force,
@@ -185,3 +191,109 @@ def test_mclp_exact__both_ways_to_optimality__agree_with_brute_force_on_random_i
                 fallback += 1
     # both paths are exercised by these instances
     assert shortcut and fallback
+
+
+def _model_value(model, sites):
+    """The value of opening ``sites`` (kept columns) in a reduced model, counted directly."""
+    if not sites:
+        return 0.0
+    hit = np.asarray(model.a[:, list(sites)].sum(axis=1)).ravel() > 0
+    return float(model.own[list(sites)].sum() + model.w[hit].sum())
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("p", [1, 2, 4])
+def test_price_bounds__hold_for_any_prices_with_a_site_open_or_closed(seed, p):
+    reach, weights, covered = _instance(seed, points=30, candidates=9, density=0.3)
+    a, w = _uncovered_reach(reach, weights, covered)
+    model = _reduce(a, w)
+    k = len(model.columns)
+    rng = np.random.default_rng(seed)
+    # any prices between 0 and the weights, not only the relaxation's duals
+    for u in (np.zeros(len(model.w)), model.w.copy(), rng.random(len(model.w)) * model.w):
+        total, with_open, with_closed = _price_bounds(model, u, p)
+        choices = [c for r in range(min(p, k) + 1) for c in itertools.combinations(range(k), r)]
+        values = {c: _model_value(model, c) for c in choices}
+        assert total >= max(values.values()) - 1e-9
+        for j in range(k):
+            assert with_open[j] >= max(v for c, v in values.items() if j in c) - 1e-9
+            assert with_closed[j] >= max(v for c, v in values.items() if j not in c) - 1e-9
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_improved_by_exchange__no_worse_and_no_single_exchange_improves_it(seed):
+    reach, weights, covered = _instance(seed, points=40, candidates=10, density=0.25)
+    model = _reduce(*_uncovered_reach(reach, weights, covered))
+    k, p = len(model.columns), 3
+    for start in (np.zeros(k, dtype=bool), np.arange(k) < min(p, k)):
+        found = _improved_by_exchange(model, start, p)
+        sites = set(np.flatnonzero(found).tolist())
+        value = _model_value(model, sites)
+        assert len(sites) <= p
+        assert value >= _model_value(model, np.flatnonzero(start).tolist()) - 1e-9
+        moves = [sites | {j} for j in range(k) if len(sites) < p] + [
+            (sites - {i}) | {j} for i in sites for j in range(k) if j not in sites
+        ]
+        assert all(_model_value(model, m) <= value + 1e-9 for m in moves)
+
+
+def _tied_instance(seed, unit):
+    rng = np.random.default_rng(seed)
+    reach = sparse.csr_matrix(rng.random((40, 12)) < 0.3)
+    weights = np.ones(40) if unit else rng.integers(1, 50, size=40).astype(float)
+    return reach, weights, rng.random(40) < 0.2
+
+
+def test_mclp_exact__fixing_sites_by_bounds__equals_brute_force_with_ties_and_large_p():
+    # unit weights make many choices tie; p up to every candidate but one
+    paths, fixed_closed, fixed_open = set(), 0, 0
+    for seed in range(24):
+        for unit in (False, True):
+            reach, weights, covered = _tied_instance(seed, unit)
+            for p in (3, 4, 10, 11):
+                best, _combo = mclp_brute_force(reach, weights, covered, p)
+                result = mclp_exact(reach, weights, covered, p)
+                assert result.optimal and result.gap == 0 and result.bound == result.value
+                assert result.value == pytest.approx(best) and len(result.chosen) <= p
+                hit = np.asarray(reach[:, result.chosen].sum(axis=1)).ravel() > 0
+                assert weights[hit & ~covered].sum() == pytest.approx(best)
+                paths.add(result.extra.get("proof", "relaxation_integral"))
+                fixed_closed += result.extra["fixed_closed"]
+                fixed_open += result.extra["fixed_open"]
+    # sites were fixed both ways, and every way of proving the optimum was taken
+    assert fixed_closed and fixed_open
+    assert paths == {"relaxation_integral", "bounds", "branch_and_bound"}
+
+
+def test_mclp_exact__time_limit_in_branch_and_bound__reports_a_true_bound(monkeypatch):
+    reach, weights, covered = _instance(3, points=300, candidates=60, density=0.06)
+    exact = mclp_exact(reach, weights, covered, 8)
+    assert exact.optimal
+    real = siting._solve_highs
+
+    def stopped_at_once(*args, **kwargs):
+        if kwargs.get("relaxation") or kwargs.get("start") is None:
+            return real(*args, **kwargs)
+        # branch and bound stopped before it proved anything
+        return siting._Solved(None, False, -np.inf)
+
+    monkeypatch.setattr(siting, "_solve_highs", stopped_at_once)
+    stopped = mclp_exact(reach, weights, covered, 8)
+    if stopped.optimal:  # settled before branch and bound: then it must be the optimum
+        assert stopped.value == pytest.approx(exact.value)
+        return
+    assert stopped.status in ("time_limit", "time_limit_greedy")
+    assert stopped.value <= exact.value + 1e-9 <= stopped.bound + 2e-9
+    assert stopped.gap == pytest.approx((stopped.bound - stopped.value) / stopped.bound)
+    assert covered_value(*_uncovered_reach(reach, weights, covered), stopped.chosen) == (
+        pytest.approx(stopped.value)
+    )
+
+
+def test_mclp_exact__no_time_for_the_relaxation__returns_the_greedy_choice_and_its_bound():
+    reach, weights, covered = _instance(3, points=300, candidates=60, density=0.06)
+    exact = mclp_exact(reach, weights, covered, 8)
+    rushed = mclp_exact(reach, weights, covered, 8, time_limit=1e-9)
+    assert rushed.value <= exact.value + 1e-9 <= rushed.bound + 2e-9
+    if not rushed.optimal:
+        assert rushed.status in ("time_limit", "time_limit_greedy") and rushed.gap > 0
