@@ -120,3 +120,43 @@ def test_only_the_report_form_asks_to_be_kept_on_the_phone(client, tree):
     assert client.get("/reports/new/")["Nuanxin-Offline"] == "keep"
     assert "Nuanxin-Offline" not in client.get("/reports/mine/")
     assert "Nuanxin-Offline" not in client.get("/")
+
+
+def test_a_workers_pages_name_the_report_form_for_the_phone_to_keep_ahead(client, tree):
+    from tests.factories import UserFactory
+
+    worker = UserFactory(region=tree["A1a"])
+    client.force_login(worker)
+    html = client.get("/points/").content.decode()
+
+    assert f'data-keep="/reports/new/" data-owner="{worker.pk}"' in html
+
+
+def test_staff_and_visitors_pages_keep_nothing_ahead(client, rf, tree):
+    from django.contrib.auth.models import AnonymousUser
+
+    from nuanxin.accounts.models import Role
+    from nuanxin.core.pwa import offline_pages
+    from tests.factories import UserFactory
+
+    assert "data-keep" not in client.get("/").content.decode()
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    assert offline_pages(request) == []
+    request.user = UserFactory(role=Role.COMMUNITY_STAFF, region=tree["A1a"])
+    assert request.user.is_staff and offline_pages(request) == []
+    request.user = UserFactory(role=Role.WORKER, region=tree["A1a"])
+    assert offline_pages(request) == ["/reports/new/"]
+
+
+def test_the_offline_page_leads_to_the_report_form(client):
+    html = client.get("/offline/").content.decode()
+
+    assert 'href="/reports/new/"' in html and "写随手拍（离线草稿）" in html
+
+
+def test_the_worker_refreshes_pages_kept_ahead_after_an_hour(client):
+    body = client.get("/sw.js").content.decode()
+    config = json.loads(body[body.index("var CONFIG = ") + 13 : body.index(";\nvar VERSION")])
+
+    assert config["keepRefreshMs"] == 3600 * 1000 and config["keepHeader"] == "Nuanxin-Offline"

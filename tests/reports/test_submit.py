@@ -44,6 +44,16 @@ def test_submit__routes_to_the_grid_and_its_community_and_records_history(
     assert Notification.objects.filter(user=reporter, kind="reports.submitted").count() == 1
 
 
+def test_submit__the_receipt_names_the_community_that_reviews_not_the_grid(
+    tree, reporter, cat, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(tree, reporter, cat)
+
+    receipt = Notification.objects.get(user=reporter, kind="reports.submitted")
+    assert tree["A1a"].name in receipt.body and tree["A1a-1"].name not in receipt.body
+
+
 @pytest.mark.parametrize("system,convert", [("gcj02", wgs84_to_gcj02), ("bd09", wgs84_to_bd09)])
 def test_submit__converts_map_coordinates_to_wgs84(tree, reporter, cat, system, convert):
     lon, lat = convert(*f.IN_A1A_1)

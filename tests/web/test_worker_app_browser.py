@@ -9,12 +9,13 @@ import time
 import pytest
 from PIL import Image
 
+from nuanxin.accounts.models import User
 from nuanxin.reports.models import Report, ReportSupport
 from tests.factories import TEST_PASSWORD
 from tests.helpers import give_location_consent
 from tests.reports import factories as f
 from tests.stations.factories import make_station
-from tests.web.worker_pages import log_in, worker_paths
+from tests.web.worker_pages import KEPT_FORM, KEPT_FORM_SCRIPTS, log_in, wait_until, worker_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -174,6 +175,21 @@ def test_report_photo_is_shrunk_on_the_phone_and_a_duplicate_is_supported_before
     assert ReportSupport.objects.filter(report=earlier, user=rider).count() == 1
     assert Report.objects.count() == 1
 
+    # The pin can be moved: dragged a little to the east, it sends the new point.
+    lon_before = float(phone.locator("#id_lon").input_value())
+    marker = phone.get_by_role("button", name="问题位置（可拖动）")
+    marker.evaluate("pin => pin.scrollIntoView({block: 'center'})")
+    pin = marker.bounding_box()
+    x, y = pin["x"] + pin["width"] / 2, pin["y"] + pin["height"] * 0.3
+    phone.mouse.move(x, y)
+    phone.mouse.down()
+    phone.mouse.move(x + 30, y, steps=5)
+    phone.mouse.move(x + 60, y, steps=5)
+    phone.mouse.up()
+    phone.wait_for_function(
+        f"() => parseFloat(document.getElementById('id_lon').value) > {lon_before}"
+    )
+
 
 def test_report_filed_online_carries_the_shrunk_photo(live_server, phone, tree):
     cat = f.category(code="pothole-app", name="路面坑洼（应用）", points=5)
@@ -244,3 +260,149 @@ def test_the_accessibility_check_can_fail(live_server, phone, tree):
     )
     ids = {v["id"] for v in Axe().run(phone).response["violations"]}
     assert "button-name" in ids
+
+
+def test_the_demo_worker_installs_the_app_reports_offline_checks_in_and_is_notified(
+    demo_city, live_server, phone, screenshot_dir
+):
+    """The issue's whole story on one phone, as the demo rider: the app installs, every worker
+    feature opens from the home screen, the report form works with no signal although it was
+    never opened, the report goes out once, a check-in pays only at the station, and the
+    rider is told when the report is accepted (inbox, badge and a push on the phone)."""
+    from nuanxin.core.models import IdempotencyRecord
+    from nuanxin.reports.models import Category
+    from nuanxin.reports.services import report_accept
+    from nuanxin.stations.models import Station, Visit
+    from nuanxin.stations.services import checkin_path
+
+    haisheng = Station.objects.get(name="海盛社区新业态新就业群体服务驿站")
+    # Open around the clock, so that the check-in below does not depend on the time of the run.
+    station = make_station(lon=haisheng.lon + 0.002, lat=haisheng.lat, name="海盛社区测试驿站")
+    base = live_server.url
+    rider = log_in(phone, live_server)
+    give_location_consent(rider)
+    phone.context.grant_permissions(["geolocation", "notifications"], origin=base)
+    at_station = {"latitude": station.lat, "longitude": station.lon}
+    phone.context.set_geolocation(at_station)
+
+    # Installable: Chromium's own check finds nothing missing once the worker is in control.
+    phone.goto(f"{base}/")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    cdp = phone.context.new_cdp_session(phone)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"] == f"{base}/manifest.webmanifest" and manifest["errors"] == []
+    # A test's browser context is a private window, which Chromium never installs from; that is
+    # the one thing it may name.
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+    cdp.detach()  # a second DevTools session would undo the offline switch below for the page
+
+    # Every worker feature is one tap from the home screen.
+    links = set(
+        phone.eval_on_selector_all(
+            "main a[href], nav.tabbar a[href], header a[href]",
+            "links => links.map(a => new URL(a.href).pathname)",
+        )
+    )
+    features = {
+        "/stations/",  # the nearest open station, check-in by QR from its page
+        "/reports/new/",  # 随手拍
+        "/reports/mine/",
+        "/points/",  # available and held, what pays
+        "/store/",  # the shop
+        "/volunteer/",  # volunteer tasks near me
+        "/registry/me/",  # community registration
+        "/me/notifications/",
+        "/accounts/profile/",
+    }
+    assert features <= links, features - links
+    for path in sorted(features):
+        assert phone.request.get(f"{base}{path}").status == 200, path
+
+    # The home page had the phone keep the report form (and what it loads) ahead of a visit.
+    wait_until(phone, KEPT_FORM)
+    wait_until(phone, KEPT_FORM_SCRIPTS)
+
+    # No signal: the form opens from the phone, the report is kept and waits.
+    reports_before = rider.reports.count()
+    phone.context.set_offline(True)
+    phone.goto(f"{base}/reports/new/")
+    assert phone.locator("#report-form").is_visible()
+    phone.wait_for_function("() => document.getElementById('id_lon').value !== ''")
+    category = next(
+        c
+        for c in Category.objects.filter(is_active=True).order_by("sort_order", "code")
+        if not any(q.get("required") for q in c.questions)
+    )
+    phone.get_by_label("问题类别").select_option(category.code)
+    phone.get_by_label("问题描述").fill("驿站门口的井盖松了，离线写的")
+    phone.locator("#id_photos").set_input_files(
+        files=[{"name": "cover.jpg", "mimeType": "image/jpeg", "buffer": _big_jpeg()}]
+    )
+    phone.wait_for_selector("#photo-previews li img")
+    phone.get_by_role("button", name="提交").click()
+    phone.wait_for_selector("#drafts .draft[data-state='waiting']")
+    phone.screenshot(path=str(screenshot_dir / "app-offline-draft.png"), full_page=True)
+    assert rider.reports.count() == reports_before
+
+    # The signal returns: sent, once, with its photo shrunk on the phone.
+    phone.context.set_offline(False)
+    phone.wait_for_selector("#drafts .draft[data-state='sent']")
+    phone.evaluate("() => window.dispatchEvent(new Event('online'))")
+    phone.wait_for_timeout(500)
+    assert rider.reports.count() == reports_before + 1
+    report = rider.reports.latest("pk")
+    assert report.description == "驿站门口的井盖松了，离线写的"
+    with Image.open(report.photos.get().image.open()) as stored:
+        assert max(stored.size) <= 1600
+    assert IdempotencyRecord.objects.filter(principal=f"user:{rider.pk}").count() >= 1
+
+    # A check-in from a photo of the poster far away is refused; at the station it counts.
+    phone.context.set_geolocation({"latitude": station.lat + 0.01, "longitude": station.lon})
+    phone.goto(f"{base}{checkin_path(station)}")
+    phone.get_by_role("button", name="用手机定位签到").tap()
+    phone.locator("[role=alert][data-code='stations.too_far']").wait_for()
+    assert not Visit.objects.filter(worker=rider, station=station).exists()
+    phone.context.set_geolocation(at_station)
+    phone.get_by_role("button", name="用手机定位签到").tap()
+    phone.wait_for_selector(".visit-list li")
+    assert Visit.objects.filter(worker=rider, station=station).count() == 1
+
+    # The community accepts the report: the rider is told in the inbox, with the badge.
+    phone.goto(f"{base}/")
+    before = phone.locator("header .bell").inner_text()
+    unread = int(before[1:] or 0)
+    report_accept(report=report, reviewer=User.objects.get(phone="13800000004"), note="")
+    phone.reload()
+    assert phone.locator("header .bell .count").inner_text() == str(unread + 1)
+    phone.goto(f"{base}/me/notifications/")
+    assert f"随手拍 #{report.pk} 已受理" in phone.locator("main").inner_text()
+    phone.screenshot(path=str(screenshot_dir / "app-notified.png"), full_page=True)
+
+    # And on the phone itself: the worker shows a push as a system notification.
+    cdp = phone.context.new_cdp_session(phone)
+    cdp.send("ServiceWorker.enable")
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
+    for _ in range(50):
+        if registrations:
+            break
+        phone.wait_for_timeout(100)
+    payload = f'{{"title": "随手拍 #{report.pk} 已受理", "body": "", "url": "/me/notifications/"}}'
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": base, "registrationId": registrations[0]["registrationId"], "data": payload},
+    )
+    shown = []
+    for _ in range(50):
+        shown = phone.evaluate(
+            "() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
+            ".then(list => list.map(n => n.title))"
+        )
+        if shown:
+            break
+        phone.wait_for_timeout(100)
+    assert shown == [f"随手拍 #{report.pk} 已受理"]

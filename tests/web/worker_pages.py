@@ -52,3 +52,22 @@ def log_in(page, live_server, phone: str = DEMO_WORKER, language: str = "zh-hans
     ]
     page.context.add_cookies([{**cookie, "url": live_server.url} for cookie in cookies])
     return user
+
+
+# Whether the phone keeps the report form, and the scripts it needs to write a draft offline.
+KEPT_FORM = "() => caches.open('nuanxin-pages').then(c => c.match('/reports/new/')).then(Boolean)"
+KEPT_FORM_SCRIPTS = (
+    "() => caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
+    ".then(c => c.keys())))).then(lists => lists.flat().map(r => new URL(r.url).pathname))"
+    ".then(paths => paths.some(p => p.endsWith('/drafts.js'))"
+    " && paths.some(p => p.endsWith('/report-new.js')))"
+)
+
+
+def wait_until(page, script: str, tries: int = 150) -> None:
+    """Poll a script whose answer is a promise (the Cache API's) until it gives true."""
+    for _ in range(tries):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {script}")

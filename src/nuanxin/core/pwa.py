@@ -17,11 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw
+
+from nuanxin.core.access import may_open
 
 THEME_COLOUR = "#c2410c"
 BACKGROUND_COLOUR = "#fff8f3"
@@ -38,6 +40,12 @@ SHELL_STATIC = (
 # A page that answers with this header is kept on the phone by the worker (the report form,
 # so that a report can be written with no signal); any other page is only ever fetched.
 OFFLINE_HEADER = "Nuanxin-Offline"
+# The pages a logged-in worker's phone keeps before they are ever opened (URL names, left out
+# when not installed): any page of the app asks the service worker to fetch them, so the report
+# form opens with no signal even on the first day. The page itself must answer OFFLINE_HEADER.
+OFFLINE_PAGES = ("reports:new",)
+# How long a page kept that way stays without being fetched again for the same account.
+OFFLINE_PAGES_REFRESH_SECONDS = 3600
 
 
 def _draw_icon(size: int, *, maskable: bool) -> bytes:
@@ -133,6 +141,24 @@ def manifest_data() -> dict:
     }
 
 
+def offline_pages(request: HttpRequest) -> list[str]:
+    """The pages this request's user may open that their phone keeps for use with no signal:
+    none for a visitor or staff (the app is the workers'), else those of OFFLINE_PAGES that are
+    installed and open for them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.is_staff:
+        return []
+    urls = []
+    for name in OFFLINE_PAGES:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        if may_open(request, url):
+            urls.append(url)
+    return urls
+
+
 def shell_urls() -> list[str]:
     """What the worker stores at install: the offline page, the shell's static files, icons."""
     return [reverse("offline"), *(static(p) for p in SHELL_STATIC), *icon_urls()]
@@ -156,6 +182,7 @@ def worker_source() -> str:
         "offline": reverse("offline"),
         "static": settings.STATIC_URL,
         "keepHeader": OFFLINE_HEADER,
+        "keepRefreshMs": OFFLINE_PAGES_REFRESH_SECONDS * 1000,
         "inbox": reverse("core:notifications"),
         "pushTitle": "暖新",
         "pushIcon": icon_urls()[0],
@@ -191,4 +218,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def offline(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/offline.html")
+    # The page is the same for everyone (it is kept at install): it names the report form by
+    # its URL, not by whether this visitor may open it.
+    try:
+        report_url = reverse("reports:new")
+    except NoReverseMatch:
+        report_url = ""
+    return render(request, "core/offline.html", {"report_url": report_url})

@@ -262,8 +262,10 @@ def _create(
         report,
         kind="submitted",
         title=texts.text(gettext_noop("已收到您的随手拍 #%(id)d"), id=report.pk),
+        # Named as the form names it: the community that reviews, never the grid staff work in.
         body=texts.text(
-            gettext_noop("我们已转给%(region)s，审核后会通知您。"), region=routing.region.name
+            gettext_noop("我们已转给%(region)s，审核后会通知您。"),
+            region=(routing.community or routing.region).name,
         ),
     )
     return report

@@ -5,7 +5,8 @@
 //   <form data-confirm="text">   asks before submitting
 //   <a data-reload>              reloads the page (the offline page's "try again")
 //   <form data-forget-pages>     drops the pages the app kept on the phone (logout)
-// It also registers the app's service worker, named by <link rel="manifest" data-worker>.
+// It also registers the app's service worker, named by <link rel="manifest" data-worker>, and
+// asks it to keep the pages named by that link's data-keep for the account in data-owner.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -34,5 +35,17 @@
   var manifest = document.querySelector("link[rel=manifest][data-worker]");
   if (manifest && "serviceWorker" in navigator) {
     navigator.serviceWorker.register(manifest.dataset.worker, { scope: "/" }).catch(function () {});
+    // A logged-in worker's phone keeps the pages named in data-keep (the report form), so they
+    // open with no signal before they were ever visited. The worker decides whether they are
+    // due (missing, older than an hour, or kept for another account).
+    if (manifest.dataset.keep && navigator.onLine) {
+      navigator.serviceWorker.ready.then(function (registration) {
+        if (!registration.active) return;
+        registration.active.postMessage({
+          keep: manifest.dataset.keep.split(" "),
+          owner: manifest.dataset.owner || ""
+        });
+      }).catch(function () {});
+    }
   }
 })();

@@ -27,7 +27,7 @@
   function drawPin(latlng) {
     if (marker) marker.setLatLng(latlng);
     else {
-      marker = L.marker(latlng, { draggable: true }).addTo(map);
+      marker = L.marker(latlng, { draggable: true, alt: mapElement.dataset.pinLabel || "" }).addTo(map);
       marker.on("dragend", function () {
         var at = marker.getLatLng();
         place(at.lng, at.lat, mapCrs);
@@ -118,9 +118,15 @@
     var url = form.dataset.nearbyUrl + "?" + new URLSearchParams({
       lon: lonInput.value, lat: latInput.value, coord_system: crsInput.value, category: category.value
     });
-    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+    fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    }).then(function (html) {
       nearbyBox.innerHTML = html;
       nearbyBox.dataset.loaded = String(Date.now());
+    }).catch(function () {
+      // No signal (a draft written offline): the check waits for the server, nothing is shown.
+      nearbyBox.innerHTML = "";
     });
   }
 
@@ -163,6 +169,8 @@
   var longSide = Number(photos.dataset.longSide || 1600);
   var kept = [];
   var shrinking = null;
+  var takeText = document.getElementById("photo-take-text");
+  var takeFirst = takeText.textContent;
 
   function decode(file) {
     if (window.createImageBitmap) {
@@ -218,6 +226,9 @@
       previews.append(item);
     });
     previews.dataset.count = String(kept.length);
+    // The camera button says how many are taken, and that another one adds to them.
+    takeText.textContent = !kept.length ? takeFirst
+      : kept.length >= maxPhotos ? photos.dataset.full : fill(photos.dataset.more, { n: kept.length });
     previews.dataset.bytes = String(kept.reduce(function (n, f) { return n + f.size; }, 0));
   }
   photos.addEventListener("change", function () {
@@ -265,7 +276,14 @@
       status.classList.add("error");
       return;
     }
-    if (!navigator.onLine && window.NuanxinDrafts) {
+    if (!navigator.onLine && !window.NuanxinDrafts) {
+      // No signal and no way to keep a draft here: say so rather than lose what was written.
+      e.preventDefault();
+      status.textContent = status.dataset.unsaved;
+      status.classList.add("error");
+      return;
+    }
+    if (!navigator.onLine) {
       // No signal: the report is kept on the phone and sent when the connection returns.
       e.preventDefault();
       window.NuanxinDrafts.keep(form).then(function () {
