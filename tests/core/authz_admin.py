@@ -1,10 +1,15 @@
-"""The admin's side of the authorisation matrix: the URLs of a registered model's views and the
-world's object of that model (``refusal_world``'s, in county B), where the world has one."""
+"""The admin's side of the authorisation matrix: the URLs of a registered model's views, the
+world's object of that model (``refusal_world``'s, in county B), where the world has one, and
+what a write sends (the change form as the page shows it, an action on one row) and must leave
+alone when it is refused."""
 
+from html.parser import HTMLParser
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 
+from nuanxin.core.models import AuditLog
 from tests.core.authz_world import AuthzWorld
 
 # Model label -> (the world's kind, the field its id is in). People are the world's callers.
@@ -67,3 +72,86 @@ def url(label: str, view: str, pk: str | None = None) -> str:
         "delete": f"{base}{pk}/delete/",
         "history": f"{base}{pk}/history/",
     }[view]
+
+
+# --- Writes ----------------------------------------------------------------------------------
+
+
+def actions_of(label: str) -> list[str]:
+    """Every action the model's admin declares, the site's own (delete_selected) included,
+    whoever asks: which of them a caller is offered is the admin's to decide per request."""
+    model_admin = admin.site._registry[model_of(label)]
+    return sorted(name for _func, name, _description in model_admin._get_base_actions())
+
+
+def fingerprint(label: str, pk: str | None) -> tuple[Any, ...]:
+    """What a refused write must leave as it was: the model's rows, its object's fields, and
+    the audit log and the admin's log (every write through a service or the admin adds one)."""
+    model = model_of(label)
+    rows = model._base_manager
+    own = list(rows.filter(pk=pk).values()) if pk is not None else []
+    return rows.count(), own, AuditLog.objects.count(), LogEntry.objects.count()
+
+
+class _FormFields(HTMLParser):
+    """The fields a browser would send from the admin's change form (``<model>_form``)."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id, self.inside, self.fields = form_id, False, []
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside:
+            return
+        if tag == "option":
+            if self._select and "selected" in a:
+                self.fields.append((self._select, a.get("value", "")))
+            return
+        name, kind = a.get("name", "__prefix__"), a.get("type", "text")
+        if "__prefix__" in name:  # the empty row an inline copies from
+            return
+        if tag == "input" and kind in ("checkbox", "radio"):
+            if "checked" in a:
+                self.fields.append((name, a.get("value", "on")))
+        elif tag == "input" and (kind not in ("file", "submit", "button") or name == "_save"):
+            self.fields.append((name, a.get("value", "")))
+        elif tag == "select":
+            self._select = name
+        elif tag == "textarea":
+            self._textarea = name
+            self.fields.append((name, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None and self.fields[-1][0] == self._textarea:
+            self.fields[-1] = (self._textarea, self.fields[-1][1] + data)
+
+
+def form_data(label: str, html: str) -> dict[str, list[str]]:
+    """The change form's fields as the page shows them, the way ``Client.post`` takes them;
+    the token against forged requests is left out (the test client does not check it)."""
+    parser = _FormFields(f"{model_of(label)._meta.model_name}_form")
+    parser.feed(html)
+    data: dict[str, list[str]] = {"_save": ["保存"]}
+    for name, value in parser.fields:
+        if name != "csrfmiddlewaretoken":
+            data.setdefault(name, []).append(value)
+    return data
+
+
+def action_data(action: str, pk: str) -> dict[str, Any]:
+    """The changelist's action form with one row ticked, confirmed (``post``) at once."""
+    return {"action": action, "index": "0", "select_across": "0", "_selected_action": [pk],
+            "post": "yes"}  # fmt: skip

@@ -1,6 +1,7 @@
-"""Who may open the admin: every model registered in ``django.contrib.admin.site`` (its
-changelist, add, change, delete and history views) x every role x the caller who holds the
-world's object and the caller who does not, against the table ``ADMIN`` below.
+"""Who may open the admin and write through it: every model registered in
+``django.contrib.admin.site`` (its changelist, add, change, delete and history views; below,
+its writes) x every role x the caller who holds the world's object and the caller who does
+not, against the tables ``ADMIN`` and ``WRITES`` below.
 
 ``ScopedAdmin`` decides: region staff who govern the model's rows see them (some models: only
 the city's admin, party staff, the station's keeper, the enterprise's liaison); adding and
@@ -16,9 +17,13 @@ views are asked. A registered model with no entry fails, and so does an entry fo
 gone.
 """
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin.sites import all_sites
 
 from tests.core import authz_admin
 from tests.core import authz_calls as calls
@@ -133,15 +138,23 @@ def test_every_admin_model_has_a_rule() -> None:
     assert sorted(set(ADMIN) - set(MODELS)) == [], "these entries name models that are gone"
 
 
+def test_the_project_has_one_admin_site() -> None:
+    """A second site would register its own admins: they would need their own tables."""
+    assert list(all_sites) == [admin.site]
+
+
 def test_the_world_has_an_object_for_every_entry_that_opens_one() -> None:
     with_object = sorted(label for label, entry in ADMIN.items() if entry.open is not None)
     assert with_object == sorted(authz_admin.OBJECTS)
     assert all((e.open is None) == (e.delete is None) for e in ADMIN.values())
 
 
-def _ask(world: AuthzWorld, who: str | None, label: str, view: str, pk: str | None):
+def _ask(
+    world: AuthzWorld, who: str | None, label: str, view: str, pk: str | None, render: bool = True
+):
     url = authz_admin.url(label, view, pk)
-    return calls.ask(world.client(who), "get", url, ids=[pk] if pk else [], page=True)
+    ids = [pk] if pk else []
+    return calls.ask(world.client(who), "get", url, ids=ids, page=True, render=render)
 
 
 @pytest.mark.parametrize("label", MODELS)
@@ -151,13 +164,21 @@ def test_each_role_opens_the_admin_views_the_table_says(world: AuthzWorld, label
     pk = authz_admin.object_pk(world, label)
     missing = str(authz_admin.MISSING_PK)
     problems = []
+    rendered: set[str] = set()  # each view's page is rendered for the first caller it opens to
+
+    def ask(who: str | None, view: str, pk: str | None) -> calls.Answer:
+        answer = _ask(world, who, label, view, pk, render=view not in rendered)
+        if answer.status == 200:
+            rendered.add(view)
+        return answer
+
     for role in ROLES:
         for inside in (True, False):
             who = _caller(role, None, inside)
             if who is None and not (role == ANONYMOUS and inside):
                 continue
             for view, roles in (("changelist", entry.changelist), ("add", entry.add)):
-                answer = _ask(world, who, label, view, None)
+                answer = ask(who, view, None)
                 allowed = role in roles
                 if allowed != (answer.status == 200) or not (allowed or answer.refused):
                     problems.append((role, who, view, "allowed" if allowed else "refused", answer))
@@ -168,7 +189,7 @@ def test_each_role_opens_the_admin_views_the_table_says(world: AuthzWorld, label
                 ("history", entry.open),
                 ("delete", entry.delete),
             ):
-                answer = _ask(world, who, label, view, pk)
+                answer = ask(who, view, pk)
                 allowed = reach.get(role) == ANY or (reach.get(role) == OWN and inside)
                 if allowed:
                     if answer.status != 200:
@@ -180,4 +201,205 @@ def test_each_role_opens_the_admin_views_the_table_says(world: AuthzWorld, label
                 elif answer != nowhere:
                     differs = "differs from a missing id's"
                     problems.append((role, who, view, differs, answer, nowhere))
+    assert problems == [], matrix._mismatches(label, problems)
+
+
+# --- Writes ----------------------------------------------------------------------------------
+# Every write path of every admin, POSTed by each role's two callers: the add form, the change
+# form of the world's object, its deletion, and each action of the changelist on its row (the
+# site's delete_selected among them). Adding uses the ``add`` roles of ``ADMIN`` (the form and
+# its POST are one permission), deleting its ``delete`` reach; ``WRITES`` says who may change
+# the object and run each action. An admin that nobody may change (most are read-only: their
+# records change through services, or never) refuses the city's admin too.
+#
+# A write is refused when it answers exactly as the same write about a missing id does (the
+# add form, which names no object: 403 or the login page) and it left the database as it
+# was: the model's rows, the object's fields, the audit and admin logs. It is allowed when it
+# is not refused: saved, redirected, or the form shown again with its errors or a service's
+# refusal (past authorisation). A model the world has no object of is written to with a
+# missing id only, which must change nothing. The bodies are what the forms show (the change
+# form as the city's admin sees it), an action confirms at once (``post``).
+
+
+@dataclass(frozen=True)
+class Writes:
+    """Who may POST the change form of the world's object, and who may run each action on
+    it (action name -> reach)."""
+
+    change: dict[str, str] = field(default_factory=dict)
+    actions: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+READ_ONLY = Writes()
+STATION_OWN = rule((STATION, OWN))
+LIAISON_OWN = rule((LIAISON, OWN))
+
+WRITES: dict[str, Writes] = {
+    "accounts.ApiToken": Writes(actions={"revoke": {}}),
+    "accounts.LocationConsent": READ_ONLY,
+    "accounts.LoginAttempt": Writes(actions={"lift_accounts": {}, "lift_addresses": {}}),
+    "accounts.LoginEvent": READ_ONLY,
+    "accounts.LoginFailureRecord": READ_ONLY,
+    "accounts.LoginRecord": READ_ONLY,
+    "accounts.User": Writes(REGION_OWN, {"reset_second_factor": REGION_OWN}),
+    "auth.Group": READ_ONLY,
+    "core.AuditLog": Writes(actions={"export_xlsx": rule((REGION, ANY))}),
+    "coverage.HotSpot": READ_ONLY,
+    "coverage.RoadNetworkImport": READ_ONLY,
+    "geo.Region": Writes(rule(((T,), ANY))),
+    "open311.ClientApplication": Writes(actions={"rotate_key": {}}),
+    "party.ActionItem": READ_ONLY,
+    "party.Attendance": READ_ONLY,
+    "party.Badge": READ_ONLY,
+    "party.CommitteeDepartment": READ_ONLY,
+    "party.CommitteeMeeting": READ_ONLY,
+    "party.CommitteeSeat": READ_ONLY,
+    "party.GridMember": READ_ONLY,
+    "party.IndustryFigure": READ_ONLY,
+    "party.InstructorAssignment": READ_ONLY,
+    "party.MassMembership": READ_ONLY,
+    "party.MassOrganisation": READ_ONLY,
+    "party.Meeting": READ_ONLY,
+    "party.Membership": READ_ONLY,
+    "party.Officer": READ_ONLY,
+    "party.OrgStatusChange": READ_ONLY,
+    "party.Organisation": READ_ONLY,
+    "points.Account": READ_ONLY,
+    "points.Adjustment": READ_ONLY,
+    "points.EarningPolicy": READ_ONLY,
+    "points.Entry": READ_ONLY,
+    "points.Hold": READ_ONLY,
+    "registry.Enterprise": Writes(LIAISON_OWN),
+    "registry.ImportJob": READ_ONLY,
+    "registry.Registration": Writes(actions={"accept_selected": REGION_OWN}),
+    "registry.SurveyCampaign": READ_ONLY,
+    "registry.SurveyFinding": READ_ONLY,
+    "registry.Worker": Writes(REGION_OWN),
+    "reports.Category": READ_ONLY,
+    "reports.CategoryRoute": READ_ONLY,
+    "reports.Department": READ_ONLY,
+    "reports.Report": Writes(actions={"accept_selected": REGION_OWN}),
+    "reports.ResponseTemplate": READ_ONLY,
+    "stations.Amenity": READ_ONLY,
+    "stations.HoursException": READ_ONLY,
+    "stations.Station": Writes(
+        STATION_OWN, {"suspend": STATION_OWN, "reopen": STATION_OWN, "rotate_qr": STATION_OWN}
+    ),
+    "stations.StationPhoto": READ_ONLY,
+    "store.Item": Writes(rule(((T,), ANY))),
+    "store.Movement": READ_ONLY,
+    "store.Order": READ_ONLY,
+    "store.Shop": Writes(actions={"pause": REGION_OWN, "reopen": REGION_OWN}),
+    "store.Stock": READ_ONLY,
+    "volunteering.Attendance": READ_ONLY,
+    "volunteering.Award": READ_ONLY,
+    "volunteering.Claim": READ_ONLY,
+    "volunteering.Project": Writes(actions={"publish": {}, "close": {}}),
+    "volunteering.Session": READ_ONLY,
+}
+
+
+# The site's action deletes what the delete view would: its reach is the ``delete`` of ADMIN.
+SITE_ACTIONS = ("delete_selected",)
+# Actions that only read, and leave an audit row of the reading even when nothing was read.
+AUDITED_READS = {("core.AuditLog", "export_xlsx")}
+
+
+def _actions(label: str) -> dict[str, dict[str, str]]:
+    site = {name: ADMIN[label].delete or {} for name in SITE_ACTIONS}
+    return {**site, **WRITES[label].actions}
+
+
+def test_every_admin_model_has_its_writes() -> None:
+    assert sorted(set(MODELS) - set(WRITES)) == [], "add an entry to WRITES for each new model"
+    assert sorted(set(WRITES) - set(MODELS)) == [], "these entries name models that are gone"
+    declared = {label: authz_admin.actions_of(label) for label in MODELS}
+    listed = {label: sorted(_actions(label)) for label in MODELS}
+    assert listed == declared, "each action of an admin needs its rule in WRITES"
+    without = [label for label, w in WRITES.items() if w.change and ADMIN[label].open is None]
+    assert without == [], "a change rule needs the world's object (authz_admin.OBJECTS)"
+
+
+def _post(world: AuthzWorld, who: str | None, label: str, url: str, body: Any, pk: str | None):
+    ids = [pk] if pk else []
+    look = functools.partial(authz_admin.fingerprint, label, pk)
+    # Unrendered: a write is told by its status, redirect and messages (the forms' pages are
+    # rendered by the test above).
+    return calls.ask(world.client(who), "post", url, body=body, form=True, ids=ids, page=True,
+                     look=look, render=False)  # fmt: skip
+
+
+def _form(world: AuthzWorld, label: str, view: str, roles: Any, pk: str | None) -> Any:
+    """The form of the view as the first caller who opens it sees it (the city's admin
+    first), or a bare submit when nobody does."""
+    for role in (T, *REGION, K, L):
+        if role in roles:
+            who = _caller(role, None, True)
+            answer = _ask(world, who, label, view, pk)
+            if answer.status == 200:
+                return authz_admin.form_data(label, answer.response.content.decode())
+    return {"_save": ["保存"]}
+
+
+def _changed(before: tuple[Any, ...], after: tuple[Any, ...], write: tuple[str, str]) -> bool:
+    rows, own, audit, logged = after
+    if write in AUDITED_READS:  # the audit row of the reading (the log's own rows, for its own)
+        audit, rows = before[2], before[0] if write[0] == "core.AuditLog" else rows
+    return (rows, own, audit, logged) != before
+
+
+def _write(world: AuthzWorld, who: str | None, label: str, view: str, body: Any, pk: str):
+    if view.startswith("action "):
+        url, body = authz_admin.url(label, "changelist"), authz_admin.action_data(body, pk)
+    else:
+        url = authz_admin.url(label, view, pk)
+    return _post(world, who, label, url, body, pk)
+
+
+@pytest.mark.parametrize("label", MODELS)
+def test_each_role_writes_through_the_admin_what_the_table_says(
+    world: AuthzWorld, label: str
+) -> None:
+    assert label in ADMIN and label in WRITES, f"{label}: no entry in ADMIN or WRITES"
+    entry, writes = ADMIN[label], WRITES[label]
+    pk = authz_admin.object_pk(world, label)
+    missing = str(authz_admin.MISSING_PK)
+    before = authz_admin.fingerprint(label, pk)
+    empty = authz_admin.fingerprint(label, None)
+    add_form = _form(world, label, "add", entry.add, None)
+    change_form = _form(world, label, "change", entry.open or {}, pk) if pk else {}
+    # (view, reach, body): the writes that name the object.
+    named = [
+        ("change", writes.change, change_form),
+        ("delete", entry.delete or {}, {"post": "yes"}),
+    ]
+    named += [(f"action {a}", reach, a) for a, reach in _actions(label).items()]
+    problems = []
+    for role in ROLES:
+        for inside in (True, False):
+            who = _caller(role, None, inside)
+            if who is None and not (role == ANONYMOUS and inside):
+                continue
+            answer = _post(world, who, label, authz_admin.url(label, "add"), add_form, None)
+            if role in entry.add:
+                if answer.refused:
+                    problems.append((role, who, "add", "refused, the table allows", answer))
+            elif not answer.refused or answer.left != empty:
+                problems.append((role, who, "add", "allowed, the table refuses", answer))
+            for view, reach, body in named:
+                nowhere = _write(world, who, label, view, body, missing)
+                if _changed(empty, nowhere.left, (label, view.removeprefix("action "))):
+                    problems.append((role, who, view, "a missing id changed something", nowhere))
+                if pk is None:
+                    continue
+                answer = _write(world, who, label, view, body, pk)
+                allowed = reach.get(role) == ANY or (reach.get(role) == OWN and inside)
+                if allowed:
+                    if answer.refused or answer == nowhere:
+                        problems.append((role, who, view, "refused, the table allows", answer))
+                elif answer != nowhere:
+                    differs = "differs from a missing id's"
+                    problems.append((role, who, view, differs, answer, nowhere))
+                elif _changed(before, answer.left, (label, view.removeprefix("action "))):
+                    problems.append((role, who, view, "refused, but changed", answer.left))
     assert problems == [], matrix._mismatches(label, problems)
