@@ -150,7 +150,21 @@ def test_the_corner_and_the_notice_are_english_in_english_mode(live_server, page
 
     assert page.locator("#public-map .leaflet-control-attribution").inner_text() == "Map: Leaflet"
     notice = page.locator("#public-map .map-notice").inner_text()
-    assert notice.startswith("No basemap is configured")
+    # A resident is told what the map shows; how to set a basemap is for staff.
+    assert notice.startswith("This map shows region outlines and names only")
+    assert "MAP_TILE_URL" not in notice
+
+
+def test_only_staff_are_told_how_to_set_a_basemap(live_server, page, tree, no_basemap):
+    from tests.reports.test_browser import log_in
+
+    staff = f.community_staff(tree, phone="13911119999", name="社区小李")
+    log_in(page, live_server.url, staff.phone)
+    page.goto(f"{live_server.url}/reports/map/")
+    page.wait_for_selector("#public-map .map-notice")
+
+    notice = page.locator("#public-map .map-notice").inner_text()
+    assert notice.startswith("未配置底图，地图只显示区域边界。")
     assert "MAP_TILE_URL" in notice
 
 
@@ -170,8 +184,9 @@ def test_without_a_basemap_the_rider_sees_why_and_where_the_pin_is(
 
     notice = page.locator("#pick-map .map-notice")
     assert notice.is_visible()
-    assert notice.inner_text().startswith("未配置底图，地图只显示区域边界。")
-    assert "MAP_TILE_URL" in notice.inner_text()
+    # The rider reads what the map shows, not the operators' setting.
+    assert notice.inner_text().startswith("这张地图只显示区域边界和名称，不显示街道。")
+    assert "MAP_TILE_URL" not in notice.inner_text() and "管理员" not in notice.inner_text()
     page.get_by_role("button", name="使用我的位置").click()
     # The permission was given, so the form may already have placed the pin on opening: wait
     # for the tap's own answer (the status says "locating" until the fix comes back).

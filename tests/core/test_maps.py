@@ -28,13 +28,22 @@ def no_tiles(settings):
     return settings
 
 
-def test_without_a_tile_url_the_maps_draw_outlines_and_say_how_to_set_one(no_tiles):
-    config = map_config()
+def test_without_a_tile_url_the_maps_draw_outlines_and_tell_staff_how_to_set_one(no_tiles):
+    config = map_config(staff=True)
 
     assert config["basemap"] == {"kind": "outlines"}
     assert config["strings"]["noBasemap"] == "未配置底图，地图只显示区域边界。"
     assert "MAP_TILE_URL" in config["strings"]["noBasemapHow"]
     assert config["urls"] == {"outlines": "/api/v1/geo/geojson", "locate": "/api/v1/geo/locate"}
+
+
+def test_a_rider_is_told_what_the_map_shows_and_nothing_about_settings(no_tiles):
+    strings = map_config(staff=False)["strings"]
+
+    assert strings["noBasemap"] == "这张地图只显示区域边界和名称，不显示街道。"
+    assert strings["noBasemapHow"] == ""
+    assert "MAP_TILE_URL" not in json.dumps(strings, ensure_ascii=False)
+    assert "管理员" not in json.dumps(strings, ensure_ascii=False)
 
 
 def test_tianditu_gets_its_label_layer_eight_servers_and_a_chinese_attribution(no_tiles):
@@ -77,9 +86,10 @@ def test_an_unknown_tile_server_gets_leaflets_default_subdomains_and_no_attribut
 
 
 def test_the_attribution_prefix_is_words_without_a_flag_in_each_language(no_tiles):
-    chinese = map_config()["strings"]
+    chinese = map_config(staff=True)["strings"]
     with translation.override("en"):
-        english = map_config()["strings"]
+        english = map_config(staff=True)["strings"]
+        english_rider = map_config()["strings"]
         no_tiles.MAP_TILE_URL = TIANDITU
         english_tiles = basemap()
 
@@ -87,6 +97,10 @@ def test_the_attribution_prefix_is_words_without_a_flag_in_each_language(no_tile
     assert english["prefix"] == "Map: Leaflet"
     assert english["noBasemap"] == "No basemap is configured: the map shows region outlines only."
     assert "MAP_TILE_URL" in english["noBasemapHow"]
+    assert english_rider["noBasemap"] == (
+        "This map shows region outlines and names only, without streets."
+    )
+    assert english_rider["noBasemapHow"] == ""
     assert english_tiles["attribution"].startswith("Map data © Tianditu")
     assert "🇺🇦" not in json.dumps(chinese, ensure_ascii=False)
 

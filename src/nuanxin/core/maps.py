@@ -3,7 +3,8 @@
 The basemap is chosen here and nowhere else (``basemap``): the tile server named by
 ``MAP_TILE_URL`` when one is set; else the streets an app offers through its ``basemap``
 module (the coverage app's, from the imported road network, so an intranet with no internet
-still sees its streets); else region outlines with a notice that no basemap is set.
+still sees its streets); else region outlines with a notice of what the map shows (and, for
+staff only, how to set a basemap).
 ``NuanxinMap.addBasemap`` in ``core/static/nuanxin/map.js`` is the one place in the browser
 that reads the choice.
 
@@ -92,7 +93,15 @@ def basemap(*, signed_in: bool = True) -> dict[str, Any]:
     }
 
 
-def map_config(*, signed_in: bool = True) -> dict[str, Any]:
+def map_config(*, signed_in: bool = True, staff: bool = False) -> dict[str, Any]:
+    """The map settings and words for a page. How to set a basemap is for ``staff`` only: a
+    rider or a resident is told what the map shows, not which setting an operator changes."""
+    if staff:
+        no_basemap = _("未配置底图，地图只显示区域边界。")
+        how = _("管理员可在环境变量 MAP_TILE_URL 中设置天地图或高德地图的瓦片地址（见运维文档）。")
+    else:
+        no_basemap = _("这张地图只显示区域边界和名称，不显示街道。")
+        how = ""
     return {
         "crs": map_crs(),
         "basemap": basemap(signed_in=signed_in),
@@ -101,18 +110,16 @@ def map_config(*, signed_in: bool = True) -> dict[str, Any]:
             # Leaflet's own prefix carries a flag; the map says in the reader's language what
             # draws it instead.
             "prefix": _("地图：Leaflet"),
-            "noBasemap": _("未配置底图，地图只显示区域边界。"),
-            "noBasemapHow": _(
-                "管理员可在环境变量 MAP_TILE_URL 中设置天地图或高德地图的瓦片地址（见运维文档）。"
-            ),
+            "noBasemap": no_basemap,
+            "noBasemapHow": how,
             "outside": _("不在已知区域内"),
         },
     }
 
 
-def map_config_script(*, signed_in: bool = True) -> SafeString:
+def map_config_script(*, signed_in: bool = True, staff: bool = False) -> SafeString:
     """``<script type="application/json" id="map-config">`` for ``map.js`` to read."""
-    return json_script(map_config(signed_in=signed_in), "map-config")
+    return json_script(map_config(signed_in=signed_in, staff=staff), "map-config")
 
 
 @register("nuanxin")

@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from nuanxin.core.errors import ApplicationError
 from nuanxin.core.pages import login_page
@@ -75,7 +77,12 @@ def new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             return render(request, "reports/new.html", _form_context(request, exc), status=400)
         messages.success(request, _("提交成功！审核通过后将获得积分。"))
-        return redirect("reports:mine_detail", report.pk)
+        target = reverse("reports:mine_detail", args=[report.pk])
+        if request.htmx:
+            # The form's script posts with fetch (its draft kept first): it is told where to go
+            # rather than sent there, so the page that shows the message above is loaded once.
+            return HttpResponseClientRedirect(target)
+        return redirect(target)
     response = render(request, "reports/new.html", _form_context(request))
     # The app's service worker keeps this page on the phone: a report can then be written with
     # no signal and is kept as a draft until the connection returns.

@@ -62,8 +62,10 @@
     box.setAttribute("role", "note");
     var title = L.DomUtil.create("strong", "", box);
     title.textContent = strings.noBasemap || "";
-    var how = L.DomUtil.create("span", "", box);
-    how.textContent = strings.noBasemapHow || "";
+    if (strings.noBasemapHow) {
+      var how = L.DomUtil.create("span", "", box);
+      how.textContent = strings.noBasemapHow;
+    }
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
     function fit() { element.style.setProperty("--notice-height", box.offsetHeight + "px"); }

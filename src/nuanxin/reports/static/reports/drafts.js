@@ -1,6 +1,8 @@
-/* Report drafts kept on the phone. A report submitted with no signal is stored in IndexedDB
- * (category, description, address, location, answers and the photos as files) under a key of
- * its own, and sent to the API as soon as the connection is back. The key travels as the
+/* Report drafts kept on the phone. Every report submitted from the form is first stored in
+ * IndexedDB (category, description, address, location, answers and the photos as files) under
+ * the form's submit key, then posted; it is forgotten once the server has answered. With no
+ * signal, or when the post gets no answer (a phone that says it is online on a dead network,
+ * a timeout), it stays and is sent to the API as soon as the connection is back. The key travels as the
  * Idempotency-Key header, so a send that the server received but whose answer was lost is
  * answered again, not filed twice. The list under #drafts shows each draft as waiting, sending,
  * sent or failed, and lets the rider delete it. A draft belongs to the account that wrote it and
@@ -11,11 +13,14 @@
   var box = document.getElementById("drafts");
   if (!box || !window.indexedDB) return;
   var list = document.getElementById("draft-list");
-  var savedNote = document.getElementById("draft-saved");
   var texts = box.dataset;
   var DB = "nuanxin-drafts";
   var STORE = "reports";
   var RETRY_MS = 30000;
+  // A send with no answer after this long (and a little more per photo byte, so a slow but
+  // moving upload is not cut off) is given up and left waiting.
+  var TIMEOUT_MS = 20000;
+  var BYTES_PER_SECOND = 32 * 1024;
   var sending = {};
 
   function open() {
@@ -62,7 +67,7 @@
 
   /* The fields the API takes, read from the report form; the category's questions become the
    * JSON object of answers (a group of check boxes: the list of the ticked ones). */
-  function fromForm(form) {
+  function fromForm(form, key) {
     var get = function (name) { var el = form.elements[name]; return el ? el.value : ""; };
     var category = get("category");
     var prefix = "q_" + category + "_";
@@ -84,7 +89,7 @@
     var label = select && select.selectedIndex >= 0 ? select.options[select.selectedIndex].text : category;
     var photos = form.elements.photos ? Array.prototype.slice.call(form.elements.photos.files) : [];
     return {
-      key: newKey(),
+      key: key || newKey(),
       owner: texts.owner,
       created: Date.now(),
       state: "waiting",
@@ -150,6 +155,23 @@
     });
   }
 
+  function bytesOf(draft) {
+    return draft.photos.reduce(function (n, photo) { return n + (photo.blob.size || 0); }, 0);
+  }
+  /* fetch with a time limit: a request the network swallows fails instead of hanging. The
+   * answer's body is read within the same limit. */
+  function post(url, options, bytes) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = null;
+    if (controller) {
+      options.signal = controller.signal;
+      timer = window.setTimeout(function () { controller.abort(); }, TIMEOUT_MS + 1000 * bytes / BYTES_PER_SECOND);
+    }
+    return fetch(url, options).then(function (response) {
+      return response.text().then(function (body) { return { response: response, body: body }; });
+    }).finally(function () { window.clearTimeout(timer); });
+  }
+
   /* Send one draft. A network failure or a server error leaves it waiting for the next try;
    * a refusal (the API's error answer) marks it failed with the server's message. */
   function send(draft) {
@@ -159,13 +181,14 @@
     Object.keys(draft.fields).forEach(function (name) { body.append(name, draft.fields[name]); });
     draft.photos.forEach(function (photo) { body.append("photos", photo.blob, photo.name); });
     render();
-    return fetch(texts.submitUrl, {
+    return post(texts.submitUrl, {
       method: "POST",
       body: body,
       credentials: "same-origin",
       headers: { "Idempotency-Key": draft.key, "X-CSRFToken": csrfToken(), Accept: "application/json" }
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
+    }, bytesOf(draft)).then(function (answer) {
+      var response = answer.response;
+      return Promise.resolve().then(function () { return JSON.parse(answer.body); }).catch(function () { return {}; }).then(function (data) {
         if (response.ok) {
           draft.state = "sent";
           draft.sentAt = Date.now();
@@ -204,13 +227,49 @@
   window.setInterval(sendWaiting, RETRY_MS);
   render().then(sendWaiting);
 
+  /* The form's own post, made once its draft is stored: the same fields to the same page, as
+   * the browser would send them. The page answers a script's post (HX-Request) that succeeded
+   * with where to go (HX-Redirect) and a refusal with the form and its message (400): the
+   * draft is then forgotten. No answer, or a server error, leaves the draft waiting; it is sent
+   * later under the same key, which the server knows if the post did reach it. */
+  function submit(form) {
+    var draft = fromForm(form, form.elements.submit_key && form.elements.submit_key.value);
+    sending[draft.key] = true;  // the retries leave it alone while this post is on its way
+    return put(draft).catch(function (error) {
+      delete sending[draft.key];
+      throw error;
+    }).then(function () {
+      render();
+      return post(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { "HX-Request": "true" }
+      }, bytesOf(draft)).then(function (answer) {
+        var response = answer.response;
+        var target = response.headers.get("HX-Redirect");
+        if (target) return remove(draft.key).then(function () { return { kind: "done", location: target }; });
+        if (response.status === 400) {
+          return remove(draft.key).then(function () { return { kind: "refused", html: answer.body }; });
+        }
+        // Sent to the login page (the session ended): the draft waits for the rider to log in.
+        if (response.redirected) return { kind: "redirected", location: response.url };
+        return { kind: "kept" };
+      }, function () {
+        return { kind: "kept" };
+      }).finally(function () {
+        delete sending[draft.key];
+        render();
+      });
+    });
+  }
+
   window.NuanxinDrafts = {
     keep: function (form) {
-      var draft = fromForm(form);
-      return put(draft).then(function () {
-        if (savedNote) savedNote.hidden = false;
-        return render();
-      });
-    }
+      var draft = fromForm(form, form.elements.submit_key && form.elements.submit_key.value);
+      return put(draft).then(render);
+    },
+    submit: submit,
+    newKey: newKey
   };
 })();

@@ -18,6 +18,10 @@
   var mapElement = document.getElementById("pick-map");
   var map = NuanxinMap.create(mapElement);
   var routeNote = document.getElementById("route-note");
+  var submitButton = document.getElementById("submit-report");
+  var submitLabel = submitButton.textContent;
+  var savedNote = document.getElementById("draft-saved");
+  var formError = document.getElementById("form-error");
   var marker = null;
   var placing = 0;
   var placed = null; // the point last sent, with its system: the same point is not sent twice
@@ -276,32 +280,73 @@
       status.classList.add("error");
       return;
     }
-    if (!navigator.onLine && !window.NuanxinDrafts) {
-      // No signal and no way to keep a draft here: say so rather than lose what was written.
-      e.preventDefault();
-      status.textContent = status.dataset.unsaved;
-      status.classList.add("error");
-      return;
-    }
-    if (!navigator.onLine) {
-      // No signal: the report is kept on the phone and sent when the connection returns.
-      e.preventDefault();
-      window.NuanxinDrafts.keep(form).then(function () {
-        form.reset();
-        lonInput.value = latInput.value = "";
-        photoError.hidden = true;
-        clearPhotos();
-        routeNote.hidden = true;
-        status.textContent = status.dataset.need;
-        nearbyBox.innerHTML = "";
-        showQuestions();
-      }).catch(function () {
-        // The phone would not keep it (storage full or refused): the form stays as written.
+    var drafts = window.NuanxinDrafts;
+    if (!drafts) {
+      if (!navigator.onLine) {
+        // No signal and no way to keep a draft here: say so rather than lose what was written.
+        e.preventDefault();
         status.textContent = status.dataset.unsaved;
         status.classList.add("error");
-      });
+        return;
+      }
+      submitButton.disabled = true;  // no drafts on this phone: the form posts as it is
       return;
     }
-    document.getElementById("submit-report").disabled = true;
+    // The report is kept on the phone before it is sent, so a signal that drops (or a network
+    // that only looks connected) loses nothing: what gets no answer is sent again later.
+    e.preventDefault();
+    if (submitButton.disabled) return;
+    submitButton.disabled = true;
+    submitButton.textContent = submitButton.dataset.sending;
+    savedNote.hidden = true;
+    formError.hidden = true;
+    var offline = !navigator.onLine;
+    var sent = offline ? drafts.keep(form).then(function () { return { kind: "kept" }; }) : drafts.submit(form);
+    sent.then(function (outcome) {
+      if (outcome.kind === "done" || outcome.kind === "redirected") {
+        window.location.assign(outcome.location);
+        return;
+      }
+      idle();
+      if (outcome.kind === "refused") showRefusal(outcome.html);
+      else startOver(offline ? savedNote.dataset.offline : savedNote.dataset.unsent);
+    }, function () {
+      // The phone would not keep it (storage full or refused). With a signal the form posts as
+      // it would without drafts; without one it stays as written.
+      if (navigator.onLine) { form.submit(); return; }
+      idle();
+      status.textContent = status.dataset.unsaved;
+      status.classList.add("error");
+    });
   });
+
+  function idle() {
+    submitButton.disabled = false;
+    submitButton.textContent = submitLabel;
+  }
+  /* The server refused the report (the same answer as the page's own post): its message is
+   * shown over the form, which keeps everything written and the photos taken. */
+  function showRefusal(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var refusal = page.getElementById("form-error");
+    formError.textContent = refusal && refusal.textContent.trim() ? refusal.textContent : formError.dataset.failed;
+    formError.dataset.code = refusal ? refusal.dataset.code || "" : "";
+    formError.hidden = false;
+    formError.scrollIntoView({ block: "center" });
+  }
+  /* The report waits in the drafts list: the form is cleared for the next one, under a new key. */
+  function startOver(message) {
+    form.reset();
+    form.elements.submit_key.value = window.NuanxinDrafts.newKey();
+    lonInput.value = latInput.value = "";
+    placed = null;
+    photoError.hidden = true;
+    clearPhotos();
+    routeNote.hidden = true;
+    status.textContent = status.dataset.need;
+    nearbyBox.innerHTML = "";
+    showQuestions();
+    savedNote.textContent = message;
+    savedNote.hidden = false;
+  }
 })();
