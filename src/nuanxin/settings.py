@@ -223,7 +223,20 @@ if redis_url := os.environ.get("REDIS_URL"):
 PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
 # Background tasks (Django's Tasks API through the django-tasks backport): queued in the
 # database, so workers on any host take them (`nuanxin task-worker`; `serve` starts one).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# TASKS_BACKEND=rq queues them in Redis instead (django-tasks-rq), for RQ workers on any host
+# (`nuanxin rq-worker`); their results are kept in Redis.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    _tasks_redis = os.environ.get("TASKS_REDIS_URL") or os.environ.get("REDIS_URL")
+    if not _tasks_redis:
+        raise ValueError("TASKS_BACKEND=rq needs TASKS_REDIS_URL or REDIS_URL")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": _tasks_redis}}
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+else:
+    raise ValueError(f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}")
 
 AUTH_PASSWORD_VALIDATORS = [
     {

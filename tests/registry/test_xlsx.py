@@ -1,4 +1,5 @@
-"""The .xlsx reader and writer against files made by openpyxl (as Excel and WPS make them)."""
+"""The .xlsx reader (python-calamine) and writer against files made by openpyxl and XlsxWriter
+(shared strings, as Excel and WPS save them)."""
 
 import datetime as dt
 import io
@@ -62,6 +63,44 @@ def test_reader__sheet_names_in_order():
 def test_reader__not_a_workbook():
     with pytest.raises(XlsxError):
         XlsxReader(io.BytesIO(b"PK\x03\x04 not really"))
+
+
+def test_reader__shared_strings_dates_and_numbers_as_excel_saves_them():
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)  # strings in a shared table, as Excel keeps them
+    sheet = book.add_worksheet("从业人员台账")
+    sheet.merge_range("A1:D1", "湛江市从业人员台账")
+    sheet.write_row(2, 0, ["姓名", "手机号", "身份证号", "出生日期"])
+    sheet.write_row(3, 0, ["张三", 13800001234, 4.40802199003151e17])
+    sheet.write_datetime(
+        3, 3, dt.datetime(1990, 3, 15), book.add_format({"num_format": "yyyy年m月d日"})
+    )
+    sheet.write_row(4, 0, ["李四", "１３８００００１２３５", None, "1988"])
+    book.close()
+
+    rows = list(XlsxReader(io.BytesIO(buffer.getvalue())).rows("从业人员台账"))
+
+    assert rows == [
+        (1, ("湛江市从业人员台账",)),
+        (3, ("姓名", "手机号", "身份证号", "出生日期")),
+        # a whole number is an int; one past 15 digits stays a float (its digits were lost)
+        (4, ("张三", 13800001234, 4.40802199003151e17, dt.datetime(1990, 3, 15))),
+        (5, ("李四", "１３８００００１２３５", None, "1988")),
+    ]
+
+
+def test_reader__a_sheet_spanning_too_many_cells_is_refused_before_it_is_read():
+    # Two cells, but a grid of 2**34 from A1 to XFD1048576: calamine would abort the process.
+    workbook = Workbook()
+    workbook.active["A1"] = "标题"
+    workbook.active["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    with pytest.raises(XlsxError, match="1048576 rows x 16384 columns"):
+        XlsxReader(io.BytesIO(buffer.getvalue()))
 
 
 def test_writer__round_trip_through_openpyxl_and_the_reader():
