@@ -44,6 +44,8 @@ QUICK: dict[str, dict | None] = {
     },
     "registry_import": None,  # the 20,316-row file is the point of it
     "reports": {"env": {"BENCH_REPORTS": "2000"}},
+    # one run of each call on the databases of BENCH_SCALE_URLS, no snapshot; with none, the fit
+    "scale": {"env": {"BENCH_SCALE_REPEAT": "1"}},
     "stations": {
         "env": {
             "BENCH_STATION_SIZES": "100",
