@@ -53,9 +53,10 @@ def test_shops_near_me__query_count_does_not_grow_with_shops_and_items(
     services.order_create(worker=person, station=stations[0], item=catalogue[0])
     client.force_login(person)
 
-    # session, user, the user's region, the shops, their stocks, and this month's orders of the
-    # limited items: the same for 1 shop with 1 item and for 5 shops with 4 items each
-    with django_assert_max_num_queries(6):
+    # session, user, the user's region, every open shop's position, the nearest shops with
+    # their stations, their stocks, and this month's orders of the limited items: the same for
+    # 1 shop with 1 item and for 5 shops with 4 items each
+    with django_assert_max_num_queries(7):
         answer = send(client, "get", f"{API}/shops?lon=110.05&lat=21.06").json()
 
     assert sorted(s["station_id"] for s in answer) == sorted(s.pk for s in stations)

@@ -241,6 +241,9 @@ class Report(models.Model):
             models.Index(fields=["state", "due_at"], name="reports_due_idx"),
             models.Index(fields=["reporter", "-created_at"], name="reports_reporter_idx"),
             models.Index(fields=["region", "state"], name="reports_region_state_idx"),
+            # The review queue's count: the waiting reports of a state, read from the index
+            # alone (their regions joined to the staff member's subtree).
+            models.Index(fields=["state", "region"], name="reports_state_region_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

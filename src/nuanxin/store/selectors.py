@@ -60,27 +60,37 @@ def shops_near(
     *, lon: float | None, lat: float | None, region: Any = None, count: int = NEARBY_SHOPS
 ) -> list[tuple[Shop, float | None]]:
     """The open shops nearest to a point; without one, those closest in the region tree to
-    ``region`` (the worker's community, then its street, county, city)."""
-    shops = list(open_shops())
+    ``region`` (the worker's community, then its street, county, city).
+
+    Every open shop is ranked from a row of values (its station's position, or its code and
+    region path); only the ``count`` chosen are loaded as shops with their stations."""
+    shops = open_shops()
+    distances: dict[int, float | None] = {}
     if lon is not None and lat is not None:
-        ranked = sorted(
-            ((haversine_m(lon, lat, s.station.lon, s.station.lat), s.station_id, s) for s in shops),
-        )
-        return [(shop, distance) for distance, _pk, shop in ranked[:count]]
-    ordered = sorted(shops, key=lambda s: s.station.code)
-    if region is not None:
-        # Nearest in the tree: the community's shops, then the street's, the county's, the city's.
-        codes = region.path.rstrip("/").split("/")
-        chosen: list[Shop] = []
-        for depth in range(len(codes), 0, -1):
-            prefix = "/".join(codes[:depth]) + "/"
-            chosen += [
-                s for s in ordered if s.station.region.path.startswith(prefix) and s not in chosen
-            ]
-            if len(chosen) >= count:
-                break
-        return [(s, None) for s in chosen[:count]]
-    return [(s, None) for s in ordered[:count]]
+        positions = shops.values_list("station_id", "station__lon", "station__lat")
+        ranked = sorted((haversine_m(lon, lat, s_lon, s_lat), pk) for pk, s_lon, s_lat in positions)
+        distances = {pk: distance for distance, pk in ranked[:count]}
+        chosen = list(distances)
+    else:
+        places = sorted(shops.values_list("station__code", "station_id", "station__region__path"))
+        chosen = [pk for _code, pk, _path in places]
+        if region is not None:
+            # Nearest in the tree: the community's shops, then the street's, the county's, the
+            # city's.
+            codes = region.path.rstrip("/").split("/")
+            chosen = []
+            for depth in range(len(codes), 0, -1):
+                prefix = "/".join(codes[:depth]) + "/"
+                chosen += [
+                    pk
+                    for _code, pk, path in places
+                    if (path or "").startswith(prefix) and pk not in chosen
+                ]
+                if len(chosen) >= count:
+                    break
+        chosen = chosen[:count]
+    loaded = shops.in_bulk(chosen, field_name="station_id")
+    return [(loaded[pk], distances.get(pk)) for pk in chosen if pk in loaded]
 
 
 def shelf(station: Station, worker: Any = None, at: dt.datetime | None = None) -> list[ShelfLine]:
