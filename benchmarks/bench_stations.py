@@ -15,6 +15,8 @@ from a rider near a county seat" - go to
 in-process, and then through HTTP: a gunicorn server (one gthread worker, keep-alive) on the
 same database answers ``/api/v1/stations/nearest`` (index) and a benchmark-only
 ``/bench/stations/nearest-scan`` (scan) with the same response body, one request at a time.
+Last, the first question after one station edit: the index patched (a move, new hours)
+against a full rebuild (``BENCH_STATION_EDIT_REPEATS`` of each, default 5).
 
 Run: ``uv run python benchmarks/bench_stations.py`` (or through ``benchmarks/run.py``). Sizes
 and repetitions: ``BENCH_STATION_SIZES=100,1000``; the scan is repeated fewer times at large N
@@ -42,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 SIZES = [int(n) for n in os.environ.get("BENCH_STATION_SIZES", "100,1000,10000,100000").split(",")]
 QUERIES = int(os.environ.get("BENCH_STATION_QUERIES", "200"))
 HTTP_QUERIES = int(os.environ.get("BENCH_STATION_HTTP_QUERIES", "100"))
+EDIT_REPEATS = int(os.environ.get("BENCH_STATION_EDIT_REPEATS", "5"))
 # County seats of the demo city (WGS-84, about): riders and stations gather around them.
 SEATS = [
     (110.361, 21.269), (110.393, 21.195), (110.450, 21.247), (110.329, 21.266),
@@ -142,6 +145,70 @@ def _fill(n: int, region, rng: random.Random, today: dt.date) -> None:
     WeeklySpan.objects.bulk_create(spans, batch_size=10_000)
     HoursException.objects.bulk_create(exceptions, batch_size=10_000)
     stamp_bump(STATIONS_TOPIC)
+
+
+def _after_one_edit(region, rng: random.Random, queries: list[dict]) -> dict:
+    """The next question after one station edit, patched, against a full rebuild.
+
+    ``move`` and ``hours`` go through the services (``station_update``,
+    ``station_set_weekly_hours``), so the index patches the one station (a move rebuilds the
+    tree, new hours keep it); ``rebuild`` is the same move announced as "everything changed",
+    which is what any edit cost each process before the index could be patched.
+    """
+    from nuanxin.core.stamps import stamp_bump
+    from nuanxin.stations import services
+    from nuanxin.stations.index import build_index, station_index, stations_nearest
+    from nuanxin.stations.models import Station
+
+    pks = list(Station.objects.values_list("pk", flat=True))
+
+    def move() -> None:
+        lon0, lat0 = rng.choice(SEATS)
+        services.station_update(
+            station=Station.objects.get(pk=rng.choice(pks)),
+            actor=None,
+            region=region,
+            lon=round(rng.gauss(lon0, 0.03), 6),
+            lat=round(rng.gauss(lat0, 0.03), 6),
+        )
+
+    def hours() -> None:
+        services.station_set_weekly_hours(
+            station=Station.objects.get(pk=rng.choice(pks)),
+            actor=None,
+            text=rng.choice(["每天 24小时", "每天 08:00-22:00", "周一至周五 09:00-18:00"]),
+        )
+
+    def rebuild() -> None:
+        move()
+        stamp_bump(services.STATIONS_TOPIC, keys=None)
+
+    times: dict[str, list[float]] = {"patch_move": [], "patch_hours": [], "rebuild": []}
+    edits = {"patch_move": move, "patch_hours": hours, "rebuild": rebuild}
+    for i in range(EDIT_REPEATS):
+        for name, edit in edits.items():
+            station_index.get()
+            edit()
+            started = time.perf_counter()
+            stations_nearest(**queries[i % len(queries)])
+            times[name].append(time.perf_counter() - started)
+    # One more patched edit, then the patched index against a fresh build, array by array.
+    station_index.get()
+    move()
+    patched, fresh = station_index.get(), build_index()
+    same = (
+        patched.ids.tolist() == fresh.ids.tolist()
+        and patched.lons.tolist() == fresh.lons.tolist()
+        and patched.lats.tolist() == fresh.lats.tolist()
+        and patched.kinds.tolist() == fresh.kinds.tolist()
+        and bool((patched.amenities == fresh.amenities).all())
+        and patched.schedules == fresh.schedules
+    )
+    out = {name: stats_ms(values) for name, values in times.items()}
+    out["rebuild_vs_patch_move"] = round(out["rebuild"]["mean"] / out["patch_move"]["mean"], 1)
+    out["rebuild_vs_patch_hours"] = round(out["rebuild"]["mean"] / out["patch_hours"]["mean"], 1)
+    out["patched_equals_fresh_build"] = same
+    return out
 
 
 def _numpy_scan(arrays: dict, query: dict) -> list[int]:
@@ -331,6 +398,8 @@ def run(out_path: Path) -> None:
                     "http": http_mismatches,
                 },
             }
+            # Last: the edits change the stations the questions above were answered from.
+            row["after_one_edit_ms"] = _after_one_edit(region, rng, queries)
             row["speedup"] = {
                 "in_process_vs_scan": round(
                     row["in_process_ms"]["scan"]["mean"] / row["in_process_ms"]["index"]["mean"], 1
@@ -346,6 +415,7 @@ def run(out_path: Path) -> None:
             }
             results["sizes"][str(n)] = row
             local, remote = row["in_process_ms"], row["http_ms"]
+            edit = row["after_one_edit_ms"]
             print(
                 f"N={n:>7}: build {row['index_build_s']:.2f} s"
                 f" | in-process index {local['index']['mean']:.3f} ms"
@@ -354,7 +424,12 @@ def run(out_path: Path) -> None:
                 f" numpy {local['numpy_linear']['mean']:.2f} ms"
                 f" | HTTP index {remote['index']['mean']:.2f} ms,"
                 f" scan {remote['scan']['mean']:.1f} ms"
-                f" | speed-up {row['speedup']} | mismatches {row['mismatches']}",
+                f" | speed-up {row['speedup']} | mismatches {row['mismatches']}"
+                f" | after one edit: patched move {edit['patch_move']['mean']:.1f} ms,"
+                f" patched hours {edit['patch_hours']['mean']:.1f} ms,"
+                f" rebuild {edit['rebuild']['mean']:.0f} ms"
+                f" ({edit['rebuild_vs_patch_move']}x, {edit['rebuild_vs_patch_hours']}x),"
+                f" patched = fresh build: {edit['patched_equals_fresh_build']}",
                 flush=True,
             )
     finally:

@@ -73,11 +73,38 @@ class ChangeStamp(models.Model):
     """A counter per topic, bumped by every service that changes data an in-memory index mirrors.
 
     Each process compares the stamp with the one its index was built from and rebuilds when it
-    moved: one primary-key read per lookup keeps several app servers consistent.
+    moved (patching what ``StampChange`` says changed, where it can): one primary-key read per
+    lookup keeps several app servers consistent.
     """
 
     topic = models.CharField(max_length=50, primary_key=True)
     version = models.BigIntegerField(default=0)
+    # Random per bump: a version number a rolled-back transaction used is taken again by the
+    # next bump, the token never is, so an index built from uncommitted rows is not mistaken
+    # for the committed state of the same number.
+    token = models.CharField(max_length=32, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.topic}@{self.version}"
+
+
+class StampChange(models.Model):
+    """The keys (object ids) one bump of a topic changed, or null for "everything".
+
+    Written by ``stamp_bump`` in the same transaction as the stamp, so a reader that sees a
+    version also sees what changed at it; an index can then patch those keys instead of
+    rebuilding. Only the last ``STAMP_LOG_KEEP`` versions per topic are kept (``core.stamps``).
+    """
+
+    topic = models.CharField(max_length=50)
+    version = models.BigIntegerField()
+    token = models.CharField(max_length=32)
+    keys = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "version"], name="core_stamp_change_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic}@{self.version}"

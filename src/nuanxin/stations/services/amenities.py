@@ -45,7 +45,7 @@ def amenity_defaults_ensure() -> int:
             Amenity.objects.create(code=code, name=name, icon=icon, sort_order=order * 10)
             created += 1
     if created:
-        stamp_bump(STATIONS_TOPIC)
+        stamp_bump(STATIONS_TOPIC, keys=None)
     return created
 
 
@@ -85,5 +85,5 @@ def amenity_save(
         before=before,
         after=snapshot(amenity, fields),
     )
-    stamp_bump(STATIONS_TOPIC)
+    stamp_bump(STATIONS_TOPIC, keys=None)
     return amenity

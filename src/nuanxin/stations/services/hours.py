@@ -108,7 +108,7 @@ def station_set_weekly_hours(
             after={"weekly": after},
             region_path=station.region.path,
         )
-        stamp_bump(STATIONS_TOPIC)
+        stamp_bump(STATIONS_TOPIC, keys=[station.pk])
     return station
 
 
@@ -166,7 +166,7 @@ def station_set_exception(
         },
         region_path=station.region.path,
     )
-    stamp_bump(STATIONS_TOPIC)
+    stamp_bump(STATIONS_TOPIC, keys=[station.pk])
     return exception
 
 
@@ -193,5 +193,5 @@ def station_remove_exception(*, station: Station, actor: Any, date: dt.date) -> 
         before=before,
         region_path=station.region.path,
     )
-    stamp_bump(STATIONS_TOPIC)
+    stamp_bump(STATIONS_TOPIC, keys=[station.pk])
     return True

@@ -1,7 +1,7 @@
 """Writes to stations: create, update, status and QR rotation.
 
-Every change bumps the "stations" stamp, so each process's nearest-search index rebuilds on its
-next lookup.
+Every change bumps the "stations" stamp with the station's id, so each process's nearest-search
+index patches that station on its next lookup.
 """
 
 from collections.abc import Sequence
@@ -150,7 +150,7 @@ def station_create(
         after=station_snapshot(station),
         region_path=target.path,
     )
-    stamp_bump(STATIONS_TOPIC)
+    stamp_bump(STATIONS_TOPIC, keys=[station.pk])
     return station
 
 
@@ -227,7 +227,7 @@ def station_update(
             after=after,
             region_path=station.region.path,
         )
-        stamp_bump(STATIONS_TOPIC)
+        stamp_bump(STATIONS_TOPIC, keys=[station.pk])
     return station
 
 
