@@ -97,9 +97,19 @@ def test_staff_cancel_a_meeting_through_the_api_and_the_members_are_told(
     assert (log.actor_id, log.note) == (w["staff"].pk, "台风停课")
     told = Notification.objects.get(user=w["account_a"], kind="party.meeting_cancelled")
     assert told.body == "台风停课"
-    again = send(client, "post", url, {"reason": ""}, user=w["staff"])
+    again = send(client, "post", url, {"reason": "再取消一次"}, user=w["staff"])
     assert (again.status_code, again.json()["code"]) == (409, "party.meeting_not_scheduled")
     assert audited("party.meeting_cancel") == 1
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_a_cancellation_without_a_reason_is_refused_and_nobody_is_told(client, w, reason):
+    url = f"{BASE}/meetings/{w['meeting_a'].pk}/cancel"
+    r = send(client, "post", url, {"reason": reason}, user=w["staff"])
+    assert (r.status_code, r.json()["code"]) == (400, "party.reason_required")
+    assert Meeting.objects.get(pk=w["meeting_a"].pk).status == MeetingStatus.SCHEDULED
+    assert audited("party.meeting_cancel") == 0
+    assert not Notification.objects.filter(kind="party.meeting_cancelled").exists()
 
 
 def test_a_meeting_of_another_area_cancels_like_a_missing_one(client, w):
@@ -126,7 +136,7 @@ def test_staff_cancel_a_meeting_from_its_page(client, w):
     assert flashes(r) == [("success", "活动已取消，已通知支部党员。")]
     assert Meeting.objects.get(pk=w["meeting_a"].pk).status == MeetingStatus.CANCELLED
     assert audited("party.meeting_cancel") == 1
-    again = page_post(client, w["staff"], url, {"reason": ""})
+    again = page_post(client, w["staff"], url, {"reason": "再取消一次"})
     assert flashes(again) == [("error", "只有尚未召开的活动可以取消。")]
     assert audited("party.meeting_cancel") == 1
     page = client.get(f"/party/staff/meeting/{w['meeting_a'].pk}/").content.decode()
@@ -260,6 +270,17 @@ def test_staff_set_the_covered_enterprises_through_the_api(client, w, tree):
     assert (strict.status_code, strict.json()["code"]) == (422, "validation_error")
     assert covered(w["org_a"]) == {other.pk, w["ent_a"].pk}
     assert audited("party.organisation_cover") == 1
+
+
+def test_an_ended_organisation_covers_nothing_new(client, w):
+    Organisation.objects.filter(pk=w["org_a"].pk).update(
+        status="dissolved", ended_on=dt.date.today()
+    )
+    url = f"{BASE}/organisations/{w['org_a'].pk}/covered"
+    r = send(client, "put", url, {"enterprise_ids": [w["ent_a"].pk]}, user=w["staff"])
+    assert (r.status_code, r.json()["code"]) == (409, "party.organisation_ended")
+    assert covered(w["org_a"]) == set()
+    assert audited("party.organisation_cover") == 0
 
 
 def test_the_coverage_of_another_area_answers_like_a_missing_organisation(client, w):

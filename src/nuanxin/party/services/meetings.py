@@ -225,6 +225,10 @@ def meeting_record_minutes(
 @transaction.atomic
 def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     require_reach(actor, meeting, meeting_missing(), region_field="organisation__region")
+    # The members are told why: a cancellation without a reason is refused.
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 300:
+        raise _invalid("reason_required", _("请填写取消原因（300 字以内）。"), field="reason")
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.status != MeetingStatus.SCHEDULED:
         raise conflict("party.meeting_not_scheduled", _("只有尚未召开的活动可以取消。"))

@@ -126,6 +126,8 @@ def organisation_set_covered(
     """The enterprises a joint or regional organisation covers besides its own."""
     require_reach(actor, organisation, organisation_missing(), region_field="region")
     org = _lock(organisation)
+    if org.status != OrgStatus.ACTIVE:
+        raise conflict("party.organisation_ended", _("该组织已合并或撤销。"))
     before = sorted(org.covered_enterprises.values_list("pk", flat=True))
     org.covered_enterprises.set(enterprises)
     after = sorted(e.pk for e in enterprises)
