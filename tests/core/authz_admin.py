@@ -3,18 +3,54 @@ world's object of that model (``refusal_world``'s, in county B), where the world
 what a write sends (the change form as the page shows it, an action on one row) and must leave
 alone when it is refused."""
 
+import io
 from html.parser import HTMLParser
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.sites import AdminSite
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern
+from openpyxl import Workbook
 
 from nuanxin.core.models import AuditLog
+from nuanxin.geo.models import Region
+from nuanxin.points.models import Adjustment, Entry
+from nuanxin.registry.models import Enterprise, Worker
 from tests.core.authz_world import AuthzWorld
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Model label -> (the world's kind, the field its id is in). People are the world's callers.
 OBJECTS: dict[str, tuple[str, str]] = {
     "geo.Region": ("region", "code"),
+    "accounts.ApiToken": ("api_token", "pk"),
+    "accounts.LocationConsent": ("location_consent", "pk"),
+    "auth.Group": ("group", "pk"),
+    "open311.ClientApplication": ("open311_client", "pk"),
+    "party.Badge": ("party_badge", "pk"),
+    "party.OrgStatusChange": ("party_status_change", "pk"),
+    "registry.SurveyFinding": ("finding", "pk"),
+    "reports.CategoryRoute": ("category_route", "pk"),
+    "reports.ResponseTemplate": ("response_template", "pk"),
+    "stations.Amenity": ("amenity", "pk"),
+    "stations.HoursException": ("hours_exception", "pk"),
+    "core.AuditLog": ("audit", "pk"),
+    "party.CommitteeSeat": ("party_seat", "pk"),
+    "points.Account": ("points_account", "pk"),
+    "points.EarningPolicy": ("points_policy", "pk"),
+    "points.Entry": ("points_entry", "pk"),
+    "points.Hold": ("points_hold", "pk"),
+    "reports.Category": ("category", "pk"),
+    "reports.Department": ("department", "pk"),
+    "store.Movement": ("movement", "pk"),
+    "store.Stock": ("stock", "pk"),
+    "volunteering.Attendance": ("attendance", "pk"),
+    "volunteering.Award": ("award", "pk"),
+    "volunteering.Claim": ("claim", "pk"),
+    "volunteering.Project": ("project", "pk"),
+    "volunteering.Session": ("session", "pk"),
     "points.Adjustment": ("adjustment", "public_id"),
     "registry.Enterprise": ("enterprise", "pk"),
     "registry.Worker": ("worker", "pk"),
@@ -155,3 +191,70 @@ def action_data(action: str, pk: str) -> dict[str, Any]:
     """The changelist's action form with one row ticked, confirmed (``post``) at once."""
     return {"action": action, "index": "0", "select_across": "0", "_selected_action": [pk],
             "post": "yes"}  # fmt: skip
+
+
+# --- The admin's own URLs --------------------------------------------------------------------
+
+
+def custom_urls() -> dict[str, tuple[str, str]]:
+    """Every URL the site adds to Django's own: URL name -> (the model label of the admin that
+    adds it, "" for the site's, and its route). A model admin's standard URLs are what
+    ``ModelAdmin.get_urls`` makes for it, the site's what ``AdminSite.get_urls`` makes."""
+    found: dict[str, tuple[str, str]] = {}
+
+    def add(label: str, patterns: list[Any], standard: list[Any]) -> None:
+        known = {(getattr(p, "name", None), str(p.pattern)) for p in standard}
+        for pattern in patterns:
+            route = str(pattern.pattern)
+            if isinstance(pattern, URLPattern) and (pattern.name, route) not in known:
+                found[pattern.name or route] = (label, route)
+
+    add("", admin.site.get_urls(), AdminSite.get_urls(admin.site))
+    for model, model_admin in admin.site._registry.items():
+        add(model._meta.label, model_admin.get_urls(), admin.ModelAdmin.get_urls(model_admin))
+    return found
+
+
+def custom_url(label: str, route: str, pk: str | None) -> str:
+    """The address of an admin's own URL, with ``pk`` in its ``<int:pk>``."""
+    base = "/admin/" if not label else "/admin/{}/{}/".format(*label.lower().split("."))
+    return base + (route.replace("<int:pk>", pk) if pk is not None else route)
+
+
+def ledger_fingerprint() -> tuple[Any, ...]:
+    """What a refused write through an admin's own URL must leave as it was: the ledger's
+    entries, the adjustments (every field), the registry's workers and enterprises, the audit
+    log and the admin's log."""
+    return (
+        Entry.objects.count(),
+        list(Adjustment.objects.order_by("pk").values()),
+        Worker.objects.count(),
+        Enterprise.objects.count(),
+        AuditLog.objects.count(),
+        LogEntry.objects.count(),
+    )
+
+
+def ledger_sheet(world: AuthzWorld) -> bytes:
+    """A small valid workbook: one enterprise and one of its riders in the world's community
+    (county B's B1a), named as offices name regions."""
+    community = Region.objects.get(code=world.world.ids["region"])
+    street, county = community.parent, community.parent.parent
+    workbook = Workbook()
+    enterprises = workbook.active
+    enterprises.title = "企业台账"
+    enterprises.append(["企业（单位）名称", "企业类型", "行业", "所属区县", "街道", "社区"])
+    enterprises.append(["授权测试配送站", "站点", "外卖", county.name, street.name, community.name])
+    workers = workbook.create_sheet("从业人员台账")
+    workers.append(["姓名", "手机号码", "岗位", "所属企业", "所属街道", "所属社区"])
+    workers.append(["林骑手", "13900007777", "骑手", "授权测试配送站", street.name, community.name])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload_body(world: AuthzWorld) -> dict[str, Any]:
+    """The upload form with the small sheet, imported row by row (a fresh file each time: the
+    client reads it to the end)."""
+    sheet = SimpleUploadedFile("台账.xlsx", ledger_sheet(world), content_type=XLSX)
+    return {"file": sheet, "mode": "rows"}

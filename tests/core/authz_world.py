@@ -10,17 +10,31 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.test import Client
 
-from nuanxin.accounts.models import Role
-from nuanxin.accounts.services import token_issue
+from nuanxin.accounts.models import ApiToken, Role
+from nuanxin.accounts.services import location_consent_give, token_issue
+from nuanxin.core.models import AuditLog
+from nuanxin.core.timeutil import local_date
 from nuanxin.geo.models import Region
+from nuanxin.open311.services import client_create
 from nuanxin.party import services as party
-from nuanxin.registry.models import Enterprise
-from nuanxin.registry.services import enterprise_set_liaisons
+from nuanxin.party.models import CommitteeSeat, OrgStatusChange
+from nuanxin.points.models import EarningPolicy, Entry, Hold
+from nuanxin.points.services import worker_account
+from nuanxin.registry.models import Enterprise, SurveyCampaign
+from nuanxin.registry.services import enterprise_set_liaisons, finding_record_enterprise
+from nuanxin.reports.models import Category, Department, Report, ResponseTemplate
+from nuanxin.reports.services.categories import category_route_set, template_save
+from nuanxin.stations.models import Station
+from nuanxin.stations.services.amenities import amenity_save
+from nuanxin.stations.services.hours import station_set_exception
+from nuanxin.store.models import Movement, Stock
 from tests.core.refusal_world import World, build_world
 from tests.factories import UserFactory, staff
 from tests.helpers import verify_second_factor
+from tests.points.factories import funded_pool
 
 ANONYMOUS = "anonymous"
 # Every role there is, and nobody at all.
@@ -85,6 +99,10 @@ def build_authz_world(tree: Any, monkeypatch: Any) -> AuthzWorld:
             actor=None, user=people["worker_2"], grid=grid, on=dt.date(2021, 1, 1)
         ).pk
     world.ids["token"] = "nothing"  # a scanned code that names nothing
+    # The buyer's points account, and points in their community's pool: a manual adjustment
+    # and the approval of the waiting one move points there when they are allowed.
+    world.ids["points_account"] = worker_account(people["order_owner"]).pk
+    funded_pool(tree, "B1a", 1_000)
     tokens: dict[str, str] = {}
     # One handler for every client: each would otherwise load the middleware chain (and let
     # WhiteNoise walk the static files) on its first request. The clients differ only in
@@ -98,7 +116,66 @@ def build_authz_world(tree: Any, monkeypatch: Any) -> AuthzWorld:
         if user.is_staff:
             verify_second_factor(client, user)
         clients[who] = client
+    _name_listed_rows(world)
+    _add_settings_and_records(world, tree)
     return AuthzWorld(world=world, tokens=tokens, clients=clients, api_client=api_client)
+
+
+def _name_listed_rows(world: World) -> None:
+    """Give the ids of rows the world made on its way (the ledger's, the shop's, the log's,
+    the city's settings and committee seats), so that the admin opens real ones of them.
+    Each is county B's (the buyer's, the station's, the waiting adjustment's) or the city's."""
+    ids = world.ids
+    account = ids["points_account"]
+    ids["points_entry"] = Entry.objects.filter(credit_id=account).order_by("pk").first().pk
+    ids["points_hold"] = Hold.objects.filter(debit_id=account).order_by("pk").first().pk
+    ids["points_policy"] = EarningPolicy.objects.order_by("pk").first().pk
+    stock = Stock.objects.get(station_id=ids["station"], item_id=ids["item"])
+    ids["stock"] = stock.pk
+    ids["movement"] = Movement.objects.filter(stock=stock).order_by("pk").first().pk
+    ids["audit"] = AuditLog.objects.get(action="points.adjustment_request").pk
+    ids["api_token"] = ApiToken.objects.filter(user=world.people["worker_2"]).first().pk
+    ids["category"] = Report.objects.get(pk=ids["report"]).category_id
+    ids["department"] = Department.objects.get(code=world.extra["department"]).pk
+    ids["party_seat"] = CommitteeSeat.objects.get(department_id=ids["party_department"]).pk
+
+
+def _add_settings_and_records(world: World, tree: Any) -> None:
+    """One row of each model the admin lists that the world had none of: county B's (the
+    worker's consent, the member's badge, the branch's set-up, the campaign's finding, the
+    station's closing day) and the city's (a route, a reply, an amenity, an Open311 client, a
+    group), each made the way the project makes it."""
+    ids, people = world.ids, world.people
+    city = people["city_admin"]
+    ids["location_consent"] = location_consent_give(user=people["worker_2"]).pk
+    ids["party_badge"] = party.badge_set(user=people["party_member_b"], shown=True).pk
+    ids["party_status_change"] = (
+        OrgStatusChange.objects.filter(organisation_id=ids["party_org"]).order_by("pk").first().pk
+    )
+    ids["finding"] = finding_record_enterprise(
+        campaign=SurveyCampaign.objects.get(pk=ids["campaign"]),
+        actor=people["county_b"],
+        enterprise=Enterprise.objects.get(pk=ids["enterprise"]),
+    ).pk
+    ids["hours_exception"] = station_set_exception(
+        station=Station.objects.get(pk=ids["station"]),
+        actor=people["keeper_b"],
+        date=local_date() + dt.timedelta(days=3),
+        closed=True,
+        note="盘点",
+    ).pk
+    category = Category.objects.get(pk=ids["category"])
+    ids["category_route"] = category_route_set(
+        actor=city, category=category, region=tree["B1a"],
+        department=Department.objects.get(pk=ids["department"]),
+    ).pk  # fmt: skip
+    state = ResponseTemplate._meta.get_field("state").choices[0][0]
+    ids["response_template"] = template_save(
+        actor=city, state=state, title="已受理", text="您的反映已受理。", category=category
+    ).pk
+    ids["amenity"] = amenity_save(code="authz_water", name="饮水", actor=city).pk
+    ids["open311_client"] = client_create(actor=city, code="authz", name="市民热线")[0].pk
+    ids["group"] = Group.objects.create(name="授权测试组").pk  # only superusers see groups
 
 
 def _sharing(client: Client, other: Client) -> Client:
