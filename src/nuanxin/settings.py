@@ -567,7 +567,7 @@ LOGGING = {
 
 NUANXIN_SITE_NAME = _("暖新")
 
-# Personal data at rest (core.crypto): ID numbers (and phone numbers where PII_ENCRYPT_PHONES is
+# Personal data at rest (core.crypto): ID numbers (and phone numbers where PII_SEAL_PHONES is
 # on) are stored encrypted and found by a keyed hash. PII_KEYS is "id:base64-of-32-bytes,..."
 # (the first encrypts, all decrypt); PII_HASH_KEY keys the lookup hash; PII_CIPHER is aes-gcm,
 # or sm4-gcm where commercial cryptography (GB/T 39786) is required. Without PII_KEYS a key is
@@ -576,3 +576,7 @@ NUANXIN_SITE_NAME = _("暖新")
 PII_KEYS = os.environ.get("PII_KEYS", "")
 PII_HASH_KEY = os.environ.get("PII_HASH_KEY", "")
 PII_CIPHER = os.environ.get("PII_CIPHER", "aes-gcm")
+# Accounts' phones (the login name, SMS codes) sealed too, and django-axes' records naming the
+# account by a masked phone and a keyed hash (core.fields.PhoneField). After switching it either
+# way, `nuanxin rotate-keys` seals (or opens) the rows already stored.
+PII_SEAL_PHONES = env_bool("PII_SEAL_PHONES", False)

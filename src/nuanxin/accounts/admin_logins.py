@@ -1,8 +1,9 @@
 """Admin pages for password-login attempts, lockouts and login records (django-axes' tables).
 
 City admins and superusers see them; phones are masked like everywhere else (search by the
-full number still works). A lockout is lifted with the two actions on the attempts list, which
-go through ``login_lockout_lift`` and are audited; nothing here edits or deletes rows directly.
+full number still works, also where PII_SEAL_PHONES names the account by a keyed hash). A
+lockout is lifted with the two actions on the attempts list, which go through
+``login_lockout_lift`` and are audited; nothing here edits or deletes rows directly.
 """
 
 from typing import Any
@@ -14,9 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nuanxin.accounts.lockout import annotate_locked, can_manage_logins, login_lockout_lift
-from nuanxin.accounts.models import LoginAttempt, LoginFailureRecord, LoginRecord
+from nuanxin.accounts.models import (
+    MOBILE_RE,
+    LoginAttempt,
+    LoginFailureRecord,
+    LoginRecord,
+    login_account,
+    login_account_label,
+    normalize_phone,
+)
 from nuanxin.core.admin import ScopedAdmin
-from nuanxin.core.masking import mask_phone
 
 
 class _LoginAdmin(ScopedAdmin):
@@ -29,6 +37,15 @@ class _LoginAdmin(ScopedAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_manage_logins(request.user)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        phone = normalize_phone(search_term.strip())
+        if MOBILE_RE.match(phone) and login_account(phone) != phone:
+            found = found | queryset.filter(username=login_account(phone))
+        return found, duplicates
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_manage_logins(request.user)
@@ -48,7 +65,7 @@ class _LoginAdmin(ScopedAdmin):
 
     @admin.display(description=_("手机号"))
     def phone(self, obj: Any) -> str:
-        return mask_phone(obj.username)
+        return login_account_label(obj.username)
 
     @admin.display(description=_("客户端地址"))
     def address(self, obj: Any) -> str:

@@ -6,7 +6,9 @@ account or the client address has failed too often within ``LOGIN_LOCKOUT_MINUTE
 the login page and the Django admin login all authenticate through it. What this module adds:
 
 - the account is the normalised phone, whatever field and spelling the form used
-  (``login_username``), so "139 1234 5678" and "13912345678" count as one;
+  (``login_username``), so "139 1234 5678" and "13912345678" count as one; with
+  PII_SEAL_PHONES on, its masked form and keyed hash (``models.login_account``), in the
+  attempts and in the login records alike, so none of django-axes' rows holds a phone in clear;
 - two limits: ``LOGIN_FAILURE_LIMIT`` per account, ``LOGIN_ADDRESS_FAILURE_LIMIT`` per address
   (``LoginAttemptHandler``), because many honest people can share an address;
 - the lockout answer: ``accounts.locked_out`` (429) with when to try again, as the API's JSON
@@ -16,7 +18,7 @@ the login page and the Django admin login all authenticate through it. What this
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -24,7 +26,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_lockout_parameters
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -32,10 +34,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nuanxin.accounts.limits import format_wait
-from nuanxin.accounts.models import Role, User, normalize_phone
+from nuanxin.accounts.models import (
+    Role,
+    User,
+    is_login_account_key,
+    login_account,
+    login_account_label,
+    normalize_phone,
+)
 from nuanxin.core.audit import audit_record
 from nuanxin.core.errors import ApplicationError, forbidden
-from nuanxin.core.masking import mask_phone
+from nuanxin.core.fields import phones_sealed
 
 
 def login_username(request: HttpRequest | None, credentials: dict | None) -> str | None:
@@ -50,7 +59,19 @@ def login_username(request: HttpRequest | None, credentials: dict | None) -> str
         raw = data.get("phone") or data.get("username")
     if not raw:
         return None
-    return normalize_phone(str(raw))[:255]
+    if is_login_account_key(str(raw)):
+        return str(raw)  # our handler's own call after a login (user_logged_in)
+    return login_account(normalize_phone(str(raw))[:255])
+
+
+class _Account:
+    """A user as django-axes' login and logout handlers see it: only its account name."""
+
+    def __init__(self, user: Any) -> None:
+        self.username = login_account(user.get_username())
+
+    def get_username(self) -> str:
+        return self.username
 
 
 def _limit_of(parameter: Any) -> int:
@@ -66,6 +87,14 @@ class LoginAttemptHandler(AxesDatabaseHandler):
     ``failures * account_limit // own_limit`` reaches ``account_limit`` exactly when
     ``failures`` reaches the parameter's own limit.
     """
+
+    def user_logged_in(self, sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+        # django-axes names the login record by ``user.get_username()``, the phone: hand it
+        # the account's name in our form instead.
+        super().user_logged_in(sender, request, _Account(user), **kwargs)
+
+    def user_logged_out(self, sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+        super().user_logged_out(sender, request, _Account(user) if user else None, **kwargs)
 
     def _attempts(self, request: HttpRequest, credentials: dict | None) -> list[tuple[int, Any]]:
         parameters = get_lockout_parameters(request, credentials)
@@ -192,7 +221,7 @@ def login_lockout_lift(
             action="accounts.lockout_lift",
             obj=attempt,
             before={
-                "username": mask_phone(attempt.username),
+                "username": login_account_label(attempt.username),
                 "ip_address": attempt.ip_address,
                 "failures": attempt.failures_since_start,
             },
@@ -201,3 +230,54 @@ def login_lockout_lift(
         attempt.delete()
         lifted += 1
     return lifted
+
+
+def login_records_step(model: type[models.Model]) -> Callable[[int, int], tuple[int, int, Any]]:
+    """A ``nuanxin rotate-keys`` step for one of django-axes' tables: after PII_SEAL_PHONES is
+    switched on, each ``username`` in clear becomes ``login_account``'s sealed form; switched
+    off, each sealed form whose account still exists becomes its phone again (a try for a phone
+    with no account cannot be turned back and keeps its masked form)."""
+
+    def step(after_pk: int, batch: int) -> tuple[int, int, Any]:
+        with transaction.atomic():
+            rows = list(
+                model.objects.select_for_update()
+                .filter(pk__gt=after_pk)
+                .order_by("pk")
+                .values_list("pk", "username")[:batch]
+            )
+            if not rows:
+                return 0, 0, None
+            names: dict[int, str] = {}
+            if phones_sealed():
+                names = {
+                    pk: login_account(name)
+                    for pk, name in rows
+                    if name and not is_login_account_key(name)
+                }
+            else:
+                keyed = {pk: name for pk, name in rows if is_login_account_key(name)}
+                hashes = {name.rsplit("#", 1)[1] for name in keyed.values()}
+                phones = dict(
+                    User.objects.filter(phone_hash__in=hashes).values_list("phone_hash", "phone")
+                )
+                for pk, name in keyed.items():
+                    if (phone := phones.get(name.rsplit("#", 1)[1])) is not None:
+                        names[pk] = phone
+            for pk, name in names.items():
+                model.objects.filter(pk=pk).update(username=name)
+            if names:
+                audit_record(
+                    actor=None,
+                    action="crypto.reseal",
+                    obj=model.objects.only("pk").get(pk=rows[-1][0]),
+                    after={
+                        "column": f"{model._meta.label_lower}.username",
+                        "rows": len(names),
+                        "sealed": phones_sealed(),
+                    },
+                    note=f"{rows[0][0]}..{rows[-1][0]}",
+                )
+            return len(rows), len(names), rows[-1][0]
+
+    return step

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nuanxin.core.crypto import blind_index
+from nuanxin.core.fields import PhoneField, PhoneQuerySet, phones_sealed
 from nuanxin.core.masking import mask_phone
 from nuanxin.geo.models import RegionLevel
 
@@ -49,7 +51,11 @@ ROLE_REGION_LEVEL: dict[str, str] = {
 STAFF_ROLES = frozenset(ROLE_REGION_LEVEL) | {Role.STATION_KEEPER, Role.ENTERPRISE_LIAISON}
 
 
-class UserManager(BaseUserManager["User"]):
+USER_PHONE_PURPOSE = "accounts.user.phone"
+SMS_PHONE_PURPOSE = "accounts.smscode.phone"
+
+
+class UserManager(BaseUserManager.from_queryset(PhoneQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def create_user(self, phone: str, password: str | None = None, **fields: object) -> "User":
@@ -68,7 +74,21 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person using nuanxin, identified by a mainland mobile number."""
 
-    phone = models.CharField(_("手机号"), max_length=11, unique=True, validators=[validate_phone])
+    # Sealed at rest where PII_SEAL_PHONES is on (core.fields.PhoneField); found by phone_hash.
+    phone = PhoneField(
+        _("手机号"),
+        unique=True,
+        validators=[validate_phone],
+        purpose=USER_PHONE_PURPOSE,
+        hash_field="phone_hash",
+        tail_field="phone_tail",
+    )
+    phone_hash = models.CharField(
+        _("手机号检索值"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    phone_tail = models.CharField(
+        _("手机尾号"), max_length=4, blank=True, db_index=True, editable=False
+    )
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.WORKER)
     region = models.ForeignKey(
@@ -158,7 +178,8 @@ class SmsCode(models.Model):
     all), so a code and its place in the counts are written in one transaction.
     """
 
-    phone = models.CharField(max_length=11, db_index=True)
+    phone = PhoneField(db_index=True, purpose=SMS_PHONE_PURPOSE, hash_field="phone_hash")
+    phone_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001 - like User.phone_hash
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -166,9 +187,12 @@ class SmsCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
 
+    objects = models.Manager.from_queryset(PhoneQuerySet)()
+
     class Meta:
         indexes = [
             models.Index(fields=["phone", "-created_at"]),
+            models.Index(fields=["phone_hash", "-created_at"], name="smscode_hash_recent"),
             models.Index(fields=["client_ip", "-created_at"], name="smscode_client_recent"),
             models.Index(fields=["-created_at"], name="smscode_recent"),
         ]
@@ -226,6 +250,31 @@ class LoginEvent(models.Model):
         return f"{self.get_method_display()} @ {at:%Y-%m-%d %H:%M:%S}"
 
 
+_ACCOUNT_KEY_RE = re.compile(r"#[0-9a-f]{64}$")
+
+
+def login_account(phone: str, *, sealed: bool | None = None) -> str:
+    """How django-axes' rows (``username``) name the account of ``phone``: the phone itself, or
+    with PII_SEAL_PHONES on (or ``sealed``) its masked form and keyed hash, ``138****1234#<64
+    hex>``, so the lockout still counts per account and a person reading the records sees the
+    masked phone. The hash is the account's ``phone_hash``, so the form can be turned back."""
+    if not phone or not (phones_sealed() if sealed is None else sealed):
+        return phone
+    return f"{mask_phone(phone)}#{blind_index(phone, purpose=USER_PHONE_PURPOSE)}"
+
+
+def is_login_account_key(username: str | None) -> bool:
+    """Whether ``username`` is already the sealed form ``login_account`` makes."""
+    return bool(username and _ACCOUNT_KEY_RE.search(username))
+
+
+def login_account_label(username: str | None) -> str:
+    """The masked phone of a django-axes row, whichever form its ``username`` has."""
+    if is_login_account_key(username):
+        return (username or "").split("#", 1)[0]
+    return mask_phone(username)
+
+
 # django-axes keeps the password-login attempts; these proxies give its tables Chinese names in
 # the accounts section of the admin (accounts/admin_logins.py).
 class _LoginRow:
@@ -234,7 +283,7 @@ class _LoginRow:
 
     def __str__(self) -> str:
         at = timezone.localtime(self.attempt_time)
-        return f"{mask_phone(self.username)} @ {at:%Y-%m-%d %H:%M:%S}"
+        return f"{login_account_label(self.username)} @ {at:%Y-%m-%d %H:%M:%S}"
 
 
 class LoginAttempt(_LoginRow, AccessAttempt):

@@ -5,7 +5,7 @@ from typing import Any
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.utils.translation import gettext as _
 
-from nuanxin.accounts.models import ApiToken, LocationConsent, SmsCode, User
+from nuanxin.accounts.models import ApiToken, LocationConsent, SmsCode, User, login_account
 from nuanxin.core.personal import PersonalTable
 
 
@@ -41,14 +41,16 @@ def erase(user: Any) -> int:
     codes, _ = SmsCode.objects.filter(phone=user.phone).delete()
     tokens, _ = ApiToken.objects.filter(user=user).delete()
     consents, _ = LocationConsent.objects.filter(user=user).delete()
-    # Login records name the account by its phone (django-axes' username).
+    # Login records name the account by its phone (django-axes' username), or where phones are
+    # sealed by its masked phone and keyed hash; rows from before a switch have the other form.
+    names = {user.phone, login_account(user.phone)}
     logins = sum(
-        model.objects.filter(username=user.phone).delete()[0]
+        model.objects.filter(username__in=names).delete()[0]
         for model in (AccessLog, AccessAttempt, AccessFailureLog)
     )
     user.phone = erased_phone(user)
     user.name = ""
     user.is_active = False
     user.set_unusable_password()
-    user.save(update_fields=["phone", "name", "is_active", "password"])
+    user.save(update_fields=["phone", "phone_hash", "phone_tail", "name", "is_active", "password"])
     return codes + tokens + consents + logins + 1

@@ -7,6 +7,9 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from nuanxin.core.fields import phones_sealed
+from nuanxin.core.masking import mask_phone
+
 logger = logging.getLogger(__name__)
 
 
@@ -15,10 +18,12 @@ class SmsBackend(Protocol):
 
 
 class ConsoleSmsBackend:
-    """Writes the message to standard output, for development and the demo."""
+    """Writes the message to standard output, for development and the demo. Where phones are
+    sealed at rest (PII_SEAL_PHONES) the output, a log, names the phone masked."""
 
     def send(self, *, phone: str, text: str) -> None:
-        sys.stdout.write(f"[短信] 发往 {phone}：{text}\n")
+        shown = mask_phone(phone) if phones_sealed() else phone
+        sys.stdout.write(f"[短信] 发往 {shown}：{text}\n")
         sys.stdout.flush()
 
 

@@ -1,11 +1,17 @@
 """Re-sealing personal data under the current key and cipher (``nuanxin rotate-keys``).
 
-Every column of every model that is a ``SealedTextField`` is walked in primary-key order, a
-batch per transaction. A row is rewritten when its value is in clear (written before
-encryption), sealed with another key or cipher than the current one, or its keyed hash is not
-the current hash key's. An interrupted run loses at most the batch it was in; running it again
-skips the rows already done, so it resumes where it stopped. Once it reports nothing left,
-the old key can be dropped from ``PII_KEYS``.
+Every column of every model that is a ``SealedTextField`` or a ``PhoneField`` is walked in
+primary-key order, a batch per transaction. A row is rewritten when its value is in clear
+(written before encryption), sealed with another key or cipher than the current one, or its
+keyed hash (or a phone's tail column) is not what it should be. A ``PhoneField`` follows
+``PII_SEAL_PHONES``: on, its rows are sealed like the others; off, sealed rows are turned back
+into clear. So after switching that setting either way, this same command converts the rows
+already stored. Apps add steps of their own for copies this walk cannot see
+(``register_reseal_step``: django-axes' records of logins, for instance).
+
+An interrupted run loses at most the batch it was in; running it again skips the rows already
+done, so it resumes where it stopped. Once it reports nothing left, the old key can be dropped
+from ``PII_KEYS``.
 """
 
 from collections.abc import Callable
@@ -16,7 +22,9 @@ from django.db import connection, models, transaction
 
 from nuanxin.core.audit import audit_record
 from nuanxin.core.crypto import keyring, needs_reseal, seal, unseal
-from nuanxin.core.fields import SealedTextField
+from nuanxin.core.fields import PhoneField, SealedTextField, phones_sealed
+
+SealedColumn = SealedTextField | PhoneField
 
 
 @dataclass
@@ -26,24 +34,46 @@ class ResealCount:
     resealed: int = 0
 
 
-def sealed_columns() -> list[tuple[type[models.Model], SealedTextField]]:
+# Further steps of a rotation: (label, step). A step converts one batch of its rows after the
+# primary key it is given and returns (rows read, rows rewritten, last primary key or None).
+ResealStep = Callable[[int, int], tuple[int, int, int | None]]
+_steps: list[tuple[str, ResealStep]] = []
+
+
+def register_reseal_step(label: str, step: ResealStep) -> None:
+    """Add a step to every rotation (an app's ``ready()``), once per label."""
+    if all(known != label for known, _step in _steps):
+        _steps.append((label, step))
+
+
+def sealed_columns() -> list[tuple[type[models.Model], SealedColumn]]:
     return [
         (model, field)
         for model in apps.get_models()
         for field in model._meta.concrete_fields
-        if isinstance(field, SealedTextField)
+        if isinstance(field, SealedTextField | PhoneField)
     ]
 
 
+def _stored(field: SealedColumn, value: str, text: str) -> str:
+    """What the column should hold for ``text`` (currently stored as ``value``)."""
+    if isinstance(field, PhoneField) and not phones_sealed():
+        return text
+    return value if not needs_reseal(value) else seal(text, purpose=field.purpose)
+
+
 def _reseal_batch(
-    model: type[models.Model], field: SealedTextField, after_pk: int, batch: int
+    model: type[models.Model], field: SealedColumn, after_pk: int, batch: int
 ) -> tuple[int, int, int | None]:
     """(rows read, rows rewritten, last primary key) of one batch, in its own transaction."""
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     column = quote(field.column)
     hash_column = quote(model._meta.get_field(field.hash_field).column) if field.hash_field else ""
-    select = f"SELECT {pk}, {column}{', ' + hash_column if hash_column else ''} FROM {table}"  # noqa: S608 - names come from the model
+    tail_name = field.tail_field if isinstance(field, PhoneField) else ""
+    tail_column = quote(model._meta.get_field(tail_name).column) if tail_name else ""
+    extra = "".join(", " + c for c in (hash_column, tail_column) if c)
+    select = f"SELECT {pk}, {column}{extra} FROM {table}"  # noqa: S608 - names come from the model
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"{select} WHERE {pk} > %s AND {column} IS NOT NULL ORDER BY {pk} LIMIT %s",
@@ -58,12 +88,14 @@ def _reseal_batch(
             if not value:
                 continue
             text = unseal(value, purpose=field.purpose)
-            digest = field.hash_of(text) if hash_column else None
-            if needs_reseal(value) or (hash_column and row[2] != digest):
-                sealed = value if not needs_reseal(value) else seal(text, purpose=field.purpose)
-                updates.append((sealed, digest, row[0]) if hash_column else (sealed, row[0]))
+            stored = _stored(field, value, text)
+            want = [
+                c for c in (hash_column and field.hash_of(text), tail_column and text[-4:]) if c
+            ]
+            if stored != value or list(row[2:]) != want:
+                updates.append((stored, *want, row[0]))
         if updates:
-            sets = f"{column} = %s" + (f", {hash_column} = %s" if hash_column else "")
+            sets = ", ".join(f"{c} = %s" for c in (column, hash_column, tail_column) if c)
             cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", updates)  # noqa: S608
             last = model._default_manager.only("pk").get(pk=rows[-1][0])
             audit_record(
@@ -84,13 +116,27 @@ def _reseal_batch(
 def pii_reseal(
     *, batch: int = 500, progress: Callable[[ResealCount], None] | None = None
 ) -> list[ResealCount]:
-    """Re-seal every sealed column under the current key; the counts per column."""
+    """Re-seal every sealed column under the current key (phones as ``PII_SEAL_PHONES`` says),
+    then run the apps' steps; the counts per column and step."""
     counts = []
     for model, field in sealed_columns():
         count = ResealCount(f"{model._meta.label_lower}.{field.name}")
         last = 0
         while True:
             read, rewritten, last_pk = _reseal_batch(model, field, last, batch)
+            if last_pk is None:
+                break
+            count.rows += read
+            count.resealed += rewritten
+            last = last_pk
+            if progress is not None:
+                progress(count)
+        counts.append(count)
+    for label, step in _steps:
+        count = ResealCount(label)
+        last = 0
+        while True:
+            read, rewritten, last_pk = step(last, batch)
             if last_pk is None:
                 break
             count.rows += read

@@ -433,7 +433,9 @@ def load(ctx: DemoContext) -> None:
         ctx.say(f"台账：已存在（企业 {Enterprise.objects.count()} 家），跳过。")
         return
     gen = Generator(ctx.rng("registry"), Geo.load())
-    users = list(User.objects.filter(role=Role.WORKER).select_related("region").order_by("phone"))
+    # Sorted here, not in SQL, as phones may be sealed at rest (PII_SEAL_PHONES).
+    found = User.objects.filter(role=Role.WORKER).select_related("region")
+    users = sorted(found, key=lambda u: u.phone)
     enterprises = gen.enterprises()
     assert len(enterprises) == ENTERPRISE_TOTAL, len(enterprises)
     rows = gen.workers(enterprises, users)
@@ -494,7 +496,8 @@ def load(ctx: DemoContext) -> None:
             description="坡头区每季度走访站点，更新企业和党员信息。",
         )  # fmt: skip
     _register(gen, rows, enterprises)
-    liaison = User.objects.filter(role=Role.ENTERPRISE_LIAISON).order_by("phone").first()
+    liaisons = User.objects.filter(role=Role.ENTERPRISE_LIAISON)
+    liaison = min(liaisons, key=lambda u: u.phone, default=None)
     if liaison is not None:
         for enterprise in Enterprise.objects.filter(
             platform_brand="美团",
