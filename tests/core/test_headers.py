@@ -85,12 +85,14 @@ def test_tile_servers_are_the_only_outside_image_source(client, settings):
 
 
 def _deploy_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    # Not what a deployment has: the test run's own settings, and DJANGO_ALLOW_ASYNC_UNSAFE,
+    # which the browser tests set in this process (Django's deploy check refuses it).
     env = {
         key: value
         for key, value in os.environ.items()
         if key
         not in {"DEBUG", "HTTPS", "SECURE_COOKIES", "HSTS_SECONDS", "DATABASE_URL", "PII_KEYS"}
-        | {"PII_HASH_KEY", "PII_CIPHER"}
+        | {"PII_HASH_KEY", "PII_CIPHER", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         NUANXIN_DATA_DIR=str(tmp_path),
