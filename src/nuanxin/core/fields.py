@@ -11,7 +11,18 @@ from django.db.models.lookups import Exact, In, Lookup
 from nuanxin.core.crypto import blind_index, is_sealed, seal, unseal
 
 
-class SealedTextField(models.TextField):
+class _OpenedOnRead:
+    """Values read from the column are opened (``unseal``) under the field's ``purpose``."""
+
+    purpose: str
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if not value:
+            return value
+        return unseal(value, purpose=self.purpose)
+
+
+class SealedTextField(_OpenedOnRead, models.TextField):
     """Text stored sealed (``core.crypto.seal``) and read back in clear.
 
     ``purpose`` names the column inside each value. ``hash_field`` names the column that keeps
@@ -36,11 +47,6 @@ class SealedTextField(models.TextField):
         if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
-
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
-        if not value:
-            return value
-        return unseal(value, purpose=self.purpose)
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
@@ -76,7 +82,7 @@ def _sealed_phone_error(what: str) -> FieldError:
     )
 
 
-class PhoneField(models.CharField):
+class PhoneField(_OpenedOnRead, models.CharField):
     """A mobile number, sealed at rest where ``PII_SEAL_PHONES`` is on, in clear where it is off.
 
     The column is wide enough for a sealed value either way, so the schema does not depend on
@@ -122,11 +128,6 @@ class PhoneField(models.CharField):
         if phones_sealed():
             raise _sealed_phone_error(f"'{lookup_name}' cannot apply to a sealed value")
         return super().get_transform(lookup_name)
-
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
-        if not value:
-            return value
-        return unseal(value, purpose=self.purpose)
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)

@@ -16,6 +16,7 @@ from ``PII_KEYS``.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.apps import apps
 from django.db import connection, models, transaction
@@ -118,31 +119,30 @@ def pii_reseal(
 ) -> list[ResealCount]:
     """Re-seal every sealed column under the current key (phones as ``PII_SEAL_PHONES`` says),
     then run the apps' steps; the counts per column and step."""
-    counts = []
-    for model, field in sealed_columns():
-        count = ResealCount(f"{model._meta.label_lower}.{field.name}")
-        last = 0
-        while True:
-            read, rewritten, last_pk = _reseal_batch(model, field, last, batch)
-            if last_pk is None:
-                break
-            count.rows += read
-            count.resealed += rewritten
-            last = last_pk
-            if progress is not None:
-                progress(count)
-        counts.append(count)
-    for label, step in _steps:
-        count = ResealCount(label)
-        last = 0
-        while True:
-            read, rewritten, last_pk = step(last, batch)
-            if last_pk is None:
-                break
-            count.rows += read
-            count.resealed += rewritten
-            last = last_pk
-            if progress is not None:
-                progress(count)
-        counts.append(count)
+    counts = [
+        _run(f"{model._meta.label_lower}.{field.name}", partial(_reseal_batch, model, field),
+             batch, progress)
+        for model, field in sealed_columns()
+    ]  # fmt: skip
+    counts += [_run(label, step, batch, progress) for label, step in _steps]
     return counts
+
+
+def _run(
+    label: str,
+    step: Callable[[int, int], tuple[int, int, int | None]],
+    batch: int,
+    progress: Callable[[ResealCount], None] | None,
+) -> ResealCount:
+    """``step(after_pk, batch)`` until it reports no last row; the rows read and rewritten."""
+    count = ResealCount(label)
+    last = 0
+    while True:
+        read, rewritten, last_pk = step(last, batch)
+        if last_pk is None:
+            return count
+        count.rows += read
+        count.resealed += rewritten
+        last = last_pk
+        if progress is not None:
+            progress(count)
