@@ -75,6 +75,14 @@ OBJECTS: dict[str, tuple[str, str]] = {
     "party.CommitteeMeeting": ("party_committee_meeting", "pk"),
     "party.ActionItem": ("party_action_item", "pk"),
     "accounts.User": ("person:worker_2", ""),
+    "accounts.LoginEvent": ("login_event", "pk"),
+    "accounts.LoginAttempt": ("login_attempt", "pk"),
+    "accounts.LoginFailureRecord": ("login_failure", "pk"),
+    "accounts.LoginRecord": ("login_record", "pk"),
+    "coverage.HotSpot": ("hot_spot", "pk"),
+    "coverage.RoadNetworkImport": ("road_import", "pk"),
+    "party.Attendance": ("party_attendance", "pk"),
+    "party.IndustryFigure": ("party_industry_figure", "pk"),
 }
 MISSING_PK = 10**9
 

@@ -7,20 +7,39 @@ the API (staff tokens passed the second factor) and a logged-in client for the p
 """
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from nuanxin.accounts.models import ApiToken, Role
+from nuanxin.accounts.models import (
+    ApiToken,
+    LoginAttempt,
+    LoginEvent,
+    LoginFailureRecord,
+    LoginMethod,
+    LoginRecord,
+    Role,
+    login_account,
+)
 from nuanxin.accounts.services import location_consent_give, token_issue
 from nuanxin.core.models import AuditLog
 from nuanxin.core.timeutil import local_date
+from nuanxin.coverage.models import HotSpot
+from nuanxin.coverage.services import hotspots_import, roads_import
 from nuanxin.geo.models import Region
 from nuanxin.open311.services import client_create
 from nuanxin.party import services as party
-from nuanxin.party.models import CommitteeSeat, OrgStatusChange
+from nuanxin.party.models import (
+    CommitteeSeat,
+    IndustryScope,
+    IndustryTheme,
+    Meeting,
+    OrgStatusChange,
+)
 from nuanxin.points.models import EarningPolicy, Entry, Hold
 from nuanxin.points.services import worker_account
 from nuanxin.registry.models import Enterprise, SurveyCampaign
@@ -31,8 +50,9 @@ from nuanxin.stations.models import Station
 from nuanxin.stations.services.amenities import amenity_save
 from nuanxin.stations.services.hours import station_set_exception
 from nuanxin.store.models import Movement, Stock
-from tests.core.refusal_world import World, build_world
-from tests.factories import UserFactory, staff
+from tests.core.refusal_world import IN_B1A, World, build_world
+from tests.coverage.osm import street_grid, write_osm
+from tests.factories import TEST_PASSWORD, UserFactory, staff
 from tests.helpers import verify_second_factor
 from tests.points.factories import funded_pool
 
@@ -118,6 +138,8 @@ def build_authz_world(tree: Any, monkeypatch: Any) -> AuthzWorld:
         clients[who] = client
     _name_listed_rows(world)
     _add_settings_and_records(world, tree)
+    _log_in_through_the_page(world, _sharing(Client(), api_client))
+    _add_imports_and_party_records(world)
     return AuthzWorld(world=world, tokens=tokens, clients=clients, api_client=api_client)
 
 
@@ -176,6 +198,65 @@ def _add_settings_and_records(world: World, tree: Any) -> None:
     ids["amenity"] = amenity_save(code="authz_water", name="饮水", actor=city).pk
     ids["open311_client"] = client_create(actor=city, code="authz", name="市民热线")[0].pk
     ids["group"] = Group.objects.create(name="授权测试组").pk  # only superusers see groups
+
+
+# Where county B's worker logs in from (the login records' address).
+LOGIN_ADDRESS = "203.0.113.21"
+
+
+def _log_in_through_the_page(world: World, client: Client) -> None:
+    """County B's worker mistypes their password on the login page, then logs in: the page's
+    password login writes the login history (``LoginEvent``) and django-axes' handler the
+    attempt, the failure log and, on success, the login record; the world names each row.
+    The page is asked by a client of its own: the world's clients stay logged in as they are."""
+    user = world.people["worker_2"]
+    for password in ("wrong-password", TEST_PASSWORD):
+        answer = client.post(
+            "/accounts/login/",
+            {"mode": "password", "phone": user.phone, "password": password},
+            REMOTE_ADDR=LOGIN_ADDRESS,
+        )
+        assert answer.status_code == (400 if password != TEST_PASSWORD else 302), answer
+    account = login_account(user.phone)
+    ids = world.ids
+    ids["login_event"] = LoginEvent.objects.get(
+        user=user, method=LoginMethod.PASSWORD, succeeded=True
+    ).pk
+    ids["login_attempt"] = LoginAttempt.objects.get(username=account, ip_address=LOGIN_ADDRESS).pk
+    ids["login_failure"] = LoginFailureRecord.objects.get(
+        username=account, ip_address=LOGIN_ADDRESS
+    ).pk
+    ids["login_record"] = LoginRecord.objects.get(username=account, ip_address=LOGIN_ADDRESS).pk
+
+
+def _add_imports_and_party_records(world: World) -> None:
+    """The coverage imports (a few streets and a hot spot in county B's B1a, both the city's
+    as a whole: they replace what was there), a member's leave from the branch's meeting, and
+    the figures of county B's enterprise, each through its service."""
+    ids, people = world.ids, world.people
+    with tempfile.TemporaryDirectory() as folder:
+        nodes, ways = street_grid(3, 3, lon0=IN_B1A[0], lat0=IN_B1A[1], step=0.0025)
+        ids["road_import"] = roads_import(
+            path=write_osm(Path(folder) / "b1a.osm.pbf", nodes, ways),
+            actor=people["city_admin"],
+        )[0].pk
+    sheet = "名称,经度,纬度,权重\nB1a外卖站点,{},{},25\n".format(*IN_B1A)
+    hotspots_import(data=sheet.encode(), filename="b1a.csv", actor=people["city_admin"])
+    ids["hot_spot"] = HotSpot.objects.get(name="B1a外卖站点").pk
+    ids["party_attendance"] = party.meeting_absence(
+        user=people["party_member_b"],
+        meeting=Meeting.objects.get(pk=ids["party_meeting"]),
+        reason="出车送单",
+    ).pk
+    ids["party_industry_figure"] = party.industry_figure_record(
+        actor=people["community_b"],
+        theme=IndustryTheme.ECOMMERCE,
+        scope=IndustryScope.ENTERPRISE,
+        period_start=dt.date(2031, 1, 1),
+        period_end=dt.date(2031, 1, 31),
+        enterprise=Enterprise.objects.get(pk=ids["enterprise"]),
+        sales_yuan=120_000,
+    ).pk
 
 
 def _sharing(client: Client, other: Client) -> Client:

@@ -12,10 +12,9 @@ and history of an object out of the caller's reach the refusal must be the very 
 (status, redirect, messages) that a missing id gets.
 
 The world's objects are ``authz_world``'s (all in county B, or the city's). For a model the
-world has no object of (``open`` is None: the login logs, the coverage imports, the party's
-figures and meeting attendance), only the changelist and add views are asked. A registered
-model with no entry fails, and so does an entry for one that is gone; so does an admin's own
-URL (``get_urls``) with no entry in ``CUSTOM`` below.
+world has no object of (``open`` is None), only the changelist and add views are asked. A
+registered model with no entry fails, and so does an entry for one that is gone; so does an
+admin's own URL (``get_urls``) with no entry in ``CUSTOM`` below.
 """
 
 import dataclasses
@@ -59,10 +58,12 @@ class Admin:
     delete: dict[str, str] | None = None
 
 
-LISTS = Admin(REGION)  # read-only rows of one's area; the world has none of them
 # The city's lists: everyone governing reads them, whatever the row, the city edits.
 CITY_SETTINGS = Admin(REGION, (T,), open=rule((REGION, ANY)), delete={})
-CITY_ONLY = Admin((T,))  # the city's admin alone (logins, Open311 clients)
+# The city's records, read-only (the coverage imports): everyone governing reads them.
+CITY_RECORDS = Admin(REGION, open=rule((REGION, ANY)), delete={})
+# django-axes' login rows: the city's admin alone, whoever's login they are.
+CITY_ONLY = Admin((T,), open=rule(((T,), ANY)), delete={})
 REGION_OWN = rule((REGION, OWN))
 STATION_OWN = rule((STATION, OWN))
 # Read-only rows of one's area (the ledger's, the shop's, volunteering's, the log's).
@@ -79,24 +80,24 @@ ADMIN: dict[str, Admin] = {
     "accounts.ApiToken": REGION_ROWS,
     "accounts.LocationConsent": REGION_ROWS,
     "accounts.LoginAttempt": CITY_ONLY,
-    "accounts.LoginEvent": LISTS,
+    "accounts.LoginEvent": REGION_ROWS,
     "accounts.LoginFailureRecord": CITY_ONLY,
     "accounts.LoginRecord": CITY_ONLY,
     "accounts.User": Admin(REGION, REGION, open=REGION_OWN, delete={}),
     "auth.Group": Admin(NOBODY, open={}, delete={}),  # superusers only
     "core.AuditLog": REGION_ROWS,
-    "coverage.HotSpot": LISTS,
-    "coverage.RoadNetworkImport": LISTS,
+    "coverage.HotSpot": CITY_RECORDS,
+    "coverage.RoadNetworkImport": CITY_RECORDS,
     "geo.Region": Admin(REGION, (T,), open=REGION_OWN, delete={}),
     "open311.ClientApplication": Admin((T,), (T,), open=rule(((T,), ANY)), delete={}),
     "party.ActionItem": PARTY_CITY,
-    "party.Attendance": LISTS,
+    "party.Attendance": PARTY_STREET,
     "party.Badge": PARTY_COMMUNITY,
     "party.CommitteeDepartment": PARTY_CITY,
     "party.CommitteeMeeting": PARTY_CITY,
     "party.CommitteeSeat": PARTY_CITY,
     "party.GridMember": PARTY_COMMUNITY,
-    "party.IndustryFigure": LISTS,
+    "party.IndustryFigure": PARTY_COMMUNITY,
     "party.InstructorAssignment": PARTY_COMMUNITY,
     "party.MassMembership": PARTY_COMMUNITY,
     "party.MassOrganisation": PARTY_COMMUNITY,
@@ -246,7 +247,9 @@ CITY_EDITS = rule(((T,), ANY))
 WRITES: dict[str, Writes] = {
     "accounts.ApiToken": Writes(actions={"revoke": REGION_OWN}),
     "accounts.LocationConsent": READ_ONLY,
-    "accounts.LoginAttempt": Writes(actions={"lift_accounts": {}, "lift_addresses": {}}),
+    "accounts.LoginAttempt": Writes(
+        actions={"lift_accounts": CITY_EDITS, "lift_addresses": CITY_EDITS}
+    ),
     "accounts.LoginEvent": READ_ONLY,
     "accounts.LoginFailureRecord": READ_ONLY,
     "accounts.LoginRecord": READ_ONLY,
