@@ -1,10 +1,13 @@
+import base64
 import datetime as dt
+import hashlib
 
 import pytest
 from django.utils import timezone
 
 from nuanxin.accounts.models import ApiToken, Role, SmsCode, User
 from nuanxin.accounts.services import (
+    _code_digest,
     sms_code_login,
     sms_code_send,
     token_authenticate,
@@ -145,11 +148,18 @@ def test_sms_codes_are_rate_limited(outbox):
     assert len(outbox) == 1
 
 
-def test_sms_code_is_stored_only_as_a_digest(outbox):
+def test_sms_code_is_stored_only_as_a_keyed_digest(outbox, settings):
     sms_code_send(phone="13912345678", client_ip=IP)
     _, code = _sent_code(outbox)
+    stored = SmsCode.objects.get().digest
 
-    assert code not in SmsCode.objects.get().digest
+    assert code not in stored
+    # Not the plain SHA-256 of phone and code, which a dump would give up by trying a million
+    # codes: a digest under PII_HASH_KEY, so another key gives another digest.
+    assert stored != hashlib.sha256(f"13912345678:{code}".encode()).hexdigest()
+    settings.PII_KEYS = "k2:" + base64.b64encode(b"k" * 32).decode()
+    settings.PII_HASH_KEY = base64.b64encode(b"h" * 32).decode()
+    assert _code_digest("13912345678", code) != stored
 
 
 def test_tokens_are_stored_hashed_and_expire():

@@ -9,14 +9,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuanxin.accounts import admin_logins  # noqa: F401  (registers the login records' pages)
-from nuanxin.accounts.models import (
-    MOBILE_RE,
-    ApiToken,
-    LocationConsent,
-    LoginEvent,
-    User,
-    normalize_phone,
-)
+from nuanxin.accounts.admin_search import PhoneSearch
+from nuanxin.accounts.models import ApiToken, LocationConsent, LoginEvent, User
 from nuanxin.accounts.second_factor import second_factor_reset
 from nuanxin.accounts.services import (
     check_role_region,
@@ -27,38 +21,7 @@ from nuanxin.accounts.services import (
 )
 from nuanxin.core.admin import ScopedAdmin
 from nuanxin.core.errors import ApplicationError
-from nuanxin.core.fields import phones_sealed
 from nuanxin.core.forms import EdgeModelForm
-
-
-class _PhoneSearch(ScopedAdmin):
-    """The search box finds people by phone whether phones are sealed or not.
-
-    In clear, ``search_fields`` does it (any part of the number). Sealed (PII_SEAL_PHONES), a
-    part of a number cannot be compared: a whole number is found by its keyed hash, four
-    digits by the tail column (the last four digits); other terms search the other fields.
-    """
-
-    phone_path = "phone"
-
-    def get_search_fields(self, request: HttpRequest) -> list[str]:
-        fields = list(super().get_search_fields(request))
-        if phones_sealed():
-            return [f for f in fields if f.lstrip("=^@") != self.phone_path]
-        return fields
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
-        found, duplicates = super().get_search_results(request, queryset, search_term)
-        term = normalize_phone(search_term.strip())
-        if not phones_sealed() or not term.isdigit():
-            return found, duplicates
-        if MOBILE_RE.match(term):
-            found = found | queryset.filter(**{self.phone_path: term})
-        elif len(term) == 4:
-            found = found | queryset.filter(**{self.phone_path + "_tail": term})
-        return found, duplicates
 
 
 class _RoleRegionChecked(EdgeModelForm):
@@ -96,7 +59,7 @@ class UserChangeForm(_RoleRegionChecked):
 
 
 @admin.register(User)
-class UserAdmin(_PhoneSearch):
+class UserAdmin(PhoneSearch, ScopedAdmin):
     staff_can_add = True
     staff_can_change = True
     list_display = ["masked_phone", "name", "role", "region", "is_active", "date_joined"]
@@ -170,7 +133,7 @@ class ApiTokenAdmin(ScopedAdmin):
 
 
 @admin.register(LoginEvent)
-class LoginEventAdmin(_PhoneSearch):
+class LoginEventAdmin(PhoneSearch, ScopedAdmin):
     """Every login step (password, SMS code, second factor), read-only, scoped by the user's
     region; a try for a phone with no account shows to city-wide admins only."""
 
@@ -188,7 +151,7 @@ class LoginEventAdmin(_PhoneSearch):
 
 
 @admin.register(LocationConsent)
-class LocationConsentAdmin(_PhoneSearch):
+class LocationConsentAdmin(PhoneSearch, ScopedAdmin):
     """Who has consented to location use, read-only, scoped by the worker's region. Consent is
     the worker's own act (PIPL art. 14): it is given and withdrawn by the worker alone, through
     ``location_consent_give`` / ``location_consent_withdraw``, so no staff member adds, changes or

@@ -37,6 +37,7 @@ from nuanxin.accounts.models import (
 )
 from nuanxin.accounts.sms import sms_backend
 from nuanxin.core.audit import audit_record, snapshot
+from nuanxin.core.crypto import blind_index
 from nuanxin.core.errors import ApplicationError, forbidden
 from nuanxin.core.locks import serialise
 from nuanxin.core.scoping import in_jurisdiction
@@ -53,7 +54,17 @@ UNSET = _Unset()
 
 
 def _digest(value: str) -> str:
+    """The digest of a high-entropy secret (a bearer token, an API key)."""
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+SMS_CODE_PURPOSE = "accounts.smscode.code"
+
+
+def _code_digest(phone: str, code: str) -> str:
+    """What an SMS code is stored as: keyed (PII_HASH_KEY), because six digits and a phone
+    number are few enough to try them all against an unkeyed digest from a stolen dump."""
+    return blind_index(f"{phone}:{code}", purpose=SMS_CODE_PURPOSE) or ""
 
 
 def phone_clean(raw: str) -> str:
@@ -256,7 +267,7 @@ def sms_code_send(*, phone: str, client_ip: str | None) -> dt.datetime:
         expires_at = now + dt.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS)
         SmsCode.objects.create(
             phone=phone,
-            digest=_digest(f"{phone}:{code}"),
+            digest=_code_digest(phone, code),
             expires_at=expires_at,
             client_ip=client_ip,
         )
@@ -282,7 +293,7 @@ def _sms_code_consume(phone: str, code: str, client_ip: str | None) -> bool:
             .first()
         )
         if sms is not None and sms.attempts < settings.SMS_CODE_MAX_ATTEMPTS:
-            if hmac.compare_digest(sms.digest, _digest(f"{phone}:{(code or '').strip()}")):
+            if hmac.compare_digest(sms.digest, _code_digest(phone, (code or "").strip())):
                 sms.used_at = timezone.now()
                 sms.save(update_fields=["used_at"])
                 return True

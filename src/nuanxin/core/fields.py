@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, In, Lookup
@@ -12,14 +13,30 @@ from nuanxin.core.crypto import blind_index, is_sealed, seal, unseal
 
 
 class _OpenedOnRead:
-    """Values read from the column are opened (``unseal``) under the field's ``purpose``."""
+    """Values read from the column are opened (``unseal``) under the field's ``purpose``; the
+    columns kept beside it (``companions``) are filled whenever the field is saved."""
 
     purpose: str
+    hash_field: str
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if not value:
             return value
         return unseal(value, purpose=self.purpose)
+
+    def hash_of(self, value: str | None) -> str | None:
+        return blind_index(value, purpose=self.purpose)
+
+    def companions(self, value: str | None) -> dict[str, Any]:
+        """The values of the columns kept beside this one for ``value`` (its keyed hash), by
+        attribute name: what ``save()`` writes with it and a bulk write must write too."""
+        return {self.hash_field: self.hash_of(value)} if self.hash_field else {}
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = super().pre_save(model_instance, add)  # type: ignore[misc]
+        for name, derived in self.companions(value).items():
+            setattr(model_instance, name, derived)
+        return value
 
 
 class SealedTextField(_OpenedOnRead, models.TextField):
@@ -54,15 +71,6 @@ class SealedTextField(_OpenedOnRead, models.TextField):
             return value
         return seal(value, purpose=self.purpose)
 
-    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        value = super().pre_save(model_instance, add)
-        if self.hash_field:
-            setattr(model_instance, self.hash_field, self.hash_of(value))
-        return value
-
-    def hash_of(self, value: str | None) -> str | None:
-        return blind_index(value, purpose=self.purpose)
-
 
 def phones_sealed() -> bool:
     """Whether phone numbers are kept sealed at rest (``PII_SEAL_PHONES``)."""
@@ -83,37 +91,53 @@ def _sealed_phone_error(what: str) -> FieldError:
 
 
 class PhoneField(_OpenedOnRead, models.CharField):
-    """A mobile number, sealed at rest where ``PII_SEAL_PHONES`` is on, in clear where it is off.
+    """A phone number, sealed at rest where ``PII_SEAL_PHONES`` is on, in clear where it is off.
 
     The column is wide enough for a sealed value either way, so the schema does not depend on
-    the setting. ``hash_field`` names the column that keeps the number's ``blind_index`` and
-    ``tail_field`` (optional) the one that keeps its last four digits: both are filled whenever
-    this field is saved, whatever the setting, so switching it on later needs only the rows
-    re-sealed (``nuanxin rotate-keys``). Save with ``update_fields`` naming them too.
+    the setting; ``input_length`` caps what a form or ``full_clean`` accepts. ``hash_field``
+    (optional) names the column that keeps the number's ``blind_index`` and ``tail_field``
+    (optional) the one that keeps its last four digits: both are filled whenever this field is
+    saved, whatever the setting, so switching it on later needs only the rows re-sealed
+    (``nuanxin rotate-keys``). Save with ``update_fields`` naming them too.
 
     Setting off: a plain character column with the usual lookups. Setting on: the value is
     sealed on its way in and opened on its way out; ``exact``, ``iexact`` and ``in`` compare
-    the hash column with the value's keyed hash, ``isnull`` stays; any other lookup (contains,
-    startswith, gt...) and ordering by the number are errors, not an empty answer. A sealed
-    value is opened even with the setting off, so rows not yet turned back read correctly.
+    the hash column with the value's keyed hash (a field without one can only be compared with
+    ""), ``isnull`` stays; any other lookup (contains, startswith, gt...) and ordering by the
+    number are errors, not an empty answer. A sealed value is opened even with the setting off,
+    so rows not yet turned back read correctly.
     """
 
     def __init__(
-        self, *args: Any, purpose: str, hash_field: str, tail_field: str = "", **kwargs: Any
+        self,
+        *args: Any,
+        purpose: str,
+        hash_field: str = "",
+        tail_field: str = "",
+        input_length: int | None = None,
+        **kwargs: Any,
     ) -> None:
         self.purpose = purpose
         self.hash_field = hash_field
         self.tail_field = tail_field
+        self.input_length = input_length
         kwargs.setdefault("max_length", PHONE_COLUMN_LENGTH)
         super().__init__(*args, **kwargs)
+        if input_length is not None:
+            self.validators.append(MaxLengthValidator(input_length))
 
     def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["purpose"] = self.purpose
-        kwargs["hash_field"] = self.hash_field
-        if self.tail_field:
-            kwargs["tail_field"] = self.tail_field
+        for key in ("hash_field", "tail_field", "input_length"):
+            if getattr(self, key):
+                kwargs[key] = getattr(self, key)
         return name, path, args, kwargs
+
+    def formfield(self, **kwargs: Any) -> Any:
+        if self.input_length is not None:
+            kwargs.setdefault("max_length", self.input_length)
+        return super().formfield(**kwargs)
 
     def get_lookup(self, lookup_name: str) -> Any:
         if not phones_sealed():
@@ -135,15 +159,11 @@ class PhoneField(_OpenedOnRead, models.CharField):
             return value
         return seal(value, purpose=self.purpose)
 
-    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        value = super().pre_save(model_instance, add)
-        setattr(model_instance, self.hash_field, self.hash_of(value))
+    def companions(self, value: str | None) -> dict[str, Any]:
+        out = super().companions(value)
         if self.tail_field:
-            setattr(model_instance, self.tail_field, self.tail_of(value))
-        return value
-
-    def hash_of(self, value: str | None) -> str | None:
-        return blind_index(value, purpose=self.purpose)
+            out[self.tail_field] = self.tail_of(value)
+        return out
 
     @staticmethod
     def tail_of(value: str | None) -> str:
@@ -153,6 +173,8 @@ class PhoneField(_OpenedOnRead, models.CharField):
         """The hash column beside the phone column ``lhs`` refers to, in the same table."""
         if not isinstance(lhs, Col) or lhs.target is not self:
             raise _sealed_phone_error("only the phone column itself can be compared")
+        if not self.hash_field:
+            raise _sealed_phone_error(f"{self.model.__name__}.{self.name} keeps no keyed hash")
         return Col(lhs.alias, self.model._meta.get_field(self.hash_field))
 
     def digest(self, value: Any) -> str | None:
@@ -203,3 +225,11 @@ class PhoneQuerySet(models.QuerySet):
                 if isinstance(name, str) and name.lstrip("-?") in phones:
                     raise _sealed_phone_error(f"ordering by '{name}' would follow the ciphertext")
         return super().order_by(*field_names)
+
+
+SealedColumn = SealedTextField | PhoneField
+
+
+def sealed_fields(model: type[models.Model]) -> list[SealedColumn]:
+    """The model's columns kept sealed at rest (always, or where the deployment asks)."""
+    return [f for f in model._meta.concrete_fields if isinstance(f, SealedTextField | PhoneField)]

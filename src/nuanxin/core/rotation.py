@@ -23,9 +23,7 @@ from django.db import connection, models, transaction
 
 from nuanxin.core.audit import audit_record
 from nuanxin.core.crypto import keyring, needs_reseal, seal, unseal
-from nuanxin.core.fields import PhoneField, SealedTextField, phones_sealed
-
-SealedColumn = SealedTextField | PhoneField
+from nuanxin.core.fields import PhoneField, SealedColumn, phones_sealed, sealed_fields
 
 
 @dataclass
@@ -48,12 +46,7 @@ def register_reseal_step(label: str, step: ResealStep) -> None:
 
 
 def sealed_columns() -> list[tuple[type[models.Model], SealedColumn]]:
-    return [
-        (model, field)
-        for model in apps.get_models()
-        for field in model._meta.concrete_fields
-        if isinstance(field, SealedTextField | PhoneField)
-    ]
+    return [(model, field) for model in apps.get_models() for field in sealed_fields(model)]
 
 
 def _stored(field: SealedColumn, value: str, text: str) -> str:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nuanxin.core.fields import PhoneField
+
 
 class ClientApplication(models.Model):
     """Another system (a 12345 hotline, a city app) that talks to nuanxin through Open311."""
@@ -21,7 +23,10 @@ class ClientApplication(models.Model):
     )
     name = models.CharField(_("应用名称"), max_length=100)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # The developer's own number: sealed at rest where PII_SEAL_PHONES is on.
+    contact_phone = PhoneField(
+        _("联系电话"), blank=True, purpose="open311.client.contact_phone", input_length=30
+    )
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
     key_prefix = models.CharField(_("密钥前缀"), max_length=16, editable=False)

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nuanxin.accounts.admin_search import PhoneSearch
 from nuanxin.accounts.models import Role, User
 from nuanxin.core.admin import ScopedAdmin
 from nuanxin.core.errors import ApplicationError
@@ -129,13 +130,14 @@ class WorkerAdminForm(EdgeModelForm):
 
 
 @admin.register(Worker)
-class WorkerAdmin(RegistryAdmin):
+class WorkerAdmin(PhoneSearch, RegistryAdmin):
     form = WorkerAdminForm
     staff_can_add = True
     staff_can_change = True
     list_display = ["name", "masked_phone", "occupation", "region", "political_status", "status"]
     list_filter = ["occupation", "political_status", "status", "union_member"]
-    search_fields = ["name", "=phone"]
+    # A whole number or its last four digits, sealed or not (PhoneSearch).
+    search_fields = ["name", "=phone", "=phone_tail"]
     list_select_related = ["region"]
     autocomplete_fields = ["work_region", "home_region", "enterprises"]
 

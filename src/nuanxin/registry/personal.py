@@ -42,5 +42,10 @@ def erase(user: Any) -> int:
     worker.name = _("已注销")
     worker.phone = erased_phone(user)
     worker.id_number = None
-    worker.save(update_fields=["name", "phone", "id_number", "id_number_hash", "updated_at"])
+    worker.save(
+        update_fields=[
+            "name", "phone", "phone_hash", "phone_tail", "id_number", "id_number_hash",
+            "updated_at",
+        ]
+    )  # fmt: skip
     return 1

@@ -17,6 +17,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from nuanxin.core.errors import not_found
+from nuanxin.core.fields import phones_sealed
 from nuanxin.core.scoping import (
     get_in_scope_or_404,
     jurisdiction_path,
@@ -100,17 +101,28 @@ def enterprise_list(user: Any, filters: EnterpriseFilter) -> QuerySet[Enterprise
     return qs.order_by("name")
 
 
+def _name_or_phone(q: str) -> Q:
+    """Staff look people up by name, by the whole phone number or by its last digits. Four
+    digits are the tail column (indexed); with phones sealed (PII_SEAL_PHONES) a whole number
+    is found by its keyed hash and four digits by the tail, and other parts of a number cannot
+    be compared."""
+    cond = Q(name__icontains=q)
+    if not q.isdigit() or len(q) < 4:
+        return cond
+    if len(q) == 4:
+        return cond | Q(phone_tail=q)
+    if len(q) >= 11:
+        return cond | Q(phone=q)
+    return cond if phones_sealed() else cond | Q(phone__endswith=q)
+
+
 def worker_list(user: Any, filters: WorkerFilter) -> QuerySet[Worker]:
     qs = workers_for(user).select_related("region")
     if filters.region is not None:
         qs = qs.filter(region__path__startswith=filters.region.path)
     q = re.sub(r"\s", "", to_text(filters.q))
     if q:
-        # Staff look people up by name or by the last digits of the phone they were given.
-        cond = Q(name__icontains=q)
-        if q.isdigit() and len(q) >= 4:
-            cond |= Q(phone__endswith=q) if len(q) < 11 else Q(phone=q)
-        qs = qs.filter(cond)
+        qs = qs.filter(_name_or_phone(q))
     for key in ("occupation", "political_status", "status"):
         if value := getattr(filters, key):
             qs = qs.filter(**{key: value})

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from nuanxin.core.fields import PhoneField
+
 
 class Department(models.Model):
     """A body that handles reports (fire brigade, urban management ...), optionally local."""
@@ -152,7 +154,10 @@ class Report(models.Model):
     )
     # A reporter without an account (an Open311 client's user) leaves contact details instead.
     contact_name = models.CharField(_("联系人"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Sealed at rest where PII_SEAL_PHONES is on; cleared by the retention job.
+    contact_phone = PhoneField(
+        _("联系电话"), blank=True, purpose="reports.report.contact_phone", input_length=30
+    )
     contact_email = models.EmailField(_("电子邮箱"), blank=True)
     channel = models.CharField(
         _("渠道"), max_length=16, choices=Channel.choices, default=Channel.WEB

@@ -4,9 +4,11 @@ A ``Table`` hands out primary keys itself (from the table's current maximum), so
 point at each other before any of them is written, and fills every column the caller leaves
 out from the model: its default, NULL where allowed, "" for a blank text column, the moment of
 the run for ``auto_now`` columns. Values are converted once per column kind for the engine;
-nothing goes through the field API per row. Callers stay inside one transaction, so a failed
-run leaves nothing behind, and nothing here updates or deletes: the append-only triggers of the
-ledger and the audit log never fire.
+nothing goes through the field API per row, except sealed columns (ID numbers, and phones where
+PII_SEAL_PHONES is on): those are sealed, and the columns kept beside them (keyed hash, a
+phone's last four digits) filled, as ``save()`` would. Callers stay inside one transaction, so
+a failed run leaves nothing behind, and nothing here updates or deletes: the append-only
+triggers of the ledger and the audit log never fire.
 """
 
 import datetime as dt
@@ -20,6 +22,8 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
 from django.utils import timezone
+
+from nuanxin.core.fields import sealed_fields
 
 BATCH = 20_000
 _MISSING = object()
@@ -74,6 +78,7 @@ class Table:
                 template.append(_MISSING)
                 self.required.add(field.attname)
         self.template = template
+        self.sealed = [(self.index[f.attname], f) for f in sealed_fields(model)]
         self.pk_index = self.index[model._meta.pk.attname]
         self.next_id = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
         self.rows: list[list[Any]] = []
@@ -92,6 +97,10 @@ class Table:
         for i in self.uuid_columns:
             if row[i] is self.template[i]:
                 row[i] = uuid.uuid4()
+        for i, field in self.sealed:
+            for name, derived in field.companions(row[i]).items():
+                row[index[name]] = derived
+            row[i] = field.get_db_prep_save(row[i], connection)
         self.rows.append(row)
         if len(self.rows) >= BATCH:
             self.flush()

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from nuanxin.core.fields import SealedTextField
+from nuanxin.core.fields import SealedColumn, sealed_fields
 
 BATCH = 5000
 
@@ -31,8 +31,9 @@ def _adapters(fields: list[models.Field]) -> list[Callable[[Any], Any] | None]:
             adapters.append(
                 functools.lru_cache(maxsize=4)(connection.ops.adapt_datetimefield_value)
             )
-        elif isinstance(field, SealedTextField):
-            # Sealed at rest: each value is encrypted on its way out, never cached.
+        elif isinstance(field, SealedColumn):
+            # Sealed at rest: each value is encrypted on its way out, never cached (a phone
+            # only where PII_SEAL_PHONES asks; in clear it passes through unchanged).
             adapters.append(lambda value, f=field: f.get_db_prep_save(value, connection))
         elif isinstance(field, models.JSONField):
             adapters.append(lambda value, f=field: f.get_db_prep_save(value, connection))
@@ -52,21 +53,22 @@ def _prepared(rows: Iterable[Sequence[Any]], adapters: list[Any]) -> list[tuple[
 def _with_hashes(
     model: type[models.Model], attnames: Sequence[str], rows: list[Sequence[Any]]
 ) -> tuple[list[str], list[Sequence[Any]]]:
-    """Adds the keyed-hash column of every sealed column written without it, so a bulk write
-    keeps the hash (what lookups and uniqueness use) in step as ``save()`` does."""
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    extra = [
-        (i, fields[name])
-        for i, name in enumerate(attnames)
-        if isinstance(fields[name], SealedTextField)
-        and fields[name].hash_field
-        and fields[name].hash_field not in attnames
-    ]
+    """Adds the columns kept beside every sealed column written (its keyed hash, a phone's
+    tail) that the rows leave out, so a bulk write keeps them in step as ``save()`` does:
+    they are what lookups and uniqueness use."""
+    names = list(attnames)
+    written = [(names.index(f.attname), f) for f in sealed_fields(model) if f.attname in names]
+    extra = [name for _, field in written for name in field.companions(None) if name not in names]
     if not extra:
-        return list(attnames), rows
-    # The hash columns go first, so an UPDATE's trailing primary key stays last.
-    names = [f.hash_field for _, f in extra] + list(attnames)
-    return names, [[*(f.hash_of(row[i]) for i, f in extra), *row] for row in rows]
+        return names, rows
+    out: list[Sequence[Any]] = []
+    for row in rows:
+        derived: dict[str, Any] = {}
+        for i, field in written:
+            derived.update(field.companions(row[i]))
+        # The added columns go first, so an UPDATE's trailing primary key stays last.
+        out.append([*(derived[name] for name in extra), *row])
+    return [*extra, *names], out
 
 
 def insert_rows(

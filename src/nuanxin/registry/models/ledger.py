@@ -5,10 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nuanxin.core.crypto import blind_index
-from nuanxin.core.fields import SealedTextField
+from nuanxin.core.fields import PhoneField, PhoneQuerySet, SealedTextField
 from nuanxin.core.masking import mask_id_number, mask_phone
 
 ID_NUMBER_PURPOSE = "registry.worker.id_number"
+WORKER_PHONE_PURPOSE = "registry.worker.phone"
+ENTERPRISE_PHONE_PURPOSE = "registry.enterprise.contact_phone"
 
 
 class EnterpriseKind(models.TextChoices):
@@ -66,7 +68,10 @@ class Enterprise(models.Model):
         related_name="registry_enterprises",
     )
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # A person's number as often as an office's: sealed where PII_SEAL_PHONES is on.
+    contact_phone = PhoneField(
+        _("联系电话"), blank=True, purpose=ENTERPRISE_PHONE_PURPOSE, input_length=20
+    )
     worker_count = models.PositiveIntegerField(_("从业人员数"), null=True, blank=True)
     status = models.CharField(
         _("经营状态"),
@@ -139,7 +144,22 @@ class Worker(models.Model):
     """
 
     name = models.CharField(_("姓名"), max_length=50)
-    phone = models.CharField(_("手机号"), max_length=11, unique=True)
+    # Sealed at rest where PII_SEAL_PHONES is on (core.fields.PhoneField): sheets and searches
+    # find a worker by phone_hash (the whole number) or phone_tail (its last four digits).
+    phone = PhoneField(
+        _("手机号"),
+        unique=True,
+        purpose=WORKER_PHONE_PURPOSE,
+        hash_field="phone_hash",
+        tail_field="phone_tail",
+        input_length=11,
+    )
+    phone_hash = models.CharField(
+        _("手机号检索值"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    phone_tail = models.CharField(
+        _("手机尾号"), max_length=4, blank=True, db_index=True, editable=False
+    )
     # Sealed at rest (core.crypto); found and kept unique by its keyed hash.
     id_number = SealedTextField(
         _("身份证号"),
@@ -200,6 +220,8 @@ class Worker(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = PhoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("从业人员")
