@@ -7,7 +7,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _cards(html: str) -> str:
-    return html[html.index('class="cards"') : html.index('class="tiles"')]
+    start = html.index('class="cards"')
+    return html[start : html.index("</ul>", start)]
 
 
 def test_worker_home_shows_points_reports_stations_and_volunteering(client, tree):
@@ -43,3 +44,19 @@ def test_home_cards_count_only_the_users_own_area(client, tree):
 
     block = cards[cards.index("待审核问题") :]
     assert '<span class="figure">2<small>' in block
+
+
+@pytest.mark.parametrize("role", [Role.WORKER, Role.COMMUNITY_STAFF])
+def test_a_signed_in_home_does_not_repeat_the_navigation_as_tiles(client, tree, role):
+    user = UserFactory(region=tree["A1a"]) if role == Role.WORKER else staff(role, tree["A1a"])
+    client.force_login(user)
+
+    html = client.get("/").content.decode()
+
+    assert 'class="cards"' in html and 'class="tiles"' not in html
+
+
+def test_a_visitor_sees_what_is_here_as_tiles(client, db):
+    html = client.get("/").content.decode()
+
+    assert 'class="tiles"' in html and 'class="cards"' not in html
