@@ -1,5 +1,8 @@
+import datetime as dt
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from nuanxin.core.models import Notification
 from nuanxin.core.notifications import notification_send, notifications_mark_read, unread_count
@@ -16,6 +19,24 @@ def test_notification_is_written_when_the_change_commits(django_capture_on_commi
 
     assert Notification.objects.get(user=user).title == "审核通过"
     assert unread_count(user) == 1
+
+
+def test_a_notification_is_dated_when_its_event_was_not_when_it_was_written(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """A check-in at 08:00 whose transaction commits at 08:05 (or a history replayed on a
+    clock of its own, as the demo's is) is notified at 08:00."""
+    user = UserFactory()
+    event = dt.datetime(2026, 3, 2, 0, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: event)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notification_send(user=user, kind="test", title="驿站签到 +2 积分")
+    monkeypatch.setattr(timezone, "now", lambda: event + dt.timedelta(minutes=5))
+    for callback in callbacks:
+        callback()
+
+    assert Notification.objects.get(user=user).created_at == event
 
 
 @pytest.mark.django_db(transaction=True)

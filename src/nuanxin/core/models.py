@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nuanxin.core.texts import text_render
@@ -126,7 +127,8 @@ class Notification(models.Model):
     # Title and body as catalogue keys with parameters (core.texts), shown in the reader's
     # language; title and body above are the same in the site's language.
     texts = models.JSONField(_("文本键与参数"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # When the event was (core.notifications.notification_send), not when the row was written.
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:

@@ -8,6 +8,7 @@ commit so that no channel can slow or undo the write that caused the message.
 community staff, for instance).
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,12 +25,26 @@ Content = str | Text | list[str | Text]
 
 
 def inbox_deliver(
-    *, user: Any, kind: str, title: str, body: str, url: str, texts: dict | None = None
+    *,
+    user: Any,
+    kind: str,
+    title: str,
+    body: str,
+    url: str,
+    texts: dict | None = None,
+    sent_at: dt.datetime | None = None,
 ) -> Notification:
     """The in-app inbox (``texts``: the title and body as catalogue keys with their
-    parameters, for showing them in the reader's language)."""
+    parameters, for showing them in the reader's language; ``sent_at``: when the event was,
+    which is the notification's time, not the later moment its transaction committed)."""
     return Notification.objects.create(
-        user=user, kind=kind, title=str(title)[:120], body=str(body), url=url, texts=texts or {}
+        user=user,
+        kind=kind,
+        title=str(title)[:120],
+        body=str(body),
+        url=url,
+        texts=texts or {},
+        created_at=sent_at or timezone.now(),
     )
 
 
@@ -46,12 +61,19 @@ def notification_send(
     texts = {"title": text_data(title), "body": text_data(body)}
     plain_title, plain_body = text_default(title), text_default(body)
     writers, backends = delivery.configured()
+    sent_at = timezone.now()
 
     def write() -> None:
         # After the commit: what fails here is logged (robust) and leaves the write in place.
         for deliver in writers:
             row = deliver(
-                user=user, kind=kind, title=plain_title, body=plain_body, url=url, texts=texts
+                user=user,
+                kind=kind,
+                title=plain_title,
+                body=plain_body,
+                url=url,
+                texts=texts,
+                sent_at=sent_at,
             )
             if backends and isinstance(row, Notification):
                 delivery.dispatch(delivery.deliveries_queue(row, backends))
