@@ -10,8 +10,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from csp.constants import HEADER, HEADER_REPORT_ONLY, NONCE, SELF
+from csp.decorators import csp_exempt, csp_replace
+from csp.exceptions import CSPNonceError
+from csp.middleware import CSPMiddleware
+from django.conf import settings as django_settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.test import RequestFactory
+from django.urls import path
 
 import nuanxin
+from nuanxin.core import headers
+from tests.party.factories import party_staff
 
 PACKAGE = Path(nuanxin.__file__).parent
 
@@ -82,6 +92,155 @@ def test_tile_servers_are_the_only_outside_image_source(client, settings):
     settings.MAP_TILE_LABEL_URL = ""
     policy = _policy(client.get("/accounts/login/")["Content-Security-Policy"])
     assert policy["img-src"] == ["'self'", "data:", "blob:"]
+
+
+# The header built once and reused (core/headers.py) against the one django-csp builds itself.
+
+TILES = "https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=K&x={x}"
+POLICIES = {
+    "the project's": {},
+    "with tile servers": {"MAP_TILE_URL": TILES, "MAP_TILE_LABEL_URL": "https://b.example/{z}"},
+    "with a report-only policy": {
+        "CONTENT_SECURITY_POLICY_REPORT_ONLY": {
+            "DIRECTIVES": {"default-src": [SELF], "report-uri": "/csp-report/"}
+        }
+    },
+    "excluding the page": {
+        "CONTENT_SECURITY_POLICY": {
+            "EXCLUDE_URL_PREFIXES": ["/accounts/"],
+            "DIRECTIVES": {"default-src": [SELF]},
+        },
+    },
+}
+
+
+def _csp_headers(response: HttpResponse) -> dict[str, str | None]:
+    return {name: response.get(name) for name in (HEADER, HEADER_REPORT_ONLY)}
+
+
+def _library_headers(url: str) -> dict[str, str | None]:
+    """The headers django-csp's own process_response sets, with the tile servers added."""
+    request = RequestFactory().get(url)
+    middleware = headers.PolicyMiddleware(lambda request: HttpResponse())
+    middleware.process_request(request)
+    return _csp_headers(CSPMiddleware.process_response(middleware, request, HttpResponse()))
+
+
+@pytest.mark.parametrize("changes", POLICIES.values(), ids=POLICIES.keys())
+def test_the_reused_header_is_the_one_django_csp_builds(client, settings, changes):
+    for name, value in changes.items():
+        setattr(settings, name, value)
+    expected = _library_headers("/accounts/login/")
+    if changes.get("CONTENT_SECURITY_POLICY_REPORT_ONLY"):
+        assert expected[HEADER_REPORT_ONLY] == "default-src 'self'; report-uri /csp-report/"
+    first, second = (_csp_headers(client.get("/accounts/login/")) for _ in range(2))
+    assert first == second == expected
+    assert (expected[HEADER] is None) == ("CONTENT_SECURITY_POLICY" in changes)
+
+
+def test_the_header_is_built_once_for_the_responses_that_share_it(client, monkeypatch):
+    built = []
+
+    def counted(**parts):
+        built.append(parts)
+        return django_csp_build_policy(**parts)
+
+    django_csp_build_policy = headers.build_policy
+    monkeypatch.setattr(headers, "build_policy", counted)
+    headers.forget_built_policies()
+    answers = [client.get("/accounts/login/")[HEADER] for _ in range(3)]
+    assert len(set(answers)) == 1 and "default-src 'self'" in answers[0]
+    assert [parts["report_only"] for parts in built] == [False, True]
+
+
+def test_a_changed_policy_setting_changes_the_next_header(client, settings):
+    before = _policy(client.get("/accounts/login/")[HEADER])
+    assert before["script-src"] == ["'self'"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "script-src": ["'none'"]}
+    }
+    after = _policy(client.get("/accounts/login/")[HEADER])
+    assert after == {**before, "script-src": ["'none'"]}
+
+
+def test_the_header_follows_the_tile_servers_even_without_the_settings_signal(client, monkeypatch):
+    assert "https://*.tianditu.gov.cn" not in client.get("/accounts/login/")[HEADER]
+    monkeypatch.setattr(django_settings, "MAP_TILE_URL", TILES)  # no setting_changed
+    img_src = _policy(client.get("/accounts/login/")[HEADER])["img-src"]
+    assert img_src == ["'self'", "data:", "blob:", "https://*.tianditu.gov.cn"]
+
+
+def test_a_view_with_csp_update_still_gets_its_own_header(client, tree):
+    plain = client.get("/accounts/login/")[HEADER]
+    client.force_login(party_staff(tree["A"]))
+    page = client.get("/party/staff/industry/")
+    assert page.status_code == 200
+    policy = _policy(page[HEADER])
+    assert policy == {**_policy(plain), "style-src-elem": ["'self'", "'unsafe-inline'"]}
+    # ... and the next page without a decorator the settings' policy again.
+    assert client.get("/accounts/login/")[HEADER] == plain
+
+
+# A tiny URLconf for what no view of the project does: exemption, replacement, a nonce.
+def _plain(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("plain")
+
+
+def _own_header(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse("own")
+    response[HEADER] = "default-src 'none'"
+    return response
+
+
+def _with_nonce(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(str(request.csp_nonce))
+
+
+urlpatterns = [
+    path("plain/", _plain),
+    path("exempt/", csp_exempt()(_plain)),
+    path("replaced/", csp_replace({"img-src": ["https://img.example"]})(_plain)),
+    path("own/", _own_header),
+    path("nonce/", _with_nonce),
+    path("gone/", lambda request: HttpResponseNotFound("gone")),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_exempt_and_replaced_views_keep_their_own_header(client):
+    plain = client.get("/plain/")[HEADER]
+    assert "default-src 'self'" in plain
+    assert HEADER not in client.get("/exempt/")
+    assert client.get("/own/")[HEADER] == "default-src 'none'"
+    replaced = _policy(client.get("/replaced/")[HEADER])
+    assert replaced == {**_policy(plain), "img-src": ["https://img.example"]}
+    assert client.get("/plain/")[HEADER] == plain
+
+
+@pytest.mark.urls(__name__)
+def test_debug_error_pages_go_without_a_policy_as_django_csp_leaves_them(client, settings):
+    assert HEADER in client.get("/gone/")
+    settings.DEBUG = True
+    assert client.get("/gone/").status_code == 404
+    assert HEADER not in client.get("/gone/")
+    assert HEADER in client.get("/plain/")
+
+
+@pytest.mark.urls(__name__)
+def test_a_used_nonce_is_in_its_own_response_only(client, settings):
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**directives, "script-src": [SELF, NONCE]}}
+    nonces = []
+    for _ in range(2):
+        response = client.get("/nonce/")
+        nonces.append(response.content.decode())
+        assert _policy(response[HEADER])["script-src"] == ["'self'", f"'nonce-{nonces[-1]}'"]
+        plain = client.get("/plain/")
+        assert _policy(plain[HEADER])["script-src"] == ["'self'"]
+        # As django-csp does, a nonce asked for once the header is written is refused.
+        with pytest.raises(CSPNonceError):
+            str(plain.wsgi_request.csp_nonce)
+    assert nonces[0] != nonces[1]
 
 
 def _deploy_env(tmp_path: Path, **extra: str) -> dict[str, str]:
