@@ -6,14 +6,16 @@ One logged-in client per demo account (and one anonymous visitor); the walk foll
 links with GET only, a few pages per URL pattern, a bounded number per person.
 """
 
+import io
 import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 from nuanxin.accounts.models import User
 from nuanxin.core.navigation import STAFF_NAV, WORKER_NAV
@@ -206,3 +208,44 @@ def test_a_walk_over_the_demo_finds_no_raw_keys_no_stale_errors_and_no_500(demo_
     assert {"volunteer/staff/s/<int:pk>/", "registry/", "store/verify/"} <= patterns, sorted(
         patterns
     )
+
+
+def test_with_phones_sealed_the_pages_find_export_and_answer_as_before(demo_city, settings):
+    """The deployment that seals phones (PII_SEAL_PHONES, then rotate-keys over what is
+    stored): every person's walk still finds no 500, and staff still find a worker, a rider's
+    account and a login by the whole number or its last four digits, in the pages and the
+    admin, and export the ledger with full numbers."""
+    from django.core.management import call_command
+
+    from nuanxin.core.crypto import is_sealed
+    from nuanxin.registry.models import Worker
+
+    settings.PII_SEAL_PHONES = True
+    call_command("rotate_keys", stdout=io.StringIO())
+    worker = Worker.objects.filter(user__isnull=False).order_by("pk").first()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM registry_worker WHERE id = %s", [worker.pk])
+        assert is_sealed(cursor.fetchone()[0])
+
+    problems = []
+    for who, user in _people(demo_city):
+        menu = STAFF_NAV if user is not None and user.is_staff else WORKER_NAV
+        start = ["/", *(reverse(entry.url_name) for entry in menu)]
+        problems += [f"{who}: {problem}" for problem in _crawl(_client(user), user, start, set())]
+    assert problems == []
+
+    boss = _client(User.objects.filter(role="city_admin", is_superuser=False).first())
+    phone, tail = worker.phone, worker.phone[-4:]
+    for url, name in (
+        (f"/registry/workers/?q={phone}", worker.name),
+        (f"/registry/workers/?q={tail}", worker.name),
+        (f"/admin/registry/worker/?q={phone}", worker.name),
+        (f"/admin/registry/worker/?q={tail}", worker.name),
+        (f"/admin/accounts/user/?q={phone}", worker.user.name),
+        (f"/admin/accounts/user/?q={tail}", worker.user.name),
+    ):
+        page = boss.get(url)
+        assert page.status_code == 200, url
+        assert name in page.content.decode(), url
+    for model in ("registry/enterprise", "reports/report", "open311/clientapplication"):
+        assert boss.get(f"/admin/{model}/").status_code == 200, model
