@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from csp.constants import HEADER, HEADER_REPORT_ONLY, NONCE, SELF
-from csp.decorators import csp_exempt, csp_replace
+from csp.decorators import csp_exempt, csp_replace, csp_update
 from csp.exceptions import CSPNonceError
 from csp.middleware import CSPMiddleware
 from django.conf import settings as django_settings
@@ -21,6 +21,7 @@ from django.urls import path
 
 import nuanxin
 from nuanxin.core import headers
+from nuanxin.dashboard.staticfiles import PLOTLY_DIR, PLOTLY_FILE
 from tests.party.factories import party_staff
 
 PACKAGE = Path(nuanxin.__file__).parent
@@ -170,18 +171,44 @@ def test_the_header_follows_the_tile_servers_even_without_the_settings_signal(cl
     assert img_src == ["'self'", "data:", "blob:", "https://*.tianditu.gov.cn"]
 
 
-def test_a_view_with_csp_update_still_gets_its_own_header(client, tree):
+# The pages that draw Plotly charts: Plotly's own styles come from charts.css, announced by a
+# marker link; an empty element takes the id under which the bundle would inject maplibre's.
+CHART_PAGES = ["/dashboard/", "/party/staff/industry/"]
+PLOTLY_MARKER = (
+    '<link rel="stylesheet" id="plotly.js-style-global" class="no-inline-styles" href="/static/'
+    'nuanxin/charts.css">'
+)
+
+
+def _maplibre_style_id() -> str:
+    """The id the installed plotly.min.js looks up before it writes maplibre's <style>."""
+    bundle = (PLOTLY_DIR / PLOTLY_FILE).read_text(encoding="utf-8")
+    found = re.findall(
+        r'document\.getElementById\("([0-9a-f]{64})"\)\)\{'
+        r'var \w+=document\.createElement\("style"\)',
+        bundle,
+    )
+    assert len(found) == 1, "plotly.min.js no longer injects maplibre's styles as it did"
+    return found[0]
+
+
+def test_the_chart_pages_answer_with_the_settings_policy(client, tree):
     plain = client.get("/accounts/login/")[HEADER]
+    assert "'unsafe-inline'" not in plain
     client.force_login(party_staff(tree["A"]))
-    page = client.get("/party/staff/industry/")
-    assert page.status_code == 200
-    policy = _policy(page[HEADER])
-    assert policy == {**_policy(plain), "style-src-elem": ["'self'", "'unsafe-inline'"]}
-    # ... and the next page without a decorator the settings' policy again.
-    assert client.get("/accounts/login/")[HEADER] == plain
+    maplibre = f'<template id="{_maplibre_style_id()}"></template>'
+    for url in CHART_PAGES:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert page[HEADER] == plain, url
+        html = page.content.decode()
+        assert "plotly/plotly.min.js" in html, url
+        # Both markers come before the bundle, so it finds them when it runs.
+        assert html.index(PLOTLY_MARKER) < html.index("plotly/plotly.min.js"), url
+        assert html.index(maplibre) < html.index("plotly/plotly.min.js"), url
 
 
-# A tiny URLconf for what no view of the project does: exemption, replacement, a nonce.
+# A tiny URLconf for what no view of the project does: exemption, replacement, update, a nonce.
 def _plain(request: HttpRequest) -> HttpResponse:
     return HttpResponse("plain")
 
@@ -200,6 +227,7 @@ urlpatterns = [
     path("plain/", _plain),
     path("exempt/", csp_exempt()(_plain)),
     path("replaced/", csp_replace({"img-src": ["https://img.example"]})(_plain)),
+    path("updated/", csp_update({"style-src-elem": ["'self'", "'unsafe-inline'"]})(_plain)),
     path("own/", _own_header),
     path("nonce/", _with_nonce),
     path("gone/", lambda request: HttpResponseNotFound("gone")),
@@ -214,6 +242,15 @@ def test_exempt_and_replaced_views_keep_their_own_header(client):
     assert client.get("/own/")[HEADER] == "default-src 'none'"
     replaced = _policy(client.get("/replaced/")[HEADER])
     assert replaced == {**_policy(plain), "img-src": ["https://img.example"]}
+    assert client.get("/plain/")[HEADER] == plain
+
+
+@pytest.mark.urls(__name__)
+def test_a_view_with_csp_update_still_gets_its_own_header(client):
+    plain = client.get("/plain/")[HEADER]
+    policy = _policy(client.get("/updated/")[HEADER])
+    assert policy == {**_policy(plain), "style-src-elem": ["'self'", "'unsafe-inline'"]}
+    # ... and the next page without a decorator the settings' policy again.
     assert client.get("/plain/")[HEADER] == plain
 
 

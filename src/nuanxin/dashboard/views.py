@@ -3,7 +3,6 @@ and bookmark), its .xlsx exports, the printable monthly report, and the public p
 
 from typing import Any
 
-from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -199,10 +198,6 @@ def public(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/public.html", context)
 
 
-# Plotly writes its chart styles into <style> elements it creates: on this page alone the policy
-# lets style elements be inline (scripts, style attributes and everything else stay as strict).
-screen = guarded(
-    csp_update({"style-src-elem": ["'self'", "'unsafe-inline'"]})(screen), governing=True
-)
+screen = guarded(screen, governing=True)
 export = guarded(export, governing=True)
 monthly_report = guarded(monthly_report, governing=True)

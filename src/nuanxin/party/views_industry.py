@@ -3,7 +3,6 @@ area with charts over time, a form to record a period, the .xlsx import and its 
 
 from typing import Any
 
-from csp.decorators import csp_update
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -141,11 +140,7 @@ def template(request: HttpRequest) -> HttpResponse:
 
 
 staff = dict(check=is_party_staff, template=TEMPLATE)
-# Plotly writes its chart styles into <style> elements it creates: on this page the policy lets
-# style elements be inline, as on the big screen (scripts and style attributes stay strict).
-industry = guarded(csp_update({"style-src-elem": ["'self'", "'unsafe-inline'"]})(industry), **staff)
+industry = guarded(industry, **staff)
 record = guarded(record, **staff)
-import_sheet = guarded(
-    csp_update({"style-src-elem": ["'self'", "'unsafe-inline'"]})(import_sheet), **staff
-)
+import_sheet = guarded(import_sheet, **staff)
 template = guarded(template, **staff)
