@@ -391,7 +391,10 @@ def _expected_points_held(world: dict, acked: list) -> int:
 
 
 def _caught_up(primary, replica, timeout: float = 30) -> None:
-    target = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+    # The insert position, not the write position (pg_current_wal_lsn): the cluster runs with
+    # synchronous_commit=off, so a commit just acknowledged may still sit in the WAL buffers,
+    # behind the write position, and a replica at that position would not have it yet.
+    target = primary.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         ok = replica.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target]).fetchone()[
