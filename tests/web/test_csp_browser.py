@@ -3,6 +3,10 @@ community worker and the city admin (the admin included) meets no violation, so 
 an inline script or style the policy blocks; the two pages with Plotly charts draw them, laid out
 and answering hover, from nuanxin/charts.css with no style element of Plotly's own."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
 
 from nuanxin.demo.loader import DEMO_PASSWORD
@@ -30,6 +34,21 @@ def _log_in(page, base: str, phone: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+@contextmanager
+def _watched_page(browser) -> Iterator[tuple[Any, list[str]]]:
+    """A page whose blocked content (``window.__blocked``) and CSP console messages are kept."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    context.add_init_script(WATCH)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    console: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and console.append(m.text))
+    try:
+        yield page, console
+    finally:
+        context.close()
+
+
 def _crawl(page, base: str, start: list[str]) -> dict[str, list[str]]:
     seen: set[str] = set()
     queue = list(start)
@@ -55,18 +74,10 @@ def _crawl(page, base: str, start: list[str]) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("phone", ["13800000007", "13800000001"])
 def test_no_page_of_the_demo_breaks_the_policy(demo_city, live_server, browser, phone):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    context.add_init_script(WATCH)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    console = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and console.append(m.text))
-    try:
+    with _watched_page(browser) as (page, console):
         _log_in(page, live_server.url, phone)
         start = ["/", "/map/", "/stations/", "/reports/new/", "/store/", "/admin/"]
         blocked = _crawl(page, live_server.url, start)
-    finally:
-        context.close()
     assert blocked == {} and console == []
 
 
@@ -106,13 +117,7 @@ def _hover_the_biggest_mark(page, selector: str) -> int:
 
 
 def test_the_chart_pages_draw_without_an_inline_style(demo_city, live_server, browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    context.add_init_script(WATCH)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    console = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and console.append(m.text))
-    try:
+    with _watched_page(browser) as (page, console):
         _log_in(page, live_server.url, "13800000001")
         for path, selector in CHART_PAGES.items():
             page.goto(live_server.url + path)
@@ -135,6 +140,4 @@ def test_the_chart_pages_draw_without_an_inline_style(demo_city, live_server, br
             assert page.evaluate("document.querySelectorAll('style').length") == 0, path
             assert _hover_the_biggest_mark(page, selector) >= 1, path
             assert page.evaluate("window.__blocked") == [], path
-    finally:
-        context.close()
     assert console == []

@@ -63,10 +63,9 @@ def _reseal_batch(
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     column = quote(field.column)
-    hash_column = quote(model._meta.get_field(field.hash_field).column) if field.hash_field else ""
-    tail_name = field.tail_field if isinstance(field, PhoneField) else ""
-    tail_column = quote(model._meta.get_field(tail_name).column) if tail_name else ""
-    extra = "".join(", " + c for c in (hash_column, tail_column) if c)
+    # The columns kept beside it (keyed hash, a phone's tail), in the order companions() gives.
+    kept = [quote(model._meta.get_field(name).column) for name in field.companions(None)]
+    extra = "".join(", " + c for c in kept)
     select = f"SELECT {pk}, {column}{extra} FROM {table}"  # noqa: S608 - names come from the model
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -83,13 +82,11 @@ def _reseal_batch(
                 continue
             text = unseal(value, purpose=field.purpose)
             stored = _stored(field, value, text)
-            want = [
-                c for c in (hash_column and field.hash_of(text), tail_column and text[-4:]) if c
-            ]
+            want = list(field.companions(text).values())
             if stored != value or list(row[2:]) != want:
                 updates.append((stored, *want, row[0]))
         if updates:
-            sets = ", ".join(f"{c} = %s" for c in (column, hash_column, tail_column) if c)
+            sets = ", ".join(f"{c} = %s" for c in (column, *kept))
             cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", updates)  # noqa: S608
             last = model._default_manager.only("pk").get(pk=rows[-1][0])
             audit_record(
